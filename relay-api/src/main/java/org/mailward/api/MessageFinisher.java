@@ -1,0 +1,27 @@
+package org.mailward.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Prepares a spooled message for the wire: applies the envelope's header edits
+ * and, when asked, DKIM-signs the result. Implemented by the policy module,
+ * called by the delivery side once per message per delivery attempt.
+ */
+public interface MessageFinisher {
+  Prepared prepare(Envelope envelope, BodySource body) throws IOException;
+
+  /** The message as it will be sent, streamable without being held whole. */
+  interface Prepared {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Sends the body as it is (no edits, no signature). */
+  static MessageFinisher passThrough() {
+    return (envelope, body) -> out -> {
+      try (var in = body.open()) {
+        in.transferTo(out);
+      }
+    };
+  }
+}
