@@ -1,0 +1,116 @@
+package org.mailward.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration, as one immutable tree. Every key and its default is
+ * in {@code mailward-defaults.yaml} (and docs/configuration.md); a user file only
+ * says what differs. {@link ConfigLoader} validates it and names the key on error.
+ */
+public record MailwardConfig(
+    String hostname,
+    Path dataDir,
+    Inbound inbound,
+    Spool spool,
+    Delivery delivery,
+    Policy policy,
+    Metrics metrics,
+    List<TenantEntry> tenants) {
+
+  public MailwardConfig {
+    tenants = List.copyOf(tenants);
+  }
+
+  public record Inbound(
+      List<Listener> listeners,
+      Tls tls,
+      DataSize maxMessageSize,
+      int maxRecipients,
+      int maxLineLength,
+      int maxErrors,
+      Duration idleTimeout,
+      Duration commandTimeout,
+      int maxConnections,
+      int maxConnectionsPerIp,
+      Duration policyTimeout,
+      Duration drainTimeout,
+      AuthThrottle authThrottle) {
+    public Inbound {
+      listeners = List.copyOf(listeners);
+      positive("maxRecipients", maxRecipients);
+      positive("maxLineLength", maxLineLength);
+      positive("maxErrors", maxErrors);
+      positive("maxConnections", maxConnections);
+      positive("maxConnectionsPerIp", maxConnectionsPerIp);
+      InvalidValue.check(maxLineLength >= 512, "maxLineLength", "must be at least 512 (RFC 5321)");
+    }
+  }
+
+  public enum ListenerMode { STARTTLS, IMPLICIT_TLS }
+
+  public record Listener(String name, String address, int port, ListenerMode mode) {
+    public Listener {
+      InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
+
+  /** Empty paths: a self-signed certificate is generated under dataDir/tls on first start. */
+  public record Tls(String certificate, String key) {}
+
+  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window) {}
+
+  public record Spool(String directory, String masterKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
+
+  public record Delivery(
+      boolean enabled,
+      String heloName,
+      String resolver,
+      Map<String, String> routes,
+      int maxConcurrency,
+      int maxConcurrencyPerDomain,
+      int messagesPerConnection,
+      Duration connectTimeout,
+      Duration retryInitial,
+      Duration retryMax,
+      Duration queueLifetime,
+      Duration fallbackDelay,
+      String trustStore) {
+    public Delivery {
+      routes = Map.copyOf(routes);
+    }
+  }
+
+  public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
+
+  public record Metrics(boolean enabled, String address, int port) {}
+
+  /** A tenant declared in configuration (the admin API manages them in a later release). */
+  public record TenantEntry(
+      String id,
+      String username,
+      String passwordHash,
+      List<String> senderDomains,
+      String defaultPurpose,
+      String securityLevel,
+      String fallback,
+      int maxRecipients,
+      DataSize maxMessageSize,
+      int maxConnections,
+      double messagesPerSecond) {
+    public TenantEntry {
+      senderDomains = List.copyOf(senderDomains);
+    }
+  }
+
+  static void positive(String key, long value) {
+    InvalidValue.check(value > 0, key, "must be positive");
+  }
+
+  public Optional<TenantEntry> tenant(String id) {
+    return tenants.stream().filter(t -> t.id().equals(id)).findFirst();
+  }
+}
