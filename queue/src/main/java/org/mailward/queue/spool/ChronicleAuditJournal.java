@@ -1,0 +1,128 @@
+// The AuditJournal: hash-chained records in their own Chronicle queue, appended
+// by the spool's writer thread and made durable by the same group sync. Queries
+// go through a RocksDB index (by time, by message id) to the journal records.
+// Does not: check what callers put in facts (they must not put addresses or
+// subjects there), or expire old records.
+package org.mailward.queue.spool;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.mailward.api.AuditEvent;
+import org.mailward.api.AuditJournal;
+import org.mailward.api.AuditRecord;
+import org.mailward.api.MessageId;
+import org.mailward.queue.rocks.KeyBytes;
+import org.mailward.queue.rocks.RocksDatabase;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+public final class ChronicleAuditJournal implements AuditJournal {
+  private final GroupCommitter committer;
+  private final ChronicleJournal journal;
+  private final RocksDatabase db;
+
+  ChronicleAuditJournal(GroupCommitter committer, ChronicleJournal journal, RocksDatabase db) {
+    this.committer = committer;
+    this.journal = journal;
+    this.db = db;
+  }
+
+  @Override
+  public void append(AuditEvent event) {
+    committer.audit(event);
+  }
+
+  @Override
+  public List<AuditRecord> query(Instant from, Instant to, Optional<MessageId> messageId, int limit) {
+    byte[] start;
+    byte[] end;
+    if (messageId.isPresent()) {
+      byte[] id = messageId.get().toBytes();
+      start = AuditChain.messageKey(id, 0);
+      end = KeyBytes.successor(Arrays.copyOf(start, 17));
+    } else {
+      start = AuditChain.timeKey(from.toEpochMilli(), 0);
+      end = AuditChain.timeKey(to.toEpochMilli(), 0);
+    }
+    List<AuditRecord> out = new ArrayList<>();
+    try (Slice upper = new Slice(end);
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = db.db().newIterator(db.handle(RocksDatabase.Family.AUDIT), ro);
+        ExcerptTailer tailer = journal.tailer()) {
+      for (it.seek(start); it.isValid() && out.size() < limit; it.next()) {
+        long index = ByteBuffer.wrap(it.value()).getLong();
+        Stored r = tailer.moveToIndex(index) ? readStored(tailer) : null;
+        if (r != null) {
+          AuditRecord rec = r.toRecord();
+          if (!rec.event().at().isBefore(from) && rec.event().at().isBefore(to)) {
+            out.add(rec);
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(AuditRecord::sequence));
+    return out;
+  }
+
+  @Override
+  public Optional<Long> verifyChain() {
+    byte[] expectedPrev = new byte[AuditCodec.HASH_BYTES];
+    long expectedSeq = 1;
+    try (ExcerptTailer tailer = journal.tailer()) {
+      tailer.toStart();
+      for (Stored r = readStored(tailer); r != null; r = readStored(tailer)) {
+        if (r.seq != expectedSeq || ByteBuffer.wrap(r.canonical).getLong() != r.seq
+            || !Arrays.equals(r.prev, expectedPrev) || !Arrays.equals(r.hash, AuditCodec.chain(r.prev, r.canonical))) {
+          return Optional.of(expectedSeq);
+        }
+        expectedPrev = r.hash;
+        expectedSeq++;
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** One excerpt as stored: [seq][canonical length][canonical][previous hash][hash]. */
+  private record Stored(long seq, byte[] canonical, byte[] prev, byte[] hash) {
+    AuditRecord toRecord() {
+      return new AuditRecord(seq, AuditCodec.event(canonical), prev, hash);
+    }
+  }
+
+  private static Stored readStored(ExcerptTailer tailer) {
+    try (DocumentContext dc = tailer.readingDocument()) {
+      if (!dc.isPresent()) {
+        return null;
+      }
+      Bytes<?> b = dc.wire().bytes();
+      long seq = b.readLong();
+      byte[] canonical = new byte[b.readInt()];
+      b.read(canonical);
+      byte[] prev = new byte[AuditCodec.HASH_BYTES];
+      b.read(prev);
+      byte[] hash = new byte[AuditCodec.HASH_BYTES];
+      b.read(hash);
+      return new Stored(seq, canonical, prev, hash);
+    }
+  }
+
+  /** Where the chain stands after the last stored record (start-up). */
+  static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db) {
+    try (ExcerptTailer tailer = journal.tailer()) {
+      tailer.direction(TailerDirection.BACKWARD).toEnd();
+      Stored last = readStored(tailer);
+      return last == null ? new AuditChain(journal, db, 0, new byte[AuditCodec.HASH_BYTES])
+          : new AuditChain(journal, db, last.seq, last.hash);
+    }
+  }
+}

@@ -1,0 +1,437 @@
+// The spool's single writer thread and its group commit.
+//
+// Design. Sessions run on Netty event loops and must never block, yet a 250 may
+// only be sent once the message is on stable storage, and an fsync costs ~1 ms.
+// So nothing but this thread touches the disk for writing:
+//
+//   event loops ──(sealed frames, commits, settlements, audit events)──▶ MPSC queue
+//                                                                          │
+//   writer thread: drain the queue; append every frame to the body journal as
+//   it comes; gather commits/settlements/audit events into the current group.
+//   When the queue is empty (or the group is large), make the group durable:
+//     1. fdatasync the Chronicle cycle files written since the last group,
+//     2. one RocksDB WriteBatch with sync=true holding every message row, data
+//        key, recipient status, due-index row and audit index row of the group,
+//     3. complete all the group's stages on the completion thread.
+//   While one group syncs, the next one fills up: under load many sessions share
+//   one fsync, with no timer and no added latency when idle.
+//
+// The commit point of a message is its RocksDB row: after a crash a message is
+// either fully there (body frames were synced first) or absent; frames with no
+// row are garbage in a cycle file that is deleted once no live message uses it.
+//
+// The queue is a ConcurrentLinkedQueue; producers unpark the writer only when it
+// parked. Health is volatile fields, read without locks. Free space is measured
+// here, periodically and after every few MB appended, never per call.
+package org.mailward.queue.spool;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.mailward.api.AuditEvent;
+import org.mailward.api.Envelope;
+import org.mailward.api.RecipientRef;
+import org.mailward.api.Spool;
+import org.mailward.api.SpoolException;
+import org.mailward.api.SpoolHealth;
+import org.mailward.queue.SpoolConfig;
+import org.mailward.queue.rocks.RocksDatabase;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+final class GroupCommitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+  private static final int MAX_GROUP = 2048;
+  private static final long FAILED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private sealed interface Task {}
+
+  private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed) implements Task {}
+
+  private record Commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled,
+      CompletableFuture<Void> done) implements Task {}
+
+  private record Abort(PendingMessage msg) implements Task {}
+
+  private record Settle(List<Spool.Settlement> settlements, CompletableFuture<Void> done) implements Task {}
+
+  private record Audit(AuditEvent event) implements Task {}
+
+  private record Stop() implements Task {}
+
+  private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCommits = new AtomicInteger();
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final RocksDatabase db;
+  private final WriteOptions writeOptions;
+  private final ChronicleJournal body;
+  private final ChronicleJournal auditJournal;
+  private final SpoolLedger ledger;
+  private final CycleLedger cycles;
+  private final AuditChain audit;
+  private final FreeSpace freeSpace;
+  private final SpoolConfig config;
+  private final Consumer<List<RecipientRef>> leaseRelease;
+  private final ExecutorService completer;
+  private final Thread thread;
+
+  private volatile boolean parked;
+  private volatile boolean closed;
+  private volatile boolean full;
+  private volatile Throwable failure;
+  private volatile long freeBytes;
+  private long failedAtNanos;
+  private long lastCheckNanos;
+  private long bytesSinceCheck;
+
+  // the current group (writer thread only)
+  private final List<Commit> commits = new ArrayList<>();
+  private final List<Settle> settles = new ArrayList<>();
+  private final List<AuditEvent> audits = new ArrayList<>();
+
+  GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
+      SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
+      Consumer<List<RecipientRef>> leaseRelease) {
+    this.config = config;
+    this.db = db;
+    this.body = body;
+    this.auditJournal = auditJournal;
+    this.ledger = ledger;
+    this.cycles = cycles;
+    this.audit = audit;
+    this.freeSpace = freeSpace;
+    this.leaseRelease = leaseRelease;
+    this.writeOptions = config.durability() == SpoolConfig.Durability.FSYNC ? db.syncWrite() : new WriteOptions();
+    this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "mailward-spool-completions"));
+    this.freeBytes = freeSpace.freeBytes();
+    this.full = freeBytes < config.minFreeBytes();
+    this.thread = daemon(this::run, "mailward-spool-writer");
+  }
+
+  void start() {
+    cycles.reclaim(body.currentCycle());
+    thread.start();
+  }
+
+  // ---- producers (any thread, never block) ----
+
+  void frame(PendingMessage msg, long index, boolean last, byte[] sealed) {
+    pendingBytes.addAndGet(sealed.length);
+    offer(new Frame(msg, index, last, sealed));
+  }
+
+  CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    pendingCommits.incrementAndGet();
+    offer(new Commit(msg, size, env, List.copyOf(presettled), done));
+    return done;
+  }
+
+  void abort(PendingMessage msg) {
+    offer(new Abort(msg));
+  }
+
+  CompletableFuture<Void> settle(List<Spool.Settlement> settlements) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    offer(new Settle(List.copyOf(settlements), done));
+    return done;
+  }
+
+  void audit(AuditEvent event) {
+    offer(new Audit(event));
+  }
+
+  /** Throws unless new mail can be taken now. Cheap: volatile reads only. */
+  void ensureAccepting() {
+    if (closed) {
+      throw new SpoolException.Unavailable("spool is closed", null);
+    }
+    if (failure != null) {
+      throw new SpoolException.Unavailable("spool failed: " + failure.getMessage(), failure);
+    }
+    if (full) {
+      throw new SpoolException.Unavailable("spool disk is below its free-space floor", null);
+    }
+  }
+
+  /** Throws Busy when too much is waiting for the writer thread. */
+  void ensureNotBehind() {
+    if (pendingCommits.get() >= config.maxPendingCommits() || pendingBytes.get() >= config.maxPendingBytes()) {
+      throw new SpoolException.Busy("spool has " + pendingCommits.get() + " commits pending");
+    }
+  }
+
+  SpoolHealth health() {
+    int pending = pendingCommits.get();
+    SpoolHealth.State state;
+    if (failure != null || closed) {
+      state = SpoolHealth.State.FAILED;
+    } else if (full) {
+      state = SpoolHealth.State.FULL;
+    } else if (pending * 2 >= config.maxPendingCommits() || pendingBytes.get() * 2 >= config.maxPendingBytes()) {
+      state = SpoolHealth.State.BEHIND;
+    } else {
+      state = SpoolHealth.State.OK;
+    }
+    return new SpoolHealth(state, pending, freeBytes);
+  }
+
+  private void offer(Task t) {
+    queue.offer(t);
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  // ---- the writer thread ----
+
+  private void run() {
+    long tick = config.freeSpaceCheckInterval().toNanos();
+    while (true) {
+      Task t = queue.poll();
+      if (t == null) {
+        if (hasGroup()) {
+          flushGroup();
+          continue;
+        }
+        housekeeping(tick);
+        parked = true;
+        if (queue.isEmpty()) {
+          LockSupport.parkNanos(this, tick);
+        }
+        parked = false;
+        continue;
+      }
+      if (t instanceof Stop) {
+        flushGroup();
+        drainAfterStop();
+        return;
+      }
+      handle(t);
+      if (commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
+        flushGroup();
+      }
+    }
+  }
+
+  private void handle(Task t) {
+    if (t instanceof Frame f) {
+      appendFrame(f);
+    } else if (t instanceof Commit c) {
+      commits.add(c);
+    } else if (t instanceof Settle s) {
+      settles.add(s);
+    } else if (t instanceof Audit a) {
+      audits.add(a.event());
+    } else if (t instanceof Abort a) {
+      releaseCycles(a.msg());
+    }
+  }
+
+  private void appendFrame(Frame f) {
+    pendingBytes.addAndGet(-f.sealed().length);
+    PendingMessage m = f.msg();
+    if (m.failed) {
+      return;
+    }
+    if (failure != null || full) {
+      m.failed = true;
+      return;
+    }
+    try {
+      long index = body.append(b -> {
+        b.writeLong(m.id.msb());
+        b.writeLong(m.id.lsb());
+        b.writeLong(f.index());
+        b.writeBoolean(f.last());
+        b.write(f.sealed());
+      });
+      m.addFrame(index);
+      int cycle = body.cycleOf(index);
+      if (m.firstCycle < 0) {
+        m.firstCycle = cycle;
+        m.lastCycle = cycle;
+        cycles.add(cycle, cycle);
+      } else if (cycle > m.lastCycle) {
+        cycles.add(m.lastCycle + 1, cycle);
+        m.lastCycle = cycle;
+      }
+      bytesSinceCheck += f.sealed().length;
+      if (bytesSinceCheck > Math.max(1L << 20, config.minFreeBytes() / 4)) {
+        checkFreeSpace();
+      }
+    } catch (RuntimeException e) {
+      m.failed = true;
+      fail(e);
+    }
+  }
+
+  private boolean hasGroup() {
+    return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty();
+  }
+
+  private void flushGroup() {
+    if (!hasGroup()) {
+      return;
+    }
+    List<CompletableFuture<Void>> ok = new ArrayList<>();
+    List<Commit> failedCommits = new ArrayList<>();
+    List<Commit> written = new ArrayList<>();
+    List<RecipientRef> settledRefs = new ArrayList<>();
+    Throwable groupFailure = null;
+    try (WriteBatch wb = new WriteBatch()) {
+      for (Commit c : commits) {
+        if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
+          failedCommits.add(c);
+        } else {
+          ledger.commit(wb, c.msg(), c.size(), c.env(), c.presettled());
+          written.add(c);
+        }
+      }
+      for (Settle s : settles) {
+        for (Spool.Settlement one : s.settlements()) {
+          ledger.settle(wb, one);
+          settledRefs.add(one.ref());
+        }
+      }
+      ledger.finishGroup(wb);
+      for (AuditEvent e : audits) {
+        audit.append(e, wb);
+      }
+      body.force();
+      auditJournal.force();
+      db.db().write(writeOptions, wb);
+      ledger.applyGroup();
+    } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
+      ledger.clearGroup();
+      groupFailure = e;
+      fail(e);
+    }
+    for (Commit c : written) {
+      if (groupFailure == null) {
+        ok.add(c.done());
+      } else {
+        failedCommits.add(c);
+      }
+    }
+    for (Commit c : failedCommits) {
+      releaseCycles(c.msg());
+    }
+    List<Settle> settled = new ArrayList<>(settles);
+    leaseRelease.accept(settledRefs);
+    int finishedCommits = commits.size();
+    commits.clear();
+    settles.clear();
+    audits.clear();
+    Throwable cause = groupFailure;
+    completer.execute(() -> {
+      ok.forEach(f -> f.complete(null));
+      for (Commit c : failedCommits) {
+        c.done().completeExceptionally(new SpoolException.Unavailable("message not spooled", cause));
+      }
+      for (Settle s : settled) {
+        if (cause == null) {
+          s.done().complete(null);
+        } else {
+          s.done().completeExceptionally(new SpoolException.Unavailable("settlement not recorded", cause));
+        }
+      }
+    });
+    pendingCommits.addAndGet(-finishedCommits);
+  }
+
+  private void releaseCycles(PendingMessage m) {
+    cycles.remove(m.firstCycle, m.lastCycle);
+    m.firstCycle = -1;
+    m.lastCycle = -1;
+  }
+
+  private void housekeeping(long tick) {
+    long now = System.nanoTime();
+    if (now - lastCheckNanos < tick) {
+      return;
+    }
+    lastCheckNanos = now;
+    checkFreeSpace();
+    if (failure != null && now - failedAtNanos > FAILED_RETRY_NANOS && !full) {
+      LOG.info("spool retrying after failure");
+      failure = null;
+    }
+    cycles.reclaim(Math.min(body.currentCycle(), lastAppendedCycle()));
+  }
+
+  private int lastAppendedCycle() {
+    return body.lastAppendedCycle().orElse(Integer.MAX_VALUE);
+  }
+
+  private void checkFreeSpace() {
+    bytesSinceCheck = 0;
+    long free = freeSpace.freeBytes();
+    freeBytes = free;
+    boolean nowFull = free < config.minFreeBytes();
+    if (nowFull != full) {
+      LOG.warn(nowFull ? "spool disk below free-space floor ({} bytes free): refusing mail"
+          : "spool disk has space again ({} bytes free): accepting mail", free);
+    }
+    full = nowFull;
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      LOG.error("spool write failed; refusing mail until it recovers", e);
+    }
+    failedAtNanos = System.nanoTime();
+    failure = e;
+    checkFreeSpace();
+  }
+
+  private void drainAfterStop() {
+    Task t;
+    while ((t = queue.poll()) != null) {
+      if (t instanceof Commit c) {
+        c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
+      } else if (t instanceof Settle s) {
+        s.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.offer(new Stop());
+    LockSupport.unpark(thread);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    completer.shutdown();
+    try {
+      completer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

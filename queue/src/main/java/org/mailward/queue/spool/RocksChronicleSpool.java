@@ -1,0 +1,203 @@
+// The Spool: bodies sealed per frame into a Chronicle Queue body journal,
+// envelopes, per-recipient status and the due index in RocksDB, all writes
+// group-committed by the GroupCommitter. This class is the thin front: begin,
+// reads (envelope, body, claimDue, stats) and the in-memory leases.
+//
+// Leases: claimDue adds refs to a set under leaseLock; the writer thread removes
+// them under the same lock only after the settling batch is durable, so a claim
+// never sees a recipient's old due row after its lease is gone.
+package org.mailward.queue.spool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.mailward.api.BodySource;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageId;
+import org.mailward.api.MessageWriter;
+import org.mailward.api.RecipientRef;
+import org.mailward.api.Spool;
+import org.mailward.api.SpoolHealth;
+import org.mailward.queue.SpoolConfig;
+import org.mailward.queue.crypto.DataKey;
+import org.mailward.queue.crypto.FrameCipher;
+import org.mailward.queue.crypto.MasterKey;
+import org.mailward.queue.rocks.RocksDatabase;
+import org.mailward.queue.rocks.RocksDatabase.Family;
+import org.mailward.queue.rocks.RocksKeyValueStore;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+public final class RocksChronicleSpool implements Spool {
+  private final GroupCommitter committer;
+  private final RocksDatabase db;
+  private final ChronicleJournal body;
+  private final MasterKey master;
+  private final SecureRandom random;
+  private final SpoolCounters counters;
+  private final int frameBytes;
+  private final ReentrantLock leaseLock = new ReentrantLock();
+  private final Set<RecipientRef> leases = new HashSet<>();
+
+  private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
+      SecureRandom random, SpoolCounters counters, int frameBytes) {
+    this.committer = committer;
+    this.db = db;
+    this.body = body;
+    this.master = master;
+    this.random = random;
+    this.counters = counters;
+    this.frameBytes = frameBytes;
+  }
+
+  /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
+  public static SpoolStorage open(SpoolConfig config, Clock clock) {
+    try {
+      Files.createDirectories(config.dataDirectory());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
+    }
+    return open(config, clock, FreeSpace.of(config.dataDirectory()));
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
+    Path dir = config.dataDirectory();
+    SecureRandom random = new SecureRandom();
+    MasterKey master = MasterKey.loadOrCreate(config.masterKeyFile(), random);
+    boolean fsync = config.durability() == SpoolConfig.Durability.FSYNC;
+    RocksDatabase db = RocksDatabase.open(dir.resolve("rocksdb"));
+    ChronicleJournal body = new ChronicleJournal(dir.resolve("body"), rollCycle(config.roll()), clock, fsync);
+    ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
+    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
+    SpoolCounters counters = new SpoolCounters();
+    CycleLedger cycles = new CycleLedger(body);
+    SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, clock);
+    ledger.recover();
+    RocksChronicleSpool[] self = new RocksChronicleSpool[1];
+    GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
+        refs -> self[0].release(refs));
+    self[0] = new RocksChronicleSpool(committer, db, body, master, random, counters, config.frameBytes());
+    committer.start();
+    return new SpoolStorage(self[0], new ChronicleAuditJournal(committer, auditJournal, db),
+        new RocksKeyValueStore(db), db, body, auditJournal);
+  }
+
+  static RollCycle rollCycle(SpoolConfig.Roll roll) {
+    return switch (roll) {
+      case HOURLY -> RollCycles.FAST_HOURLY;
+      case DAILY -> RollCycles.FAST_DAILY;
+      case FIVE_MINUTELY -> RollCycles.FIVE_MINUTELY;
+      case SECONDLY_FOR_TESTS -> TestRollCycles.TEST_SECONDLY;
+    };
+  }
+
+  @Override
+  public SpoolHealth health() {
+    return committer.health();
+  }
+
+  @Override
+  public MessageWriter begin(MessageId id) {
+    committer.ensureAccepting();
+    committer.ensureNotBehind();
+    DataKey key = DataKey.generate(random);
+    PendingMessage msg = new PendingMessage(id, key.toStored(master));
+    return new SpoolMessageWriter(committer, msg, new FrameCipher(key, id), frameBytes);
+  }
+
+  @Override
+  public Optional<Envelope> envelope(MessageId id) {
+    return record(id).map(MessageRecord::envelope);
+  }
+
+  @Override
+  public Optional<BodySource> body(MessageId id) {
+    Optional<MessageRecord> rec = record(id);
+    if (rec.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] storedKey = get(Family.KEYS, SpoolKeys.message(id));
+    if (storedKey == null) {
+      return Optional.empty();
+    }
+    DataKey key = DataKey.fromStored(storedKey, master);
+    return Optional.of(new SpoolBodySource(body, id, key, rec.get().frames(), rec.get().size()));
+  }
+
+  @Override
+  public List<DueRecipient> claimDue(Instant now, int limit) {
+    List<DueRecipient> out = new ArrayList<>(Math.min(limit, 1024));
+    leaseLock.lock();
+    try (Slice upper = new Slice(SpoolKeys.dueUpTo(now.toEpochMilli()));
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = db.db().newIterator(db.handle(Family.DUE), ro)) {
+      for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+        byte[] k = it.key();
+        RecipientRef ref = SpoolKeys.dueRef(k);
+        if (leases.add(ref)) {
+          byte[] v = it.value();
+          out.add(new DueRecipient(ref, SpoolKeys.dueDomain(v), Instant.ofEpochMilli(SpoolKeys.dueMillis(k)),
+              SpoolKeys.dueAttempts(v)));
+        }
+      }
+    } finally {
+      leaseLock.unlock();
+    }
+    return out;
+  }
+
+  @Override
+  public CompletionStage<Void> settle(List<Settlement> settlements) {
+    return committer.settle(settlements);
+  }
+
+  @Override
+  public SpoolStats stats() {
+    return counters.snapshot();
+  }
+
+  @Override
+  public void close() {
+    committer.close();
+  }
+
+  private void release(List<RecipientRef> refs) {
+    if (refs.isEmpty()) {
+      return;
+    }
+    leaseLock.lock();
+    try {
+      leases.removeAll(refs);
+    } finally {
+      leaseLock.unlock();
+    }
+  }
+
+  private Optional<MessageRecord> record(MessageId id) {
+    byte[] row = get(Family.MESSAGES, SpoolKeys.message(id));
+    return row == null ? Optional.empty() : Optional.of(MessageRecord.decode(row));
+  }
+
+  private byte[] get(Family family, byte[] key) {
+    try {
+      return db.db().get(db.handle(family), key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("spool read failed: " + e.getMessage(), e);
+    }
+  }
+}

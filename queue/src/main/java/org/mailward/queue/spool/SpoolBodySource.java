@@ -1,0 +1,121 @@
+// A spooled body, decrypted on the fly: each open() gets its own Chronicle
+// tailer that jumps straight to the message's frames (their indexes come from
+// the message row) and opens them one at a time; at most one frame is in heap.
+// A frame that fails authentication, is out of place or missing, or a body
+// whose last frame is not flagged last, ends the stream with an IOException.
+package org.mailward.queue.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import javax.crypto.AEADBadTagException;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.mailward.api.BodySource;
+import org.mailward.api.MessageId;
+import org.mailward.queue.crypto.DataKey;
+import org.mailward.queue.crypto.FrameCipher;
+
+final class SpoolBodySource implements BodySource {
+  private final ChronicleJournal journal;
+  private final MessageId id;
+  private final DataKey key;
+  private final long[] frames;
+  private final long size;
+
+  SpoolBodySource(ChronicleJournal journal, MessageId id, DataKey key, long[] frames, long size) {
+    this.journal = journal;
+    this.id = id;
+    this.key = key;
+    this.frames = frames;
+    this.size = size;
+  }
+
+  @Override
+  public InputStream open() {
+    return new FrameStream();
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  private final class FrameStream extends InputStream {
+    private final ExcerptTailer tailer = journal.tailer();
+    private final FrameCipher cipher = new FrameCipher(key, id);
+    private byte[] plain = new byte[0];
+    private int pos;
+    private int next;
+    private boolean closed;
+
+    @Override
+    public int read() throws IOException {
+      if (!fill()) {
+        return -1;
+      }
+      return plain[pos++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, plain.length - pos);
+      System.arraycopy(plain, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    private boolean fill() throws IOException {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      while (pos == plain.length) {
+        if (next == frames.length) {
+          return false;
+        }
+        plain = readFrame(next);
+        pos = 0;
+        next++;
+      }
+      return true;
+    }
+
+    private byte[] readFrame(int i) throws IOException {
+      boolean last = i == frames.length - 1;
+      if (!tailer.moveToIndex(frames[i])) {
+        throw new IOException("body frame " + i + " of " + id + " is missing from the journal");
+      }
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          throw new IOException("body frame " + i + " of " + id + " is missing from the journal");
+        }
+        Bytes<?> b = dc.wire().bytes();
+        MessageId stored = new MessageId(b.readLong(), b.readLong());
+        long index = b.readLong();
+        boolean storedLast = b.readBoolean();
+        if (!stored.equals(id) || index != i || storedLast != last) {
+          throw new IOException("body frame " + i + " of " + id + " is out of place");
+        }
+        byte[] sealed = new byte[(int) b.readRemaining()];
+        b.read(sealed);
+        return cipher.open(sealed, i, last);
+      } catch (AEADBadTagException e) {
+        throw new IOException("body frame " + i + " of " + id + " failed authentication", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        tailer.close();
+      }
+    }
+  }
+}

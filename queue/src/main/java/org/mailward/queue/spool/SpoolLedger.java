@@ -1,0 +1,180 @@
+// Turns one group of commits and settlements into RocksDB writes, and keeps the
+// in-memory views (counters, cycle counts) in step once the group is durable.
+// Writer thread only. Within a group, statuses live in an overlay so several
+// settlements of one message in the same group see each other.
+//
+// Rows: messages[id] = MessageRecord, keys[id] = wrapped data key,
+// status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain.
+// A message whose recipients are all final is deleted with its data key.
+package org.mailward.queue.spool;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mailward.api.AuditEvent;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageId;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.RecipientRef;
+import org.mailward.api.Spool;
+import org.mailward.queue.rocks.RocksDatabase;
+import org.mailward.queue.rocks.RocksDatabase.Family;
+import org.mailward.queue.spool.RecipientStates.State;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+final class SpoolLedger {
+  private final RocksDatabase db;
+  private final CycleLedger cycles;
+  private final SpoolCounters counters;
+  private final AuditChain audit;
+  private final Clock clock;
+  private final ColumnFamilyHandle messages;
+  private final ColumnFamilyHandle keys;
+  private final ColumnFamilyHandle status;
+  private final ColumnFamilyHandle due;
+
+  private final Map<MessageId, RecipientStates> overlay = new HashMap<>();
+  private final Set<MessageId> dirty = new LinkedHashSet<>();
+  private final List<Runnable> effects = new ArrayList<>();
+
+  SpoolLedger(RocksDatabase db, CycleLedger cycles, SpoolCounters counters, AuditChain audit, Clock clock) {
+    this.db = db;
+    this.cycles = cycles;
+    this.counters = counters;
+    this.audit = audit;
+    this.clock = clock;
+    this.messages = db.handle(Family.MESSAGES);
+    this.keys = db.handle(Family.KEYS);
+    this.status = db.handle(Family.STATUS);
+    this.due = db.handle(Family.DUE);
+  }
+
+  /** Rebuilds counters and cycle counts from the status rows (start-up). */
+  void recover() {
+    try (RocksIterator it = db.db().newIterator(status)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        RecipientStates s = RecipientStates.decode(it.value());
+        counters.messages(1);
+        cycles.add(s.firstCycle, s.lastCycle);
+        for (State st : s.states) {
+          counters.move(null, st);
+        }
+      }
+    }
+  }
+
+  void commit(WriteBatch wb, PendingMessage m, long size, Envelope env, List<Spool.Settlement> presettled)
+      throws RocksDBException {
+    long now = clock.millis();
+    RecipientStates s = RecipientStates.initial(env, m.firstCycle, m.lastCycle, now);
+    byte[] id = SpoolKeys.message(m.id);
+    wb.put(messages, id, new MessageRecord(size, m.frames(), env).encode());
+    wb.put(keys, id, m.storedKey);
+    overlay.put(m.id, s);
+    dirty.add(m.id);
+    effects.add(() -> {
+      counters.messages(1);
+      for (int i = 0; i < s.size(); i++) {
+        counters.move(null, State.PENDING);
+      }
+    });
+    for (Spool.Settlement p : presettled) {
+      if (p.ref().messageId().equals(m.id) && p.ref().index() < s.size()) {
+        apply(wb, s, p.ref(), p.outcome(), false);
+      }
+    }
+    for (int i = 0; i < s.size(); i++) {
+      if (s.states[i] == State.PENDING) {
+        wb.put(due, SpoolKeys.due(now, new RecipientRef(m.id, i)), SpoolKeys.dueValue(0, s.domains[i]));
+      }
+    }
+  }
+
+  void settle(WriteBatch wb, Spool.Settlement settlement) throws RocksDBException {
+    MessageId id = settlement.ref().messageId();
+    RecipientStates s = overlay.get(id);
+    if (s == null) {
+      byte[] row = db.db().get(status, SpoolKeys.message(id));
+      if (row == null) {
+        return; // finished already, or never committed
+      }
+      s = RecipientStates.decode(row);
+      overlay.put(id, s);
+    }
+    if (settlement.ref().index() < s.size()) {
+      apply(wb, s, settlement.ref(), settlement.outcome(), true);
+    }
+  }
+
+  private void apply(WriteBatch wb, RecipientStates s, RecipientRef ref, RecipientOutcome outcome, boolean hasDueRow)
+      throws RocksDBException {
+    int i = ref.index();
+    State old = s.states[i];
+    if (old.isFinal()) {
+      return;
+    }
+    if (hasDueRow) {
+      wb.delete(due, SpoolKeys.due(s.due[i], ref));
+    }
+    State next = State.of(outcome);
+    if (!(outcome instanceof RecipientOutcome.Dropped)) {
+      s.attempts[i]++;
+    }
+    s.states[i] = next;
+    if (outcome instanceof RecipientOutcome.Deferred d) {
+      s.due[i] = d.retryAt().toEpochMilli();
+      wb.put(due, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+    }
+    dirty.add(ref.messageId());
+    effects.add(() -> counters.move(old, next));
+  }
+
+  /** Writes the status rows touched in this group; deletes finished messages and their keys. */
+  void finishGroup(WriteBatch wb) throws RocksDBException {
+    for (MessageId id : dirty) {
+      RecipientStates s = overlay.get(id);
+      byte[] key = SpoolKeys.message(id);
+      if (s.allFinal()) {
+        wb.delete(messages, key);
+        wb.delete(keys, key);
+        wb.delete(status, key);
+        audit.append(finishedEvent(id, s), wb);
+        effects.add(() -> {
+          counters.messages(-1);
+          cycles.remove(s.firstCycle, s.lastCycle);
+        });
+      } else {
+        wb.put(status, key, s.encode());
+      }
+    }
+  }
+
+  /** The group is durable: publish its effects. */
+  void applyGroup() {
+    effects.forEach(Runnable::run);
+    clearGroup();
+  }
+
+  /** The group failed: forget it (RocksDB has none of it). */
+  void clearGroup() {
+    effects.clear();
+    overlay.clear();
+    dirty.clear();
+  }
+
+  private AuditEvent finishedEvent(MessageId id, RecipientStates s) {
+    Map<String, String> facts = new HashMap<>();
+    for (State st : s.states) {
+      facts.merge(st.name().toLowerCase(java.util.Locale.ROOT), "1", (a, b) -> Integer.toString(Integer.parseInt(a) + 1));
+    }
+    facts.put("dataKey", "destroyed");
+    return new AuditEvent(clock.instant(), "message.finished", java.util.Optional.of(id), java.util.Optional.empty(), facts);
+  }
+}

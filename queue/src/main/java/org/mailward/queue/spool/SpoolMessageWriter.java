@@ -1,0 +1,105 @@
+// The MessageWriter handed to an inbound session. Runs on the session's event
+// loop: copies the chunk into a frame buffer, seals full frames with the
+// message's data key (AES-GCM, ~10 µs per 32 KB) and hands the sealed bytes to
+// the writer thread. Never blocks, never touches the disk. A full frame is held
+// until more data comes or commit() arrives, because only then is it known
+// whether it is the last frame (the last flag is authenticated).
+package org.mailward.queue.spool;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageWriter;
+import org.mailward.api.Spool;
+import org.mailward.api.SpoolException;
+import org.mailward.queue.crypto.FrameCipher;
+
+final class SpoolMessageWriter implements MessageWriter {
+  private final GroupCommitter committer;
+  private final PendingMessage msg;
+  private final FrameCipher cipher;
+  private final int frameBytes;
+  private byte[] buffer;
+  private int fill;
+  private long size;
+  private long nextFrame;
+  private boolean closed;
+
+  SpoolMessageWriter(GroupCommitter committer, PendingMessage msg, FrameCipher cipher, int frameBytes) {
+    this.committer = committer;
+    this.msg = msg;
+    this.cipher = cipher;
+    this.frameBytes = frameBytes;
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) {
+    if (closed) {
+      throw new IllegalStateException("message " + msg.id + " is already committed or aborted");
+    }
+    try {
+      committer.ensureAccepting();
+    } catch (SpoolException e) {
+      abort();
+      throw e;
+    }
+    ByteBuffer src = chunk.duplicate();
+    while (src.hasRemaining()) {
+      if (buffer == null) {
+        buffer = new byte[frameBytes];
+      } else if (fill == buffer.length) {
+        sealAndSend(false);
+      }
+      int n = Math.min(src.remaining(), buffer.length - fill);
+      src.get(buffer, fill, n);
+      fill += n;
+      size += n;
+    }
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled) {
+    if (closed) {
+      throw new IllegalStateException("message " + msg.id + " is already committed or aborted");
+    }
+    if (!envelope.id().equals(msg.id)) {
+      throw new IllegalArgumentException("envelope id " + envelope.id() + " does not match writer " + msg.id);
+    }
+    try {
+      committer.ensureAccepting();
+    } catch (SpoolException e) {
+      abort();
+      return CompletableFuture.failedFuture(e);
+    }
+    if (buffer == null) {
+      buffer = new byte[0];
+    }
+    sealAndSend(true);
+    closed = true;
+    buffer = null;
+    return committer.commit(msg, size, envelope, presettled);
+  }
+
+  @Override
+  public void abort() {
+    if (!closed) {
+      closed = true;
+      buffer = null;
+      committer.abort(msg);
+    }
+  }
+
+  private void sealAndSend(boolean last) {
+    byte[] sealed = cipher.seal(buffer, 0, fill, nextFrame, last);
+    committer.frame(msg, nextFrame, last, sealed);
+    nextFrame++;
+    fill = 0;
+  }
+}

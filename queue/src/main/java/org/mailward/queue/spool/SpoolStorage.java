@@ -1,0 +1,54 @@
+// What RocksChronicleSpool.open returns: the Spool, the AuditJournal and the
+// KeyValueStore over one RocksDB instance, and close() for all of them.
+package org.mailward.queue.spool;
+
+import org.mailward.api.AuditJournal;
+import org.mailward.api.KeyValueStore;
+import org.mailward.api.Spool;
+import org.mailward.queue.rocks.RocksDatabase;
+import org.mailward.queue.rocks.RocksKeyValueStore;
+
+public final class SpoolStorage implements AutoCloseable {
+  private final RocksChronicleSpool spool;
+  private final ChronicleAuditJournal audit;
+  private final RocksKeyValueStore keyValueStore;
+  private final RocksDatabase db;
+  private final ChronicleJournal body;
+  private final ChronicleJournal auditJournal;
+  private boolean closed;
+
+  SpoolStorage(RocksChronicleSpool spool, ChronicleAuditJournal audit, RocksKeyValueStore keyValueStore,
+      RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal) {
+    this.spool = spool;
+    this.audit = audit;
+    this.keyValueStore = keyValueStore;
+    this.db = db;
+    this.body = body;
+    this.auditJournal = auditJournal;
+  }
+
+  public Spool spool() {
+    return spool;
+  }
+
+  public AuditJournal audit() {
+    return audit;
+  }
+
+  public KeyValueStore keyValueStore() {
+    return keyValueStore;
+  }
+
+  /** Stops the writer thread (flushing what is queued), then closes the journals and RocksDB. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    spool.close();
+    body.close();
+    auditJournal.close();
+    db.close();
+  }
+}
