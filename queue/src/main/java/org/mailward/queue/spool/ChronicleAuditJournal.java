@@ -51,8 +51,8 @@ public final class ChronicleAuditJournal implements AuditJournal {
       start = AuditChain.messageKey(id, 0);
       end = KeyBytes.successor(Arrays.copyOf(start, 17));
     } else {
-      start = AuditChain.timeKey(from.toEpochMilli(), 0);
-      end = AuditChain.timeKey(to.toEpochMilli(), 0);
+      start = AuditChain.timeKey(millis(from), 0);
+      end = AuditChain.timeKey(millis(to), 0);
     }
     List<AuditRecord> out = new ArrayList<>();
     try (Slice upper = new Slice(end);
@@ -90,6 +90,13 @@ public final class ChronicleAuditJournal implements AuditJournal {
       }
       return Optional.empty();
     }
+  }
+
+  private static long millis(Instant t) {
+    if (t.isBefore(Instant.EPOCH)) {
+      return 0;
+    }
+    return t.getEpochSecond() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : t.toEpochMilli();
   }
 
   /** One excerpt as stored: [seq][canonical length][canonical][previous hash][hash]. */

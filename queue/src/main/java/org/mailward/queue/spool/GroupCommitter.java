@@ -335,6 +335,7 @@ final class GroupCommitter implements AutoCloseable {
     commits.clear();
     settles.clear();
     audits.clear();
+    pendingCommits.addAndGet(-finishedCommits);
     Throwable cause = groupFailure;
     completer.execute(() -> {
       ok.forEach(f -> f.complete(null));
@@ -349,7 +350,6 @@ final class GroupCommitter implements AutoCloseable {
         }
       }
     });
-    pendingCommits.addAndGet(-finishedCommits);
   }
 
   private void releaseCycles(PendingMessage m) {
