@@ -1,0 +1,113 @@
+package org.mailward.core.inbound;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.mailward.api.MessageWriter;
+import org.mailward.api.PolicyEngine.MessageInspection;
+import org.mailward.api.SmtpReply;
+import org.mailward.api.SpoolException;
+
+/**
+ * One message body on its way in: every chunk goes to the spool writer and to
+ * the policy inspection, never kept. Going over the size limit or a failing
+ * writer stops the writing but not the reading; the problem is reported once
+ * the client has sent everything. Used on one event loop only.
+ */
+final class InboundMessage {
+  static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit");
+  static final SmtpReply POLICY_FAILED = SmtpReply.of(451, "4.3.0", "Temporary failure, try again later");
+
+  final MessageWriter writer;
+  final MessageInspection inspection;
+  private final long maxBytes;
+  private long bodyBytes;
+  private Optional<SmtpReply> problem = Optional.empty();
+  private boolean closed;
+
+  InboundMessage(MessageWriter writer, MessageInspection inspection, long maxBytes) {
+    this.writer = writer;
+    this.inspection = inspection;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The trace header: to the spool only (policy sees the message as the client sent it). */
+  void writeHeader(byte[] header) {
+    try {
+      writer.write(ByteBuffer.wrap(header));
+    } catch (SpoolException e) {
+      fail(e.reply());
+    } catch (RuntimeException e) {
+      fail(SmtpReply.of(451, "4.3.0", "Temporary failure, try again later"));
+    }
+  }
+
+  /** Appends body bytes (after dot-unstuffing). */
+  void write(byte[] b, int off, int len) {
+    if (problem.isPresent() || len == 0) {
+      bodyBytes += len;
+      return;
+    }
+    bodyBytes += len;
+    if (bodyBytes > maxBytes) {
+      fail(TOO_BIG);
+      return;
+    }
+    try {
+      writer.write(ByteBuffer.wrap(b, off, len));
+    } catch (SpoolException e) {
+      fail(e.reply());
+      return;
+    } catch (RuntimeException e) {
+      fail(SmtpReply.of(451, "4.3.0", "Temporary failure, try again later"));
+      return;
+    }
+    try {
+      inspection.feed(ByteBuffer.wrap(b, off, len).asReadOnlyBuffer());
+    } catch (RuntimeException e) {
+      fail(POLICY_FAILED);
+    }
+  }
+
+  /** Records a refusal found while reading (e.g. bare line endings); the first one wins. */
+  void refuse(SmtpReply reply) {
+    fail(reply);
+  }
+
+  Optional<SmtpReply> problem() {
+    return problem;
+  }
+
+  long bodyBytes() {
+    return bodyBytes;
+  }
+
+  private void fail(SmtpReply reply) {
+    if (problem.isEmpty()) {
+      problem = Optional.of(reply);
+      abort();
+    }
+  }
+
+  /** Discards the message in the spool and in policy. Idempotent. */
+  void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writer.abort();
+    } catch (RuntimeException ignored) {
+      // nothing of an aborted message survives a restart; the spool handles its own failure
+    }
+    try {
+      inspection.abort();
+    } catch (RuntimeException ignored) {
+      // policy keeps no state that matters after abort
+    }
+  }
+
+  /** The body is complete and will be finished (inspection then commit); no abort from now on except on failure. */
+  void markFinishing() {
+    closed = true;
+  }
+}

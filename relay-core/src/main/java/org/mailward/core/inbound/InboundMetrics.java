@@ -1,0 +1,32 @@
+package org.mailward.core.inbound;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the inbound server, cheap to bump on the hot path. relay-app may
+ * bind them to Micrometer gauges; names are in {@link #snapshot()}. Labels are
+ * never addresses.
+ */
+public final class InboundMetrics {
+  final LongAdder connections = new LongAdder();
+  final LongAdder connectionsRefused = new LongAdder();
+  final LongAdder authFailures = new LongAdder();
+  final LongAdder messagesAccepted = new LongAdder();
+  final LongAdder messagesRefused = new LongAdder();
+  final LongAdder messagesTempFailed = new LongAdder();
+  final LongAdder recipientsRefused = new LongAdder();
+  final LongAdder bytesAccepted = new LongAdder();
+
+  /** Current values by metric name. */
+  public java.util.Map<String, Long> snapshot() {
+    return java.util.Map.of(
+        "mailward_inbound_connections_total", connections.sum(),
+        "mailward_inbound_connections_refused_total", connectionsRefused.sum(),
+        "mailward_inbound_auth_failures_total", authFailures.sum(),
+        "mailward_inbound_messages_accepted_total", messagesAccepted.sum(),
+        "mailward_inbound_messages_refused_total", messagesRefused.sum(),
+        "mailward_inbound_messages_tempfailed_total", messagesTempFailed.sum(),
+        "mailward_inbound_recipients_refused_total", recipientsRefused.sum(),
+        "mailward_inbound_bytes_accepted_total", bytesAccepted.sum());
+  }
+}

@@ -1,0 +1,120 @@
+package org.mailward.core.inbound;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.mailward.api.AuditEvent;
+import org.mailward.api.AuditJournal;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageVerdict;
+import org.mailward.api.Recipient;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.SecurityLevel;
+import org.mailward.api.SmtpReply;
+import org.mailward.api.Spool;
+import org.mailward.api.SpoolException;
+import org.mailward.api.Tenant;
+import org.mailward.api.Transaction;
+
+/**
+ * End of data: asks policy for its verdict (with a timeout, failing closed),
+ * builds the envelope, commits it and answers {@code 250} only once the commit
+ * is durable. Returns the reply to send; never completes exceptionally.
+ */
+final class MessageAcceptance {
+  private static final SmtpReply TEMP = SmtpReply.of(451, "4.3.0", "Temporary failure, try again later");
+  private final AuditJournal audit;
+  private final Clock clock;
+  private final Duration policyTimeout;
+  private final InboundMetrics metrics;
+
+  MessageAcceptance(AuditJournal audit, Clock clock, Duration policyTimeout, InboundMetrics metrics) {
+    this.audit = audit;
+    this.clock = clock;
+    this.policyTimeout = policyTimeout;
+    this.metrics = metrics;
+  }
+
+  CompletionStage<SmtpReply> finish(InboundMessage message, Transaction tx, List<Recipient> accepted, ScheduledExecutorService timer) {
+    message.markFinishing();
+    Tenant tenant = tx.session().tenant();
+    return Stages.within(() -> message.inspection.finish(accepted), policyTimeout, timer)
+        .handleAsync((verdict, error) -> {
+          if (error != null || verdict == null) {
+            message.writer.abort();
+            metrics.messagesTempFailed.increment();
+            return CompletableFuture.completedFuture(TEMP);
+          }
+          if (verdict instanceof MessageVerdict.Refuse refuse) {
+            message.writer.abort();
+            metrics.messagesRefused.increment();
+            audit("message.refused", tx, Map.of("rule", refuse.rule(), "code", refuse.reply().status()));
+            return CompletableFuture.completedFuture(refuse.reply());
+          }
+          return commit(message, tx, accepted, tenant, (MessageVerdict.Accept) verdict);
+        }, timer)
+        .thenCompose(s -> s);
+  }
+
+  private CompletionStage<SmtpReply> commit(InboundMessage message, Transaction tx, List<Recipient> accepted, Tenant tenant,
+      MessageVerdict.Accept verdict) {
+    Envelope envelope;
+    List<Spool.Settlement> presettled = new ArrayList<>();
+    CompletionStage<Void> committed;
+    try {
+      SecurityLevel level = tenant.defaultLevel()
+          .strictest(tx.parameters().requireTls() ? SecurityLevel.VERIFY : SecurityLevel.ENCRYPT)
+          .strictest(verdict.requiredLevel());
+      envelope = new Envelope(tx.messageId(), tenant.id(), tx.reversePath(), tx.parameters(), accepted, verdict.purpose(), level,
+          tenant.fallback(), verdict.headerEdits(), verdict.dkimSign(), clock.instant(), tx.session().sessionId());
+      for (MessageVerdict.Dropped d : verdict.dropped()) {
+        presettled.add(new Spool.Settlement(envelope.ref(d.index()), new RecipientOutcome.Dropped(d.rule())));
+      }
+      committed = message.writer.commit(envelope, presettled);
+    } catch (SpoolException e) {
+      message.writer.abort();
+      metrics.messagesTempFailed.increment();
+      return CompletableFuture.completedFuture(e.reply());
+    } catch (RuntimeException e) {
+      message.writer.abort();
+      metrics.messagesTempFailed.increment();
+      return CompletableFuture.completedFuture(TEMP);
+    }
+    long size = message.bodyBytes();
+    return committed.handle((ok, error) -> {
+      if (error != null) {
+        message.writer.abort();
+        metrics.messagesTempFailed.increment();
+        return Stages.unwrap(error) instanceof SpoolException se ? se.reply() : TEMP;
+      }
+      metrics.messagesAccepted.increment();
+      metrics.bytesAccepted.add(size);
+      Map<String, String> facts = new TreeMap<>();
+      facts.put("recipients", Integer.toString(accepted.size()));
+      facts.put("dropped", Integer.toString(presettled.size()));
+      facts.put("size", Long.toString(size));
+      facts.put("tls", tx.session().tlsProtocol().orElse("none"));
+      facts.put("level", envelope.requiredLevel().label());
+      facts.put("purpose", verdict.purpose().label());
+      facts.put("evidence", verdict.evidence().stream().map(h -> h.rule() + ":" + h.count()).collect(Collectors.joining(",")));
+      audit("message.accepted", tx, facts);
+      return SmtpReply.of(250, "2.0.0", "Ok: queued as " + tx.messageId());
+    });
+  }
+
+  private void audit(String type, Transaction tx, Map<String, String> facts) {
+    try {
+      audit.append(new AuditEvent(clock.instant(), type, Optional.of(tx.messageId()), Optional.of(tx.session().tenant().id()), facts));
+    } catch (RuntimeException ignored) {
+      // the message is durable; the audit journal reports its own failures
+    }
+  }
+}

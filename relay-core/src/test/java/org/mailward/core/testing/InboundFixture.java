@@ -1,0 +1,105 @@
+package org.mailward.core.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import org.mailward.api.Redactor;
+import org.mailward.api.Tenant;
+import org.mailward.api.TenantLimits;
+import org.mailward.core.auth.PasswordHasher;
+import org.mailward.core.inbound.InboundConfig;
+import org.mailward.core.inbound.SmtpServer;
+import org.mailward.testkit.TestCa;
+
+/**
+ * A running inbound server on 127.0.0.1 (ephemeral ports: a STARTTLS listener
+ * "submission" and an implicit-TLS listener "smtps") with a file test spool,
+ * the test policy, an in-memory audit journal and two tenants:
+ * {@code apikey}/{@link #PASSWORD} (domain clinic.test) and {@code limited}/{@link #PASSWORD}
+ * (domain limited.test, 3 recipients, 64 KiB, 2 connections, 2 messages/s).
+ */
+public final class InboundFixture implements AutoCloseable {
+  public static final String PASSWORD = "correct horse battery";
+  public final Path dir;
+  public final TestCa ca;
+  public final TestCa.PemFiles pem;
+  public final FileTestSpool spool;
+  public final TestPolicyEngine policy = new TestPolicyEngine();
+  public final MemoryAuditJournal audit = new MemoryAuditJournal();
+  public final SmtpServer server;
+  public final InetSocketAddress submission;
+  public final InetSocketAddress smtps;
+  public final Path caPem;
+  private final ExecutorService blocking = Executors.newFixedThreadPool(2);
+
+  public InboundFixture(UnaryOperator<InboundConfig> tweak) throws Exception {
+    dir = Files.createTempDirectory("mailward-inbound");
+    ca = TestCa.create("Mailward Test CA");
+    pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
+    caPem = ca.writeCaPem(dir.resolve("ca.pem"));
+    spool = new FileTestSpool(dir.resolve("spool"));
+    PasswordHasher hasher = new PasswordHasher(1024, 1, 1);
+    String hash = hasher.hash(PASSWORD.toCharArray());
+    Tenant limited = Tenants.withLimits(hash, new TenantLimits(3, 64 * 1024, 2, 2));
+    InboundConfig config = InboundConfig.defaults("mx.mailward.test",
+        List.of(new InboundConfig.Listener("submission", "127.0.0.1", 0, InboundConfig.Mode.STARTTLS),
+            new InboundConfig.Listener("smtps", "127.0.0.1", 0, InboundConfig.Mode.IMPLICIT_TLS)),
+        pem.certificate(), pem.key())
+        .withTimeouts(new InboundConfig.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5)))
+        .withAuthThrottling(new InboundConfig.AuthThrottling(20, 3, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMillis(50)));
+    config = tweak.apply(config);
+    server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool, audit,
+        new Redactor("0123456789abcdef-test-key".getBytes()), Clock.systemUTC(), blocking, hasher);
+    Map<String, InetSocketAddress> bound = server.start();
+    submission = bound.get("submission");
+    smtps = bound.get("smtps");
+  }
+
+  public InboundFixture() throws Exception {
+    this(c -> c);
+  }
+
+  public SSLContext clientTls() throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, ca.trustManagers().getTrustManagers(), null);
+    return ctx;
+  }
+
+  /** A client connected to the STARTTLS listener, greeting read. */
+  public SmtpTestClient connect() throws Exception {
+    SmtpTestClient c = new SmtpTestClient(submission, clientTls());
+    c.expect(220);
+    return c;
+  }
+
+  /** Connected, STARTTLS done, EHLO sent, authenticated as {@code user}. */
+  public SmtpTestClient authenticated(String user) throws Exception {
+    SmtpTestClient c = connect();
+    c.command("EHLO esp.test").expect(250);
+    c.command("STARTTLS").expect(220);
+    c.upgrade();
+    c.command("EHLO esp.test").expect(250);
+    c.command("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
+    return c;
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.shutdown(Duration.ofSeconds(1));
+    blocking.shutdownNow();
+    spool.close();
+    try (var s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
