@@ -1,0 +1,126 @@
+package org.mailward.policy;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.mailward.api.KeyValueStore;
+import org.mailward.api.PolicyEngine;
+import org.mailward.api.Purpose;
+import org.mailward.api.Recipient;
+import org.mailward.api.RecipientVerdict;
+import org.mailward.api.Redactor;
+import org.mailward.api.TenantId;
+import org.mailward.api.Transaction;
+import org.mailward.policy.PolicyConfig.TenantPolicy;
+import org.mailward.policy.consent.ConsentCache;
+import org.mailward.policy.consent.ConsentImporter;
+import org.mailward.policy.consent.ConsentRegistry;
+import org.mailward.policy.consent.ConsentRules;
+import org.mailward.policy.consent.ConsentStore;
+import org.mailward.policy.consent.Suppressions;
+import org.mailward.policy.phi.HealthDictionary;
+import org.mailward.policy.phi.PhiDetector;
+import org.mailward.policy.unsubscribe.UnsubscribeTokens;
+import org.mailward.policy.unsubscribe.Unsubscribes;
+
+/**
+ * The {@link PolicyEngine}: consent, suppression and purpose at RCPT time; PHI, purpose header,
+ * post-DATA drops and unsubscribe headers at end of data ({@link MessageCheck}).
+ *
+ * <p>RCPT path: the purpose comes from the tenant's MAIL-time rules; the recipient's state comes
+ * from the {@link ConsentCache} (a hit answers at once on the caller's thread; a miss loads on the
+ * policy executor). A store failure or a lookup slower than the configured timeout is answered
+ * {@code 451 4.3.0}: fail closed. When the tenant lets the ESP name the purpose in a header, RCPT
+ * accepts ({@value PolicyRules#PURPOSE_DEFERRED}) and the same rules run after DATA, dropping
+ * recipients instead of refusing them.
+ *
+ * <p>Also the home of the services that share its cache: {@link #registry()}, {@link
+ * #suppressions()}, {@link #importer()}, {@link #unsubscribes()}.
+ */
+public final class ConsentPolicyEngine implements PolicyEngine {
+  private final PolicyConfig config;
+  private final Clock clock;
+  private final Executor executor;
+  private final ConsentStore store;
+  private final ConsentCache cache;
+  private final ConsentRegistry registry;
+  private final Suppressions suppressions;
+  private final ConsentImporter importer;
+  private final UnsubscribeTokens tokens;
+  private final Unsubscribes unsubscribes;
+  private final Map<TenantId, PhiDetector> detectors = new HashMap<>();
+  private final PhiDetector defaultDetector;
+
+  public ConsentPolicyEngine(PolicyConfig config, KeyValueStore kv, Redactor redactor, Clock clock, Executor executor) {
+    this.config = config;
+    this.clock = clock;
+    this.executor = executor;
+    this.store = new ConsentStore(kv, redactor, clock);
+    PolicyConfig.Global g = config.global();
+    this.cache = new ConsentCache(store, g.consentCacheSize(), g.consentCacheTtl(), executor);
+    this.registry = new ConsentRegistry(store);
+    this.suppressions = new Suppressions(store);
+    this.importer = new ConsentImporter(store);
+    this.tokens = new UnsubscribeTokens(g.tokenSecret(), clock, g.tokenLifetime());
+    this.unsubscribes = new Unsubscribes(tokens, suppressions, registry, config);
+    HealthDictionary dictionary = HealthDictionary.bundled();
+    this.defaultDetector = new PhiDetector(dictionary, TenantPolicy.defaults().phi());
+    config.tenants().forEach((id, tp) -> detectors.put(id, new PhiDetector(dictionary, tp.phi())));
+  }
+
+  @Override
+  public CompletionStage<RecipientVerdict> onRecipient(Transaction transaction, Recipient recipient) {
+    TenantId tenant = transaction.session().tenant().id();
+    TenantPolicy policy = config.tenant(tenant);
+    if (policy.purposeHeaderAllowed()) {
+      return CompletableFuture.completedFuture(new RecipientVerdict.Accept(PolicyRules.PURPOSE_DEFERRED));
+    }
+    Purpose purpose = org.mailward.policy.purpose.PurposeResolver.atMail(policy, transaction);
+    CompletableFuture<org.mailward.policy.consent.RecipientState> lookup;
+    try {
+      lookup = cache.lookup(tenant, recipient.address());
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(unavailable());
+    }
+    if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+      return CompletableFuture.completedFuture(ConsentRules.decide(lookup.join(), purpose, clock.instant()));
+    }
+    return lookup.orTimeout(config.global().lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((state, error) -> error != null ? unavailable() : ConsentRules.decide(state, purpose, clock.instant()));
+  }
+
+  private static RecipientVerdict unavailable() {
+    return new RecipientVerdict.Refuse(PolicyRules.unavailable(), PolicyRules.POLICY_UNAVAILABLE);
+  }
+
+  @Override
+  public MessageInspection inspect(Transaction transaction) {
+    TenantId tenant = transaction.session().tenant().id();
+    return new MessageCheck(transaction, config.tenant(tenant), detectors.getOrDefault(tenant, defaultDetector), cache, store,
+        tokens, clock, executor, config.global().inspectionMaxBytes());
+  }
+
+  public ConsentRegistry registry() {
+    return registry;
+  }
+
+  public Suppressions suppressions() {
+    return suppressions;
+  }
+
+  public ConsentImporter importer() {
+    return importer;
+  }
+
+  public Unsubscribes unsubscribes() {
+    return unsubscribes;
+  }
+
+  public UnsubscribeTokens tokens() {
+    return tokens;
+  }
+}

@@ -1,0 +1,120 @@
+package org.mailward.policy.consent;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.mailward.api.EmailAddress;
+import org.mailward.api.KeyValueStore;
+import org.mailward.api.Redactor;
+import org.mailward.api.TenantId;
+
+/**
+ * The registry's layout on the {@link KeyValueStore}. Keys are {@code tenant id, 0x00, keyed hash}
+ * where the hash is the {@link Redactor}'s HMAC of {@code tenant + "\n" + normalized address}: the
+ * store holds no address, and a hash from one tenant means nothing for another. Every write also
+ * appends a versioned change event (namespace {@value #CHANGES}) in the same atomic batch, which is
+ * what a multi-node replicator would ship. Listeners hear of every change (cache invalidation).
+ */
+public final class ConsentStore {
+  public static final String AUTHORIZATIONS = "consent.authorization";
+  public static final String SUPPRESSIONS = "consent.suppression";
+  public static final String CHANGES = "consent.changes";
+  public static final String IMPORTS = "consent.imports";
+  private static final int STRIPES = 64;
+
+  /** Told after a recipient's records changed. */
+  @FunctionalInterface
+  public interface ChangeListener {
+    void changed(TenantId tenant, byte[] recipientHash);
+  }
+
+  private final KeyValueStore kv;
+  private final Redactor redactor;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Object[] locks = new Object[STRIPES];
+  private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+  public ConsentStore(KeyValueStore kv, Redactor redactor, Clock clock) {
+    this.kv = kv;
+    this.redactor = redactor;
+    this.clock = clock;
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  public void addListener(ChangeListener listener) {
+    listeners.add(listener);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  KeyValueStore kv() {
+    return kv;
+  }
+
+  /** The keyed, tenant-scoped hash of a normalised address (32 bytes). */
+  public byte[] recipientHash(TenantId tenant, EmailAddress address) {
+    return redactor.hash(tenant.value() + "\n" + address.normalized());
+  }
+
+  static byte[] key(TenantId tenant, byte[] hash) {
+    byte[] t = tenant.value().getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(t.length + 1 + hash.length).put(t).put((byte) 0).put(hash).array();
+  }
+
+  public RecipientState load(TenantId tenant, byte[] hash) {
+    byte[] key = key(tenant, hash);
+    Optional<Authorization> a = kv.get(AUTHORIZATIONS, key).map(RecordCodec::decodeAuthorization);
+    Suppression s = kv.get(SUPPRESSIONS, key).map(RecordCodec::decodeSuppression).orElse(Suppression.none());
+    return new RecipientState(a, s);
+  }
+
+  Optional<Authorization> authorization(TenantId tenant, byte[] hash) {
+    return kv.get(AUTHORIZATIONS, key(tenant, hash)).map(RecordCodec::decodeAuthorization);
+  }
+
+  Suppression suppression(TenantId tenant, byte[] hash) {
+    return kv.get(SUPPRESSIONS, key(tenant, hash)).map(RecordCodec::decodeSuppression).orElse(Suppression.none());
+  }
+
+  void put(KeyValueStore.Batch.Builder batch, TenantId tenant, byte[] hash, Authorization a) {
+    byte[] record = RecordCodec.encode(a);
+    batch.put(AUTHORIZATIONS, key(tenant, hash), record);
+    batch.put(CHANGES, changeKey(), RecordCodec.change("authorization", tenant.value(), hash, a.version(), record));
+  }
+
+  void put(KeyValueStore.Batch.Builder batch, TenantId tenant, byte[] hash, Suppression s) {
+    byte[] record = RecordCodec.encode(s);
+    batch.put(SUPPRESSIONS, key(tenant, hash), record);
+    batch.put(CHANGES, changeKey(), RecordCodec.change("suppression", tenant.value(), hash, s.version(), record));
+  }
+
+  /** Writes the batch durably, then tells the listeners about every recipient in it. */
+  void commit(KeyValueStore.Batch.Builder batch, TenantId tenant, List<byte[]> hashes) {
+    kv.write(batch.build());
+    for (byte[] h : hashes) {
+      for (ChangeListener l : listeners) {
+        l.changed(tenant, h);
+      }
+    }
+  }
+
+  /** Serialises read-modify-write of one recipient's records on this node. */
+  Object lock(byte[] hash) {
+    return locks[(hash[0] & 0xFF) % STRIPES];
+  }
+
+  private byte[] changeKey() {
+    byte[] suffix = new byte[8];
+    random.nextBytes(suffix);
+    return ByteBuffer.allocate(16).putLong(clock.millis()).put(suffix).array();
+  }
+}
