@@ -26,7 +26,7 @@ import org.mailward.testkit.TestCa;
  * "submission" and an implicit-TLS listener "smtps") with a file test spool,
  * the test policy, an in-memory audit journal and two tenants:
  * {@code apikey}/{@link #PASSWORD} (domain clinic.test) and {@code limited}/{@link #PASSWORD}
- * (domain limited.test, 3 recipients, 64 KiB, 2 connections, 2 messages/s).
+ * (domain limited.test, by default 3 recipients, 64 KiB, 2 connections, no rate limit).
  */
 public final class InboundFixture implements AutoCloseable {
   public static final String PASSWORD = "correct horse battery";
@@ -43,6 +43,11 @@ public final class InboundFixture implements AutoCloseable {
   private final ExecutorService blocking = Executors.newFixedThreadPool(2);
 
   public InboundFixture(UnaryOperator<InboundConfig> tweak) throws Exception {
+    this(tweak, new TenantLimits(3, 64 * 1024, 2, 0));
+  }
+
+  /** With the "limited" tenant's limits given. */
+  public InboundFixture(UnaryOperator<InboundConfig> tweak, TenantLimits limitedTenant) throws Exception {
     dir = Files.createTempDirectory("mailward-inbound");
     ca = TestCa.create("Mailward Test CA");
     pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
@@ -50,7 +55,7 @@ public final class InboundFixture implements AutoCloseable {
     spool = new FileTestSpool(dir.resolve("spool"));
     PasswordHasher hasher = new PasswordHasher(1024, 1, 1);
     String hash = hasher.hash(PASSWORD.toCharArray());
-    Tenant limited = Tenants.withLimits(hash, new TenantLimits(3, 64 * 1024, 2, 2));
+    Tenant limited = Tenants.withLimits(hash, limitedTenant);
     InboundConfig config = InboundConfig.defaults("mx.mailward.test",
         List.of(new InboundConfig.Listener("submission", "127.0.0.1", 0, InboundConfig.Mode.STARTTLS),
             new InboundConfig.Listener("smtps", "127.0.0.1", 0, InboundConfig.Mode.IMPLICIT_TLS)),

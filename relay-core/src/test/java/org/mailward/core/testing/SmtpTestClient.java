@@ -145,6 +145,12 @@ public final class SmtpTestClient implements AutoCloseable {
 
   public record SslInfo(String protocol, String cipher) {}
 
+  /** The serial number of the server's leaf certificate, after {@link #upgrade()}. */
+  public String peerSerial() throws IOException {
+    var certs = ((SSLSocket) socket).getSession().getPeerCertificates();
+    return ((java.security.cert.X509Certificate) certs[0]).getSerialNumber().toString(16);
+  }
+
   /** Sends MAIL, RCPTs, DATA and the dot-stuffed body; returns the final reply. */
   public Reply sendMessage(String from, List<String> to, String body) throws IOException {
     command("MAIL FROM:<" + from + ">").expect(250);
