@@ -92,6 +92,7 @@ final class GroupCommitter implements AutoCloseable {
   private volatile boolean full;
   private volatile Throwable failure;
   private volatile long freeBytes;
+  private volatile long groupSyncs;
   private long failedAtNanos;
   private long lastCheckNanos;
   private long bytesSinceCheck;
@@ -171,6 +172,11 @@ final class GroupCommitter implements AutoCloseable {
     if (pendingCommits.get() >= config.maxPendingCommits() || pendingBytes.get() >= config.maxPendingBytes()) {
       throw new SpoolException.Busy("spool has " + pendingCommits.get() + " commits pending");
     }
+  }
+
+  /** Group syncs done so far (for tests and metrics). */
+  long groupSyncs() {
+    return groupSyncs;
   }
 
   SpoolHealth health() {
@@ -314,6 +320,7 @@ final class GroupCommitter implements AutoCloseable {
       auditJournal.force();
       db.db().write(writeOptions, wb);
       ledger.applyGroup();
+      groupSyncs++;
     } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
       ledger.clearGroup();
       groupFailure = e;

@@ -166,6 +166,11 @@ public final class RocksChronicleSpool implements Spool {
     return committer.settle(settlements);
   }
 
+  /** How many group syncs the writer thread has done. */
+  public long groupSyncs() {
+    return committer.groupSyncs();
+  }
+
   @Override
   public SpoolStats stats() {
     return counters.snapshot();

@@ -225,6 +225,7 @@ class RocksChronicleSpoolTest {
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       assertThat(s.spool().stats().messages()).isEqualTo(threads * each);
       assertThat(s.spool().health().pendingCommits()).isZero();
+      assertThat(((RocksChronicleSpool) s.spool()).groupSyncs()).isLessThan(threads * each);
     }
     try (SpoolStorage s = open(clock)) {
       for (MessageId id : ids) {
