@@ -1,0 +1,227 @@
+package org.mailward.testkit;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private Postfix instance playing the ESP (the upstream sender): its own
+ * config_directory, queue_directory and data_directory in a temp directory,
+ * smtpd listening on a free port of 127.0.0.1 (open to 127.0.0.0/8 only), and
+ * relayhost {@code [127.0.0.1]:mailwardPort} with SASL over STARTTLS
+ * ({@code smtp_tls_security_level = encrypt}, the test CA trusted). Nothing
+ * chroots, nothing touches /etc/postfix. Must run as root (Postfix drops to
+ * {@code mail_owner} itself). Submit mail to {@link #smtpPort()} with any client.
+ */
+public final class PostfixEsp implements AutoCloseable {
+  private final Path dir;
+  private final Path etc;
+  private final int smtpPort;
+  private boolean running;
+
+  private PostfixEsp(Path dir, int smtpPort) {
+    this.dir = dir;
+    this.etc = dir.resolve("etc");
+    this.smtpPort = smtpPort;
+  }
+
+  /** Whether Postfix is installed and we may run it (root). Tests skip otherwise. */
+  public static boolean available() {
+    return Files.isExecutable(Path.of("/usr/sbin/postfix")) && Files.isExecutable(Path.of("/usr/sbin/postmap"))
+        && "root".equals(System.getProperty("user.name"));
+  }
+
+  /**
+   * Writes the configuration, builds the SASL map and starts Postfix.
+   *
+   * @param caPem the CA that issued Mailward's certificate
+   */
+  public static PostfixEsp start(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("mailward-postfix-esp");
+    // Postfix daemons run as mail_owner and must traverse the base directory.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    PostfixEsp p = new PostfixEsp(dir, freePort());
+    try {
+      p.configure(mailwardPort, username, password, caPem);
+      p.run(Duration.ofSeconds(60), "/usr/sbin/postfix", "-c", p.etc.toString(), "check");
+      p.run(Duration.ofSeconds(60), "/usr/sbin/postfix", "-c", p.etc.toString(), "start");
+      p.running = true;
+      p.awaitListening(Duration.ofSeconds(20));
+      return p;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  public int smtpPort() {
+    return smtpPort;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Postfix's own log (maillog_file), for failure messages. */
+  public String log() {
+    try {
+      return Files.readString(dir.resolve("maillog"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Output of {@code postqueue -p} for this instance. */
+  public String queue() throws IOException, InterruptedException {
+    return run(Duration.ofSeconds(20), "/usr/sbin/postqueue", "-c", etc.toString(), "-p");
+  }
+
+  /** Asks Postfix to retry its deferred mail now. */
+  public void flush() throws IOException, InterruptedException {
+    run(Duration.ofSeconds(20), "/usr/sbin/postqueue", "-c", etc.toString(), "-f");
+  }
+
+  private void configure(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
+    Files.createDirectories(etc);
+    Files.createDirectories(dir.resolve("queue"));
+    Files.copy(caPem, etc.resolve("ca.pem"));
+    String relay = "[127.0.0.1]:" + mailwardPort;
+    List<String> main = List.of(
+        "compatibility_level = 3.6",
+        "queue_directory = " + dir.resolve("queue"),
+        "data_directory = " + dir.resolve("data"),
+        "mail_owner = postfix",
+        "setgid_group = postdrop",
+        "inet_interfaces = 127.0.0.1",
+        "inet_protocols = ipv4",
+        "myhostname = esp.test",
+        "mydomain = esp.test",
+        "myorigin = esp.test",
+        "mydestination =",
+        "mynetworks = 127.0.0.0/8",
+        "smtpd_relay_restrictions = permit_mynetworks, reject",
+        "alias_maps =",
+        "alias_database =",
+        "local_transport = error:local delivery is disabled",
+        "relayhost = " + relay,
+        "smtp_sasl_auth_enable = yes",
+        "smtp_sasl_password_maps = hash:" + etc.resolve("sasl_passwd"),
+        "smtp_sasl_security_options = noanonymous",
+        "smtp_sasl_tls_security_options = noanonymous",
+        "smtp_tls_security_level = encrypt",
+        "smtp_tls_CAfile = " + etc.resolve("ca.pem"),
+        "smtp_tls_loglevel = 1",
+        "smtputf8_enable = yes",
+        "maillog_file_prefixes = " + dir,
+        "maillog_file = " + dir.resolve("maillog"),
+        "syslog_name = postfix-esp",
+        "queue_run_delay = 5s",
+        "minimal_backoff_time = 5s",
+        "maximal_backoff_time = 10s",
+        "delay_warning_time = 0",
+        "biff = no");
+    Files.write(etc.resolve("main.cf"), main, StandardCharsets.US_ASCII);
+    // No chroot anywhere: the instance lives in a temp directory without the files a chroot needs.
+    List<String> master = List.of(
+        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
+        "pickup    unix  n - n 60 1 pickup",
+        "cleanup   unix  n - n - 0 cleanup",
+        "qmgr      unix  n - n 300 1 qmgr",
+        "tlsmgr    unix  - - n 1000? 1 tlsmgr",
+        "rewrite   unix  - - n - - trivial-rewrite",
+        "bounce    unix  - - n - 0 bounce",
+        "defer     unix  - - n - 0 bounce",
+        "trace     unix  - - n - 0 bounce",
+        "verify    unix  - - n - 1 verify",
+        "flush     unix  n - n 1000? 0 flush",
+        "proxymap  unix  - - n - - proxymap",
+        "proxywrite unix - - n - 1 proxymap",
+        "smtp      unix  - - n - - smtp",
+        "relay     unix  - - n - - smtp",
+        "showq     unix  n - n - - showq",
+        "error     unix  - - n - - error",
+        "retry     unix  - - n - - error",
+        "discard   unix  - - n - - discard",
+        "local     unix  - n n - - local",
+        "anvil     unix  - - n - 1 anvil",
+        "scache    unix  - - n - 1 scache",
+        "postlog   unix-dgram n - n - 1 postlogd");
+    Files.write(etc.resolve("master.cf"), master, StandardCharsets.US_ASCII);
+    Path sasl = etc.resolve("sasl_passwd");
+    Files.writeString(sasl, relay + " " + username + ":" + password + "\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(sasl, PosixFilePermissions.fromString("rw-------"));
+    // Without -c, postmap would read /etc/postfix/main.cf.
+    run(Duration.ofSeconds(30), "/usr/sbin/postmap", "-c", etc.toString(), "hash:" + sasl);
+  }
+
+  private void awaitListening(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", smtpPort), 500);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException("Postfix did not listen on 127.0.0.1:" + smtpPort + "; log:\n" + log());
+  }
+
+  private String run(Duration timeout, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + Arrays.toString(command));
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IOException(Arrays.toString(command) + " exited " + p.exitValue() + ": " + text);
+    }
+    return text;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  /** Stops Postfix (waiting for its master to exit) and deletes the directory. */
+  @Override
+  public void close() {
+    if (running) {
+      try {
+        run(Duration.ofSeconds(30), "/usr/sbin/postfix", "-c", etc.toString(), "stop");
+      } catch (IOException | InterruptedException e) {
+        try {
+          run(Duration.ofSeconds(30), "/usr/sbin/postfix", "-c", etc.toString(), "abort");
+        } catch (IOException | InterruptedException ignored) {
+          // best effort
+        }
+      }
+      running = false;
+    }
+    try (var s = Files.walk(dir)) {
+      List<Path> paths = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
+      for (Path path : paths) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException ignored) {
+      // a daemon may still be removing its sockets; the temp dir is harmless
+    }
+  }
+}
