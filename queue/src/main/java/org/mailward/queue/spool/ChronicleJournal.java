@@ -35,6 +35,7 @@ public final class ChronicleJournal implements AutoCloseable {
   private final Map<File, FileChannel> touched = new HashMap<>();
   private File currentFile;
   private boolean directoryDirty;
+  private boolean dirty;
 
   public ChronicleJournal(Path directory, RollCycle rollCycle, Clock clock, boolean fsync) {
     this.directory = directory;
@@ -54,6 +55,7 @@ public final class ChronicleJournal implements AutoCloseable {
     try (DocumentContext dc = appender.writingDocument()) {
       writer.accept(dc.wire().bytes());
     }
+    dirty = true;
     File f = appender.currentFile();
     if (f != null && !f.equals(currentFile)) {
       currentFile = f;
@@ -65,8 +67,8 @@ public final class ChronicleJournal implements AutoCloseable {
 
   /** Makes everything appended so far durable. Writer thread only. */
   public void force() throws IOException {
-    if (!fsync || touched.isEmpty()) {
-      return;
+    if (!fsync || !dirty) {
+      return; // nothing appended since the last force (e.g. a settle-only group)
     }
     var it = touched.entrySet().iterator();
     while (it.hasNext()) {
@@ -89,6 +91,7 @@ public final class ChronicleJournal implements AutoCloseable {
       }
       directoryDirty = false;
     }
+    dirty = false;
   }
 
   /** A new tailer; the caller closes it. Any thread, one thread at a time. */

@@ -43,12 +43,16 @@ class SpoolCrashRecoveryIT {
       rounds++;
       int before = acked.size();
       Process child = startChild();
-      Thread reader = readAcks(child, acked);
-      awaitAcks(acked, before + 1 + random.nextInt(200), child);
-      Thread.sleep(random.nextInt(300));
-      child.destroyForcibly();
-      assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      reader.join(5000);
+      try {
+        Thread reader = readAcks(child, acked);
+        awaitAcks(acked, before + 1 + random.nextInt(200), child);
+        Thread.sleep(random.nextInt(300));
+        child.destroyForcibly(); // SIGKILL
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        reader.join(5000);
+      } finally {
+        child.destroyForcibly(); // never leave a child running, whatever failed
+      }
       assertThat(acked.size()).as("acknowledged in round %d", rounds).isGreaterThan(before);
       verify(acked);
       System.out.printf("kill -9 round %d: %d acknowledged so far, all present and intact%n", rounds, acked.size());
