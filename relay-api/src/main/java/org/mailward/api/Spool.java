@@ -44,6 +44,20 @@ public interface Spool extends AutoCloseable {
   List<DueRecipient> claimDue(Instant now, int limit);
 
   /**
+   * As {@link #claimDue(Instant, int)}, choosing which end of the due index to
+   * lease from, so that a scheduler can let fresh and deferred mail take turns
+   * (Postfix's incoming/deferred alternation). The default ignores {@code order}
+   * and leases oldest due first; spools that can read their due index backwards
+   * should override it.
+   */
+  default List<DueRecipient> claimDue(Instant now, int limit, ClaimOrder order) {
+    return claimDue(now, limit);
+  }
+
+  /** Which due recipients a claim leases first. */
+  enum ClaimOrder { OLDEST_DUE_FIRST, NEWEST_DUE_FIRST }
+
+  /**
    * Records outcomes durably (group-committed). A message whose recipients are
    * all final is finished: its data key is destroyed and its space reclaimed.
    */
