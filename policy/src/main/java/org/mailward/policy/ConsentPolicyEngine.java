@@ -1,6 +1,7 @@
 package org.mailward.policy;
 
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +22,11 @@ import org.mailward.policy.consent.ConsentImporter;
 import org.mailward.policy.consent.ConsentRegistry;
 import org.mailward.policy.consent.ConsentRules;
 import org.mailward.policy.consent.ConsentStore;
+import org.mailward.policy.consent.RecipientState;
 import org.mailward.policy.consent.Suppressions;
 import org.mailward.policy.phi.HealthDictionary;
 import org.mailward.policy.phi.PhiDetector;
+import org.mailward.policy.purpose.PurposeResolver;
 import org.mailward.policy.unsubscribe.UnsubscribeTokens;
 import org.mailward.policy.unsubscribe.Unsubscribes;
 
@@ -35,8 +38,8 @@ import org.mailward.policy.unsubscribe.Unsubscribes;
  * from the {@link ConsentCache} (a hit answers at once on the caller's thread; a miss loads on the
  * policy executor). A store failure or a lookup slower than the configured timeout is answered
  * {@code 451 4.3.0}: fail closed. When the tenant lets the ESP name the purpose in a header, RCPT
- * accepts ({@value PolicyRules#PURPOSE_DEFERRED}) and the same rules run after DATA, dropping
- * recipients instead of refusing them.
+ * accepts ({@value PolicyRules#PURPOSE_DEFERRED}) unless the recipient is suppressed for every
+ * purpose, and the same rules run after DATA, dropping recipients instead of refusing them.
  *
  * <p>Also the home of the services that share its cache: {@link #registry()}, {@link
  * #suppressions()}, {@link #importer()}, {@link #unsubscribes()}.
@@ -76,21 +79,33 @@ public final class ConsentPolicyEngine implements PolicyEngine {
   public CompletionStage<RecipientVerdict> onRecipient(Transaction transaction, Recipient recipient) {
     TenantId tenant = transaction.session().tenant().id();
     TenantPolicy policy = config.tenant(tenant);
-    if (policy.purposeHeaderAllowed()) {
-      return CompletableFuture.completedFuture(new RecipientVerdict.Accept(PolicyRules.PURPOSE_DEFERRED));
-    }
-    Purpose purpose = org.mailward.policy.purpose.PurposeResolver.atMail(policy, transaction);
-    CompletableFuture<org.mailward.policy.consent.RecipientState> lookup;
+    Purpose purpose = PurposeResolver.atMail(policy, transaction);
+    boolean deferred = policy.purposeHeaderAllowed();
+    CompletableFuture<RecipientState> lookup;
     try {
       lookup = cache.lookup(tenant, recipient.address());
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(unavailable());
     }
     if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
-      return CompletableFuture.completedFuture(ConsentRules.decide(lookup.join(), purpose, clock.instant()));
+      return CompletableFuture.completedFuture(decide(lookup.join(), purpose, deferred));
     }
     return lookup.orTimeout(config.global().lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((state, error) -> error != null ? unavailable() : ConsentRules.decide(state, purpose, clock.instant()));
+        .handle((state, error) -> error != null ? unavailable() : decide(state, purpose, deferred));
+  }
+
+  /**
+   * With the purpose still open (header mode) only a suppression of every purpose (a hard bounce)
+   * can refuse at RCPT; the rest waits for the header.
+   */
+  private RecipientVerdict decide(RecipientState state, Purpose purpose, boolean deferred) {
+    if (!deferred) {
+      return ConsentRules.decide(state, purpose, clock.instant());
+    }
+    if (state.suppression().entries().keySet().containsAll(EnumSet.allOf(Purpose.class))) {
+      return ConsentRules.decide(state, purpose, clock.instant());
+    }
+    return new RecipientVerdict.Accept(PolicyRules.PURPOSE_DEFERRED);
   }
 
   private static RecipientVerdict unavailable() {

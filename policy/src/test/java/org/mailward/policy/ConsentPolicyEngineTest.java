@@ -211,6 +211,28 @@ class ConsentPolicyEngineTest {
   }
 
   @Test
+  void headerPurposeMode_stillRefusesAHardBouncedAddressAtRcpt() {
+    ConsentPolicyEngine engine = engine(PolicyFixtures.tenantPolicy(true, PhiPolicy.defaults(), List.of()));
+    engine.suppressions().hardBounce(CLINIC, address("gone@example.net"), "delivery");
+    assertThat(((RecipientVerdict.Refuse) rcptVerdict(engine, "news@clinic.example", "gone@example.net")).rule())
+        .isEqualTo("suppression.hard-bounce");
+  }
+
+  @Test
+  void bodyBeyondTheScanBudget_isTreatedAsPhi_raisingTheLevel() {
+    PolicyConfig.TenantPolicy policy = rules(new PurposeRule(MatchOn.CREDENTIAL, "apikey-clinic", Purpose.TREATMENT));
+    PolicyConfig base = PolicyFixtures.config(policy);
+    PolicyConfig.Global g = base.global();
+    PolicyConfig small = new PolicyConfig(new PolicyConfig.Global(PolicyFixtures.TOKEN_SECRET, g.tokenLifetime(),
+        g.consentCacheSize(), g.consentCacheTtl(), g.lookupTimeout(), 4096), base.tenants());
+    ConsentPolicyEngine engine = new ConsentPolicyEngine(small, kv, PolicyFixtures.REDACTOR, CLOCK, executor);
+    MessageVerdict.Accept v = (MessageVerdict.Accept) finish(engine, List.of(rcpt("pat@example.net")),
+        "Subject: Reminder\r\n\r\n" + "See you on Tuesday.\r\n".repeat(1000));
+    assertThat(v.requiredLevel()).isEqualTo(SecurityLevel.VERIFY);
+    assertThat(v.evidence()).contains(new RuleHit("phi.scan.truncated", 1));
+  }
+
+  @Test
   void subjectPhi_isRefusedUnderTheRefuseRule() {
     ConsentPolicyEngine engine = engine(rules(new PurposeRule(MatchOn.CREDENTIAL, "apikey-clinic", Purpose.TREATMENT)));
     MessageVerdict v = finish(engine, List.of(rcpt("pat@example.net")), "Subject: Your chemotherapy schedule\r\n\r\nHello\r\n");
