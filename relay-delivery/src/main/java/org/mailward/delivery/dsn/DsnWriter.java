@@ -1,0 +1,200 @@
+package org.mailward.delivery.dsn;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.random.RandomGenerator;
+import org.mailward.api.BodySource;
+import org.mailward.api.EmailAddress;
+import org.mailward.api.Envelope;
+import org.mailward.api.MailParameters;
+import org.mailward.api.MessageId;
+import org.mailward.api.Purpose;
+import org.mailward.api.Recipient;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.SecurityLevel;
+import org.mailward.api.Spool;
+import org.mailward.delivery.schedule.RetryPolicy;
+import org.mailward.delivery.schedule.Scheduler;
+
+/**
+ * Makes RFC 3464 delivery status notifications for bounced recipients and
+ * spools them to the envelope sender (null reverse path, purpose
+ * TRANSACTIONAL). One DSN per message per batch, covering its bounced
+ * recipients that asked for FAILURE notices (NOTIFY), never for a null-sender
+ * message. The DSN carries the original's header section only; the whole
+ * original only with RET=FULL and when the original's level was ENCRYPT (a
+ * message that policy marked VERIFY or stronger is treated as PHI-bearing).
+ * The DSN keeps the original's required level, fallback and REQUIRETLS, since
+ * the returned header can carry as much PHI as the original's. If the DSN cannot
+ * be spooled, the bounce is turned back into a deferral so no notice is lost.
+ */
+public final class DsnWriter implements Scheduler.BounceHook {
+  private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private final Spool spool;
+  private final Injector injector;
+  private final String reportingMta;
+  private final RetryPolicy retry;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  public DsnWriter(Spool spool, Injector injector, String reportingMta, RetryPolicy retry, Clock clock, RandomGenerator random) {
+    this.spool = spool;
+    this.injector = injector;
+    this.reportingMta = reportingMta;
+    this.retry = retry;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  @Override
+  public CompletionStage<List<Spool.Settlement>> beforeSettle(List<Spool.Settlement> settlements, Map<MessageId, Envelope> envelopes) {
+    Map<MessageId, List<Spool.Settlement>> bounced = new LinkedHashMap<>();
+    for (Spool.Settlement s : settlements) {
+      Envelope env = envelopes.get(s.ref().messageId());
+      if (s.outcome() instanceof RecipientOutcome.Bounced && env != null && env.reversePath().isPresent()
+          && env.recipients().get(s.ref().index()).wants(Recipient.Notify.FAILURE)) {
+        bounced.computeIfAbsent(s.ref().messageId(), k -> new ArrayList<>()).add(s);
+      }
+    }
+    if (bounced.isEmpty()) {
+      return CompletableFuture.completedFuture(settlements);
+    }
+    List<Spool.Settlement> failed = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (var e : bounced.entrySet()) {
+      Envelope env = envelopes.get(e.getKey());
+      Optional<BodySource> body = spool.body(e.getKey());
+      all.add(send(env, e.getValue(), body).toCompletableFuture().exceptionally(ex -> {
+        failed.addAll(e.getValue());
+        return null;
+      }));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      if (failed.isEmpty()) {
+        return settlements;
+      }
+      Instant now = clock.instant();
+      List<Spool.Settlement> out = new ArrayList<>();
+      for (Spool.Settlement s : settlements) {
+        if (failed.contains(s)) {
+          Envelope env = envelopes.get(s.ref().messageId());
+          out.add(new Spool.Settlement(s.ref(), new RecipientOutcome.Deferred("dsn-not-spooled", Optional.empty(), Optional.empty(),
+              retry.next(now, 1, env.receivedAt()))));
+        } else {
+          out.add(s);
+        }
+      }
+      return out;
+    });
+  }
+
+  private CompletionStage<Void> send(Envelope original, List<Spool.Settlement> bounces, Optional<BodySource> body) {
+    EmailAddress sender = original.reversePath().orElseThrow();
+    MailParameters params = new MailParameters(0, MailParameters.BodyType.EIGHT_BIT_MIME, sender.isInternational(),
+        original.parameters().requireTls(), Optional.empty(), Optional.empty());
+    Envelope dsn = new Envelope(MessageId.generate(clock.millis(), random), original.tenant(), Optional.empty(), params,
+        List.of(new Recipient(sender, Set.of(Recipient.Notify.NEVER), Optional.empty())), Purpose.TRANSACTIONAL,
+        original.requiredLevel(), original.fallback(), List.of(), false, clock.instant(), "dsn:" + original.id());
+    boolean full = original.parameters().ret().orElse(MailParameters.DsnReturn.HDRS) == MailParameters.DsnReturn.FULL
+        && original.requiredLevel() == SecurityLevel.ENCRYPT;
+    String boundary = "mw-" + HexFormat.of().formatHex(dsn.id().toBytes());
+    String head = head(original, dsn, sender, bounces, boundary, full, body.isPresent());
+    String tail = "\r\n--" + boundary + "--\r\n";
+    return injector.inject(dsn, () -> {
+      InputStream original1 = body.isPresent()
+          ? (full ? body.get().open() : new HeaderOnlyInputStream(body.get().open()))
+          : InputStream.nullInputStream();
+      return new SequenceInputStream(new SequenceInputStream(ascii(head), original1), ascii(tail));
+    });
+  }
+
+  private String head(Envelope original, Envelope dsn, EmailAddress sender, List<Spool.Settlement> bounces, String boundary,
+      boolean full, boolean haveBody) {
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
+    sb.append("To: <").append(sender.asString()).append(">\r\n");
+    sb.append("Subject: Undelivered Mail Returned to Sender\r\n");
+    sb.append("Date: ").append(DATE.format(clock.instant())).append("\r\n");
+    sb.append("Message-ID: <").append(dsn.id()).append('@').append(reportingMta).append(">\r\n");
+    sb.append("Auto-Submitted: auto-replied\r\n");
+    sb.append("MIME-Version: 1.0\r\n");
+    sb.append("Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"").append(boundary).append("\"\r\n");
+    sb.append("\r\n");
+    sb.append("--").append(boundary).append("\r\n");
+    sb.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
+    sb.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n");
+    sb.append("Your message ").append(original.id()).append(" could not be delivered to ").append(bounces.size())
+        .append(bounces.size() == 1 ? " recipient" : " recipients").append(".\r\n");
+    sb.append("The delivery status report below says why, per recipient.\r\n\r\n");
+    sb.append("--").append(boundary).append("\r\n");
+    sb.append("Content-Type: message/delivery-status\r\n\r\n");
+    sb.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
+    original.parameters().envelopeId().ifPresent(id -> sb.append("Original-Envelope-Id: ").append(id).append("\r\n"));
+    sb.append("Arrival-Date: ").append(DATE.format(original.receivedAt())).append("\r\n");
+    for (Spool.Settlement s : bounces) {
+      RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) s.outcome();
+      Recipient r = original.recipients().get(s.ref().index());
+      sb.append("\r\n");
+      r.originalRecipient().ifPresent(o -> sb.append("Original-Recipient: ").append(orcpt(o)).append("\r\n"));
+      sb.append("Final-Recipient: rfc822; ").append(r.address().asString()).append("\r\n");
+      sb.append("Action: failed\r\n");
+      String status = b.reply().map(x -> x.status()).orElse("5.0.0");
+      sb.append("Status: ").append(status).append("\r\n");
+      b.tls().ifPresent(t -> sb.append("Remote-MTA: dns; ").append(t.mxHost()).append("\r\n"));
+      b.reply().ifPresent(x -> sb.append("Diagnostic-Code: smtp; ").append(x.code()).append(' ').append(x.status()).append(' ')
+          .append(String.join(" ", x.lines()).replaceAll("[\\r\\n]", " ")).append("\r\n"));
+      sb.append("Last-Attempt-Date: ").append(DATE.format(clock.instant())).append("\r\n");
+    }
+    sb.append("\r\n--").append(boundary).append("\r\n");
+    sb.append("Content-Type: ").append(full ? "message/rfc822" : "text/rfc822-headers").append("\r\n\r\n");
+    if (!haveBody) {
+      sb.append("(original no longer available)\r\n");
+    }
+    return sb.toString();
+  }
+
+  /** {@code rfc822;xtext} as given in ORCPT, xtext decoded. */
+  static String orcpt(String value) {
+    int semi = value.indexOf(';');
+    if (semi < 0) {
+      return value;
+    }
+    String type = value.substring(0, semi).trim();
+    String x = value.substring(semi + 1);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < x.length(); i++) {
+      char c = x.charAt(i);
+      if (c == '+' && i + 2 < x.length()) {
+        try {
+          sb.append((char) Integer.parseInt(x.substring(i + 1, i + 3), 16));
+          i += 2;
+          continue;
+        } catch (NumberFormatException e) {
+          // not xtext: keep as is
+        }
+      }
+      sb.append(c);
+    }
+    return type + "; " + sb;
+  }
+
+  private static InputStream ascii(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,80 @@
+package org.mailward.delivery.fallback;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.random.RandomGenerator;
+import org.mailward.api.BodySource;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageId;
+import org.mailward.api.PortalDrop;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.SecurityLevel;
+import org.mailward.api.SmtpReply;
+import org.mailward.api.TlsFacts;
+import org.mailward.api.TlsFallback;
+import org.mailward.delivery.dsn.Injector;
+import org.mailward.delivery.schedule.RetryPolicy;
+
+/**
+ * What happens to a recipient when no MX could carry its body at the required
+ * level: the envelope's {@link TlsFallback}. PORTAL hands it to the
+ * {@link PortalDrop} (when one is wired; otherwise it waits, deferred) and
+ * spools the PHI-free notice to the same recipient at ENCRYPT level; DEFER keeps
+ * retrying until the fallback delay has passed, then goes to the portal if one
+ * is wired, else bounces; BOUNCE bounces at once ({@code 5.7.10}). Never sends anything itself.
+ */
+public final class Fallback {
+  private final Optional<PortalDrop> portal;
+  private final Injector injector;
+  private final RetryPolicy retry;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  public Fallback(Optional<PortalDrop> portal, Injector injector, RetryPolicy retry, Clock clock, RandomGenerator random) {
+    this.portal = portal;
+    this.injector = injector;
+    this.retry = retry;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  public CompletionStage<RecipientOutcome> apply(Envelope env, int index, BodySource body, String reason, Optional<TlsFacts> tls,
+      int attempts) {
+    Instant now = clock.instant();
+    Instant retryAt = retry.next(now, attempts, env.receivedAt());
+    SmtpReply unmet = SmtpReply.of(554, "5.7.10", "TLS at level " + env.requiredLevel().label() + " not available: " + reason);
+    boolean toPortal = env.requiredLevel() == SecurityLevel.PORTAL || env.fallback() == TlsFallback.PORTAL
+        || (env.fallback() == TlsFallback.DEFER && retry.fallbackDue(now, env.receivedAt()) && portal.isPresent());
+    if (toPortal) {
+      if (portal.isEmpty()) {
+        return done(new RecipientOutcome.Deferred("portal-not-configured;" + reason,
+            Optional.of(SmtpReply.of(451, "4.7.5", "waiting for a portal")), tls, retryAt));
+      }
+      return hold(env, index, body).exceptionally(e -> new RecipientOutcome.Deferred("portal-hold-failed",
+          Optional.empty(), tls, retryAt));
+    }
+    if (env.fallback() == TlsFallback.BOUNCE || retry.fallbackDue(now, env.receivedAt())) {
+      return done(new RecipientOutcome.Bounced("tls-unavailable;" + reason, Optional.of(unmet), tls));
+    }
+    return done(new RecipientOutcome.Deferred("tls-unavailable;" + reason,
+        Optional.of(SmtpReply.of(451, "4.7.5", "TLS at the required level not available yet")), tls, retryAt));
+  }
+
+  private CompletionStage<RecipientOutcome> hold(Envelope env, int index, BodySource body) {
+    return portal.get().hold(env, index, body).thenCompose(receipt -> {
+      Envelope notice = new Envelope(MessageId.generate(clock.millis(), random), env.tenant(), env.reversePath(),
+          org.mailward.api.MailParameters.defaults(), List.of(env.recipients().get(index)), env.purpose(),
+          SecurityLevel.ENCRYPT, TlsFallback.BOUNCE, List.of(), env.dkimSign(), clock.instant(), env.sessionId());
+      return injector.inject(notice, () -> receipt.noticeBody().open())
+          .thenApply(v -> (RecipientOutcome) new RecipientOutcome.HeldInPortal(receipt.pickupId(), receipt.expiresAt()));
+    });
+  }
+
+  private static CompletionStage<RecipientOutcome> done(RecipientOutcome o) {
+    return CompletableFuture.completedFuture(o);
+  }
+}

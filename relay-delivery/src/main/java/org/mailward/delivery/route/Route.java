@@ -1,0 +1,22 @@
+package org.mailward.delivery.route;
+
+import java.util.List;
+
+/** Where mail for a domain goes, as routing found it: hosts in preference order, or why there are none. */
+public sealed interface Route {
+  /** MX hosts (or the implicit MX, or the configured override) in the order to try. */
+  record Hosts(List<MxHost> hosts) implements Route {
+    public Hosts {
+      hosts = List.copyOf(hosts);
+    }
+  }
+
+  /** RFC 7505 null MX: the domain accepts no mail (bounce 5.1.10). */
+  record NullMx() implements Route {}
+
+  /** NXDOMAIN or no address at all: bounce 5.1.2. */
+  record NoSuchDomain() implements Route {}
+
+  /** SERVFAIL, timeout or no reachable host address: try later (4.4.3). */
+  record TempFail(String reason) implements Route {}
+}

@@ -1,0 +1,48 @@
+package org.mailward.delivery.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+import org.mailward.delivery.DeliveryConfig;
+
+/**
+ * When to try a deferred recipient again: exponential backoff from the initial
+ * delay (doubling per attempt, capped), spread by ±jitter so that a destination
+ * that came back is not hit by the whole backlog at once; never later than the
+ * message's expiry, so the last try happens at the end of the queue lifetime.
+ */
+public final class RetryPolicy {
+  private final DeliveryConfig.Retry retry;
+  private final RandomGenerator random;
+
+  public RetryPolicy(DeliveryConfig.Retry retry, RandomGenerator random) {
+    this.retry = retry;
+    this.random = random;
+  }
+
+  /** @param attempts attempts made so far, including the one that just failed (1 after the first) */
+  public Instant next(Instant now, int attempts, Instant receivedAt) {
+    long max = retry.maxBackoff().toMillis();
+    long delay = retry.initialBackoff().toMillis();
+    for (int i = 1; i < attempts && delay < max; i++) {
+      delay *= 2;
+    }
+    delay = Math.min(delay, max);
+    double spread = retry.jitter() == 0 ? 1.0 : 1.0 + (random.nextDouble() * 2 - 1) * retry.jitter();
+    Instant at = now.plus(Duration.ofMillis(Math.max(1, (long) (delay * spread))));
+    Instant expiry = expiry(receivedAt);
+    return at.isAfter(expiry) ? expiry : at;
+  }
+
+  public Instant expiry(Instant receivedAt) {
+    return receivedAt.plus(retry.queueLifetime());
+  }
+
+  public boolean expired(Instant now, Instant receivedAt) {
+    return !now.isBefore(expiry(receivedAt));
+  }
+
+  public boolean fallbackDue(Instant now, Instant receivedAt) {
+    return !now.isBefore(receivedAt.plus(retry.fallbackDelay()));
+  }
+}

@@ -1,0 +1,79 @@
+package org.mailward.delivery.smtp;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Encodes a message for the DATA phase (RFC 5321 4.5.2): a '.' at the start of
+ * a line is doubled, and every bare CR or bare LF becomes CRLF, so no byte
+ * sequence in a body can end the transaction early (no SMTP smuggling).
+ * {@link #finish()} ends the last line and writes the {@code .CRLF} terminator;
+ * it does not close the underlying stream.
+ */
+final class DotStuffingOutputStream extends FilterOutputStream {
+  private boolean lineStart = true;
+  private boolean pendingCr;
+
+  DotStuffingOutputStream(OutputStream out) {
+    super(out);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    if (pendingCr) {
+      pendingCr = false;
+      out.write('\r');
+      out.write('\n');
+      lineStart = true;
+      if (b == '\n') {
+        return;
+      }
+    }
+    if (b == '\r') {
+      pendingCr = true;
+      return;
+    }
+    if (b == '\n') {
+      out.write('\r');
+      out.write('\n');
+      lineStart = true;
+      return;
+    }
+    if (lineStart && b == '.') {
+      out.write('.');
+    }
+    out.write(b);
+    lineStart = false;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    for (int i = off; i < off + len; i++) {
+      write(b[i]);
+    }
+  }
+
+  /** Completes the last line and writes the end-of-data marker. */
+  void finish() throws IOException {
+    if (pendingCr) {
+      pendingCr = false;
+      out.write('\r');
+      out.write('\n');
+      lineStart = true;
+    }
+    if (!lineStart) {
+      out.write('\r');
+      out.write('\n');
+    }
+    out.write('.');
+    out.write('\r');
+    out.write('\n');
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    flush();
+  }
+}

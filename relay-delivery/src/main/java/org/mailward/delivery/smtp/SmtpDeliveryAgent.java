@@ -1,0 +1,410 @@
+package org.mailward.delivery.smtp;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.mailward.api.DeliveryAgent;
+import org.mailward.api.MessageFinisher;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.SecurityLevel;
+import org.mailward.api.SmtpReply;
+import org.mailward.api.Spool;
+import org.mailward.api.TlsFacts;
+import org.mailward.delivery.DeliveryConfig;
+import org.mailward.delivery.fallback.Fallback;
+import org.mailward.delivery.route.MxHost;
+import org.mailward.delivery.route.Route;
+import org.mailward.delivery.route.Router;
+import org.mailward.delivery.schedule.RetryPolicy;
+import org.mailward.delivery.tls.DaneResolver;
+import org.mailward.delivery.tls.MtaSts;
+import org.mailward.delivery.tls.MtaStsPolicy;
+import org.mailward.delivery.tls.PeerVerifier;
+import org.mailward.delivery.tls.Requirement;
+import org.mailward.delivery.tls.TlsRequiredHeader;
+
+/**
+ * Delivers one batch (one destination domain) over SMTP and reports an
+ * outcome per recipient.
+ *
+ * <p>Design: routing gives the MX hosts in order; for each host the TLS
+ * requirement of every message is computed (envelope level, REQUIRETLS,
+ * MTA-STS, DANE) and hosts that can never satisfy it are skipped before
+ * connecting. A connection from the {@link ConnectionPool} is always TLS
+ * (the pool QUITs servers without STARTTLS); after the handshake each message's
+ * requirement is checked against the session, and only then MAIL/RCPT/DATA go
+ * out, pipelined when offered. 2xx is Delivered, a 5xx reply Bounced, a 4xx or
+ * a lost connection Deferred; a failure to connect or to reach the TLS level
+ * moves on to the next host, and a recipient no host could take at its level
+ * follows its {@link Fallback}. Everything is asynchronous; the body is written
+ * from {@code bodyExecutor}. Expiry and DSNs are the scheduler's business.
+ */
+public final class SmtpDeliveryAgent implements DeliveryAgent {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmtpDeliveryAgent.class);
+  private final Router router;
+  private final Optional<MtaSts> mtaSts;
+  private final Optional<DaneResolver> dane;
+  private final ConnectionPool pool;
+  private final PeerVerifier verifier;
+  private final MessageFinisher finisher;
+  private final Executor bodyExecutor;
+  private final RetryPolicy retry;
+  private final Fallback fallback;
+  private final AttemptAudit audit;
+  private final Consumer<String> throttled;
+  private final DeliveryConfig.Smtp smtp;
+  private final Clock clock;
+
+  public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneResolver> dane, ConnectionPool pool,
+      PeerVerifier verifier, MessageFinisher finisher, Executor bodyExecutor, RetryPolicy retry, Fallback fallback,
+      AttemptAudit audit, Consumer<String> throttled, DeliveryConfig.Smtp smtp, Clock clock) {
+    this.router = router;
+    this.mtaSts = mtaSts;
+    this.dane = dane;
+    this.pool = pool;
+    this.verifier = verifier;
+    this.finisher = finisher;
+    this.bodyExecutor = bodyExecutor;
+    this.retry = retry;
+    this.fallback = fallback;
+    this.audit = audit;
+    this.throttled = throttled;
+    this.smtp = smtp;
+    this.clock = clock;
+  }
+
+  /** One recipient's progress through this attempt. */
+  static final class Rcpt {
+    final int index;
+    RecipientOutcome outcome;
+    Requirement.Unmet unmet;
+    boolean transientSeen;
+    boolean portalOnly;
+    String lastReason = "not-attempted";
+    Optional<SmtpReply> lastReply = Optional.empty();
+    Optional<TlsFacts> lastTls = Optional.empty();
+
+    Rcpt(int index) {
+      this.index = index;
+    }
+
+    boolean open() {
+      return outcome == null && !portalOnly;
+    }
+  }
+
+  /** One message of the batch. */
+  static final class Target {
+    final Item item;
+    final List<Rcpt> rcpts = new ArrayList<>();
+    boolean tlsRequiredNo;
+    Requirement requirement;
+
+    Target(Item item) {
+      this.item = item;
+      item.recipientIndexes().forEach(i -> rcpts.add(new Rcpt(i)));
+    }
+
+    List<Rcpt> open() {
+      return rcpts.stream().filter(Rcpt::open).toList();
+    }
+
+    int attempt() {
+      return item.attempts() + 1;
+    }
+  }
+
+  @Override
+  public CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch) {
+    List<Target> targets = batch.items().stream().map(Target::new).toList();
+    for (Target t : targets) {
+      if (t.item.envelope().requiredLevel() == SecurityLevel.PORTAL) {
+        t.rcpts.forEach(r -> {
+          r.portalOnly = true;
+          r.unmet = new Requirement.Unmet("portal-level", false, false);
+        });
+      }
+    }
+    if (targets.stream().allMatch(t -> t.open().isEmpty())) {
+      return settle(targets);
+    }
+    return router.resolve(batch.domain())
+        .thenCompose(route -> routed(batch.domain(), route, targets))
+        .exceptionally(e -> {
+          targets.forEach(t -> t.open().forEach(r -> {
+            r.lastReason = "internal-error";
+            r.transientSeen = true;
+          }));
+          return null;
+        })
+        .thenCompose(v -> settle(targets));
+  }
+
+  private CompletionStage<Void> routed(String domain, Route route, List<Target> targets) {
+    if (route instanceof Route.NullMx) {
+      finalAll(targets, new RecipientOutcome.Bounced("null-mx",
+          Optional.of(SmtpReply.of(556, "5.1.10", "Recipient domain does not accept mail (null MX)")), Optional.empty()));
+    } else if (route instanceof Route.NoSuchDomain) {
+      finalAll(targets, new RecipientOutcome.Bounced("no-such-domain",
+          Optional.of(SmtpReply.of(550, "5.1.2", "Recipient domain not found")), Optional.empty()));
+    } else if (route instanceof Route.TempFail f) {
+      targets.forEach(t -> t.open().forEach(r -> {
+        r.lastReason = "dns-tempfail";
+        r.transientSeen = true;
+        r.lastReply = Optional.of(SmtpReply.of(451, "4.4.3", "Directory server failure: " + f.reason()));
+      }));
+    } else if (route instanceof Route.Hosts h) {
+      CompletionStage<Optional<MtaStsPolicy>> sts = mtaSts.isPresent()
+          ? mtaSts.get().policy(domain).exceptionally(e -> Optional.empty())
+          : CompletableFuture.completedFuture(Optional.empty());
+      return sts.thenCompose(policy -> readTlsRequired(targets, policy.isPresent() || dane.isPresent())
+          .thenCompose(v -> hosts(h.hosts(), 0, targets, policy)));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static void finalAll(List<Target> targets, RecipientOutcome o) {
+    targets.forEach(t -> t.open().forEach(r -> r.outcome = o));
+  }
+
+  /** Reads {@code TLS-Required: No} only where it could matter (ENCRYPT mail without REQUIRETLS, destination policy possible). */
+  private CompletionStage<Void> readTlsRequired(List<Target> targets, boolean destinationPolicyPossible) {
+    if (!destinationPolicyPossible) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> {
+      for (Target t : targets) {
+        if (t.item.envelope().requiredLevel() == SecurityLevel.ENCRYPT && !t.item.envelope().parameters().requireTls()) {
+          try {
+            t.tlsRequiredNo = TlsRequiredHeader.saysNo(t.item.body());
+          } catch (java.io.IOException e) {
+            t.tlsRequiredNo = false;
+          }
+        }
+      }
+    }, bodyExecutor);
+  }
+
+  private CompletionStage<Void> hosts(List<MxHost> hosts, int i, List<Target> targets, Optional<MtaStsPolicy> sts) {
+    if (i >= hosts.size() || targets.stream().allMatch(t -> t.open().isEmpty())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    MxHost host = hosts.get(i);
+    int port = host.addresses().get(0).getPort();
+    CompletionStage<DaneResolver.Lookup> tlsa = dane.isPresent() && !literal(host.name())
+        ? dane.get().tlsa(host.name(), port)
+        : CompletableFuture.completedFuture(new DaneResolver.Lookup.None("dane-off"));
+    return tlsa.thenCompose(lookup -> {
+      List<Target> candidates = new ArrayList<>();
+      for (Target t : targets) {
+        if (t.open().isEmpty()) {
+          continue;
+        }
+        t.requirement = Requirement.of(t.item.envelope(), t.tlsRequiredNo, sts, lookup);
+        Optional<Requirement.Unmet> no = t.requirement.beforeConnect(host.name());
+        if (no.isPresent()) {
+          Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, no.get().reason(), t.requirement));
+          for (Rcpt r : t.open()) {
+            r.lastReason = no.get().reason();
+            r.lastTls = f;
+            if (no.get().temporary()) {
+              r.transientSeen = true;
+            } else {
+              r.unmet = no.get();
+            }
+          }
+          audit.attempt(t.item.envelope(), host.name(), Optional.empty(), f, t.attempt(), "skipped", no.get().reason(), List.of());
+        } else {
+          candidates.add(t);
+        }
+      }
+      return addresses(host, 0, candidates);
+    }).thenCompose(v -> hosts(hosts, i + 1, targets, sts));
+  }
+
+  /** Tries the host's addresses in turn until one connection is made. */
+  private CompletionStage<Void> addresses(MxHost host, int i, List<Target> targets) {
+    if (i >= host.addresses().size() || targets.stream().allMatch(t -> t.open().isEmpty())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    InetSocketAddress address = host.addresses().get(i);
+    return via(host, address, targets).thenCompose(connected -> connected
+        ? CompletableFuture.completedFuture(null) : addresses(host, i + 1, targets));
+  }
+
+  /** Delivers what it can over connections to one address; false when no connection could be made. */
+  private CompletionStage<Boolean> via(MxHost host, InetSocketAddress address, List<Target> targets) {
+    List<Target> todo = targets.stream().filter(t -> !t.open().isEmpty()).toList();
+    if (todo.isEmpty()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return pool.acquire(host.name(), address).handle((lease, err) -> {
+      if (err != null) {
+        ConnectFailure cf = unwrap(err);
+        connectFailed(host, address, todo, cf);
+        return CompletableFuture.completedFuture(false);
+      }
+      return sendAll(host, address, lease, todo, 0).thenCompose(rest -> rest.isEmpty()
+          ? CompletableFuture.completedFuture(true)
+          : via(host, address, rest).thenApply(x -> true));
+    }).thenCompose(x -> x);
+  }
+
+  private void connectFailed(MxHost host, InetSocketAddress address, List<Target> todo, ConnectFailure cf) {
+    cf.reply().filter(Replies::isThrottle).ifPresent(r -> throttled.accept(host.name()));
+    for (Target t : todo) {
+      Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, cf.reason(), t.requirement));
+      for (Rcpt r : t.open()) {
+        r.lastReason = cf.reason();
+        r.lastReply = cf.reply();
+        r.lastTls = f;
+        if (cf.tls()) {
+          r.unmet = new Requirement.Unmet(cf.reason(), false, t.requirement.requireTls());
+        } else {
+          r.transientSeen = true;
+        }
+      }
+      audit.attempt(t.item.envelope(), host.name(), Optional.of(address), f, t.attempt(),
+          cf.tls() ? "tls-unavailable" : "connect-failed", cf.reason(), List.of());
+    }
+  }
+
+  /**
+   * Sends messages from {@code todo[i..]} over the leased connection; returns the
+   * targets left for a fresh connection (message cap reached or connection lost).
+   */
+  private CompletionStage<List<Target>> sendAll(MxHost host, InetSocketAddress address, ConnectionPool.Lease lease,
+      List<Target> todo, int i) {
+    SmtpConnection conn = lease.connection();
+    if (i >= todo.size()) {
+      pool.release(lease, true);
+      return CompletableFuture.completedFuture(List.of());
+    }
+    if (!conn.isOpen() || conn.messages() >= smtp.messagesPerConnection()) {
+      pool.release(lease, false);
+      return CompletableFuture.completedFuture(conn.isOpen() || lease.reused() ? todo.subList(i, todo.size()) : lost(todo, i));
+    }
+    Target t = todo.get(i);
+    SmtpConnection.TlsSession session = conn.tls().orElseThrow();
+    Requirement.Verification v = t.requirement.afterTls(session, host.name(), verifier, conn.offers("REQUIRETLS"));
+    TlsFacts f = facts(host.name(), Optional.of(session), v.verified(), v.detail(), t.requirement);
+    if (v.unmet().isPresent()) {
+      for (Rcpt r : t.open()) {
+        r.unmet = v.unmet().get();
+        r.lastReason = v.unmet().get().reason();
+        r.lastTls = Optional.of(f);
+      }
+      audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), "tls-unmet",
+          v.unmet().get().reason(), List.of());
+      return sendAll(host, address, lease, todo, i + 1);
+    }
+    return new Transfer(conn, t.item, t.open(), f, smtp, finisher, bodyExecutor).run().handle((results, err) -> {
+      if (err != null) {
+        log.info("transfer to {} failed for message {}: {}", host.name(), t.item.envelope().id(), String.valueOf(err));
+        for (Rcpt r : t.open()) {
+          r.lastReason = "connection-lost";
+          r.lastTls = Optional.of(f);
+          r.transientSeen = true;
+        }
+        audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), "connection-lost",
+            "connection-lost", List.of());
+        pool.release(lease, false);
+        return CompletableFuture.<List<Target>>completedFuture(List.of());
+      }
+      record(host, address, t, f, results);
+      return sendAll(host, address, lease, todo, i + 1);
+    }).thenCompose(x -> x);
+  }
+
+  /** A fresh connection died before use: the rest wait for the next attempt. */
+  private static List<Target> lost(List<Target> todo, int i) {
+    todo.subList(i, todo.size()).forEach(t -> t.open().forEach(r -> {
+      r.lastReason = "connection-lost";
+      r.transientSeen = true;
+    }));
+    return List.of();
+  }
+
+  private void record(MxHost host, InetSocketAddress address, Target t, TlsFacts f, List<Transfer.Result> results) {
+    Instant now = clock.instant();
+    List<AttemptAudit.RcptResult> lines = new ArrayList<>();
+    String overall = "delivered";
+    for (Transfer.Result res : results) {
+      Rcpt r = res.rcpt();
+      SmtpReply reply = res.reply();
+      if (Replies.isThrottle(reply)) {
+        throttled.accept(host.name());
+      }
+      if (reply.isPositive()) {
+        r.outcome = new RecipientOutcome.Delivered(reply, f);
+        lines.add(new AttemptAudit.RcptResult(r.index, "delivered", Optional.of(reply)));
+      } else if (reply.isPermanent()) {
+        r.outcome = new RecipientOutcome.Bounced("rejected", Optional.of(reply), Optional.of(f));
+        lines.add(new AttemptAudit.RcptResult(r.index, "bounced", Optional.of(reply)));
+        overall = "bounced".equals(overall) || "delivered".equals(overall) ? "bounced" : "mixed";
+      } else {
+        r.outcome = new RecipientOutcome.Deferred("deferred", Optional.of(reply), Optional.of(f),
+            retry.next(now, t.attempt(), t.item.envelope().receivedAt()));
+        lines.add(new AttemptAudit.RcptResult(r.index, "deferred", Optional.of(reply)));
+        overall = "deferred".equals(overall) || "delivered".equals(overall) ? "deferred" : "mixed";
+      }
+    }
+    if (lines.stream().map(AttemptAudit.RcptResult::result).distinct().count() > 1) {
+      overall = "mixed";
+    }
+    audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), overall,
+        results.isEmpty() ? "none" : results.get(results.size() - 1).reply().status(), lines);
+  }
+
+  /** Turns what is left open into outcomes: fallback for TLS-unmet, deferral for the rest. */
+  private CompletionStage<List<Spool.Settlement>> settle(List<Target> targets) {
+    Instant now = clock.instant();
+    List<CompletableFuture<Spool.Settlement>> out = new ArrayList<>();
+    for (Target t : targets) {
+      var env = t.item.envelope();
+      for (Rcpt r : t.rcpts) {
+        var ref = env.ref(r.index);
+        if (r.outcome != null) {
+          out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, r.outcome)));
+        } else if (r.unmet != null && !r.transientSeen && r.unmet.requireTlsFailure()) {
+          out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, new RecipientOutcome.Bounced(
+              "requiretls;" + r.unmet.reason(), Optional.of(SmtpReply.of(550, "5.7.30", "REQUIRETLS support required")),
+              r.lastTls))));
+        } else if (r.unmet != null && !r.transientSeen) {
+          out.add(fallback.apply(env, r.index, t.item.body(), r.unmet.reason(), r.lastTls, t.attempt())
+              .thenApply(o -> new Spool.Settlement(ref, o)).toCompletableFuture());
+        } else {
+          out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, new RecipientOutcome.Deferred(r.lastReason,
+              r.lastReply, r.lastTls, retry.next(now, t.attempt(), env.receivedAt())))));
+        }
+      }
+    }
+    return CompletableFuture.allOf(out.toArray(CompletableFuture[]::new))
+        .thenApply(v -> out.stream().map(CompletableFuture::join).toList());
+  }
+
+  private static TlsFacts facts(String mx, Optional<SmtpConnection.TlsSession> s, boolean verified, String detail, Requirement req) {
+    return new TlsFacts(mx, s.map(SmtpConnection.TlsSession::protocol), s.map(SmtpConnection.TlsSession::cipher), verified, detail,
+        req == null ? SecurityLevel.ENCRYPT : req.level(), req == null ? "tenant" : req.source());
+  }
+
+  private static ConnectFailure unwrap(Throwable e) {
+    Throwable c = e;
+    while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c instanceof ConnectFailure cf ? cf : new ConnectFailure("connect-failed", Optional.empty(), false, Optional.empty());
+  }
+
+  private static boolean literal(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+}

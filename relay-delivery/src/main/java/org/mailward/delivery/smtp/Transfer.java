@@ -1,0 +1,166 @@
+package org.mailward.delivery.smtp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.mailward.api.DeliveryAgent;
+import org.mailward.api.EmailAddress;
+import org.mailward.api.Envelope;
+import org.mailward.api.MailParameters;
+import org.mailward.api.MessageFinisher;
+import org.mailward.api.Recipient;
+import org.mailward.api.SmtpReply;
+import org.mailward.api.TlsFacts;
+
+/**
+ * One mail transaction on a ready (TLS) connection: MAIL FROM with the
+ * parameters the server offers (SIZE, BODY, SMTPUTF8, REQUIRETLS, RET/ENVID),
+ * RCPT TO for each recipient (NOTIFY/ORCPT with DSN), DATA — all pipelined
+ * when PIPELINING is offered — then the body streamed and dot-stuffed. Gives the
+ * reply that decides each recipient; leaves the connection ready for the next
+ * MAIL (RSET after a failed transaction). The caller has already checked TLS.
+ */
+final class Transfer {
+  private final SmtpConnection conn;
+  private final DeliveryAgent.Item item;
+  private final List<SmtpDeliveryAgent.Rcpt> rcpts;
+  private final DeliveryConfigView cfg;
+  private final MessageFinisher finisher;
+  private final Executor bodyExecutor;
+
+  /** A recipient and the reply that decides it. */
+  record Result(SmtpDeliveryAgent.Rcpt rcpt, SmtpReply reply) {}
+
+  /** The two settings a transfer needs. */
+  record DeliveryConfigView(Duration dataTimeout, int maxRecipients) {}
+
+  Transfer(SmtpConnection conn, DeliveryAgent.Item item, List<SmtpDeliveryAgent.Rcpt> rcpts, TlsFacts tls,
+      org.mailward.delivery.DeliveryConfig.Smtp smtp, MessageFinisher finisher, Executor bodyExecutor) {
+    this.conn = conn;
+    this.item = item;
+    this.rcpts = List.copyOf(rcpts.subList(0, Math.min(rcpts.size(), smtp.maxRecipientsPerTransaction())));
+    this.cfg = new DeliveryConfigView(smtp.dataTimeout(), smtp.maxRecipientsPerTransaction());
+    this.finisher = finisher;
+    this.bodyExecutor = bodyExecutor;
+  }
+
+  CompletionStage<List<Result>> run() {
+    Envelope env = item.envelope();
+    boolean utf8Needed = env.parameters().smtpUtf8() || env.reversePath().map(EmailAddress::isInternational).orElse(false)
+        || rcpts.stream().anyMatch(r -> env.recipients().get(r.index).address().isInternational());
+    if (utf8Needed && !conn.offers("SMTPUTF8")) {
+      SmtpReply no = SmtpReply.of(553, "5.6.7", "Receiving server does not support SMTPUTF8");
+      return CompletableFuture.completedFuture(rcpts.stream().map(r -> new Result(r, no)).toList());
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(mailFrom(env, utf8Needed));
+    for (SmtpDeliveryAgent.Rcpt r : rcpts) {
+      lines.add(rcptTo(env.recipients().get(r.index)));
+    }
+    lines.add("DATA");
+    if (conn.offers("PIPELINING")) {
+      List<CompletableFuture<SmtpReply>> replies = conn.pipeline(lines);
+      return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+          .thenCompose(v -> decide(replies.stream().map(CompletableFuture::join).toList()));
+    }
+    return sequential(lines, 0, new ArrayList<>()).thenCompose(this::decide);
+  }
+
+  /** Without PIPELINING: stop after a failed MAIL, and do not send DATA when no RCPT was accepted. */
+  private CompletionStage<List<SmtpReply>> sequential(List<String> lines, int i, List<SmtpReply> acc) {
+    if (i >= lines.size()) {
+      return CompletableFuture.completedFuture(acc);
+    }
+    boolean isData = i == lines.size() - 1;
+    if (i > 0 && !acc.get(0).isPositive()) {
+      return CompletableFuture.completedFuture(acc);
+    }
+    if (isData && acc.stream().skip(1).noneMatch(SmtpReply::isPositive)) {
+      return CompletableFuture.completedFuture(acc);
+    }
+    return conn.command(lines.get(i)).thenCompose(r -> {
+      acc.add(r);
+      return sequential(lines, i + 1, acc);
+    });
+  }
+
+  private CompletionStage<List<Result>> decide(List<SmtpReply> replies) {
+    SmtpReply mail = replies.get(0);
+    Optional<SmtpReply> data = replies.size() == rcpts.size() + 2 ? Optional.of(replies.get(rcpts.size() + 1)) : Optional.empty();
+    List<Result> out = new ArrayList<>();
+    List<SmtpDeliveryAgent.Rcpt> accepted = new ArrayList<>();
+    for (int i = 0; i < rcpts.size(); i++) {
+      SmtpReply r = !mail.isPositive() ? mail : (i + 1 < replies.size() ? replies.get(i + 1) : mail);
+      if (r.isPositive()) {
+        accepted.add(rcpts.get(i));
+      } else {
+        out.add(new Result(rcpts.get(i), r));
+      }
+    }
+    boolean go = mail.isPositive() && !accepted.isEmpty() && data.isPresent() && Replies.isGoAhead(data.get());
+    if (!go) {
+      SmtpReply why = data.filter(d -> !Replies.isGoAhead(d)).orElse(mail);
+      accepted.forEach(r -> out.add(new Result(r, why)));
+      CompletionStage<SmtpReply> cleanup = data.isPresent() && Replies.isGoAhead(data.get()) ? conn.sendEmptyBody()
+          : CompletableFuture.completedFuture(null);
+      return cleanup.thenCompose(x -> conn.command("RSET")).handle((x, e) -> out);
+    }
+    return conn.sendBody(() -> finisher.prepare(item.envelope(), item.body()), bodyExecutor, cfg.dataTimeout()).thenApply(fin -> {
+      conn.countMessage();
+      accepted.forEach(r -> out.add(new Result(r, fin)));
+      return out;
+    });
+  }
+
+  private String mailFrom(Envelope env, boolean utf8) {
+    StringBuilder sb = new StringBuilder("MAIL FROM:<").append(env.reversePath().map(EmailAddress::asString).orElse("")).append('>');
+    MailParameters p = env.parameters();
+    if (conn.offers("SIZE")) {
+      sb.append(" SIZE=").append(item.body().size());
+    }
+    if (p.body() == MailParameters.BodyType.EIGHT_BIT_MIME && conn.offers("8BITMIME")) {
+      sb.append(" BODY=8BITMIME");
+    }
+    if (utf8) {
+      sb.append(" SMTPUTF8");
+    }
+    if (p.requireTls()) {
+      sb.append(" REQUIRETLS");
+    }
+    if (conn.offers("DSN")) {
+      p.ret().ifPresent(r -> sb.append(" RET=").append(r.name()));
+      p.envelopeId().ifPresent(id -> sb.append(" ENVID=").append(xtext(id)));
+    }
+    return sb.toString();
+  }
+
+  private String rcptTo(Recipient r) {
+    StringBuilder sb = new StringBuilder("RCPT TO:<").append(r.address().asString()).append('>');
+    if (conn.offers("DSN")) {
+      if (!r.notifyOn().isEmpty()) {
+        sb.append(" NOTIFY=").append(String.join(",", r.notifyOn().stream().map(Enum::name).sorted().toList()));
+      }
+      r.originalRecipient().ifPresent(o -> sb.append(" ORCPT=").append(o));
+    }
+    return sb.toString();
+  }
+
+  /** RFC 3461 xtext: '+', '=' and characters outside 33..126 as {@code +HH}. */
+  static String xtext(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c < 33 || c > 126 || c == '+' || c == '=') {
+        sb.append('+').append(String.format("%02X", c));
+      } else {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
+  }
+}

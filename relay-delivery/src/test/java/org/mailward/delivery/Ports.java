@@ -1,0 +1,34 @@
+package org.mailward.delivery;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Free loopback ports for test peers (TCP, or UDP+TCP for DNS). */
+public final class Ports {
+  private Ports() {}
+
+  public static int free(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+      return s.getLocalPort();
+    }
+  }
+
+  public static int freeUdp(String host) throws IOException {
+    for (int i = 0; i < 20; i++) {
+      try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0))) {
+        int port = d.getLocalPort();
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+          return port;
+        } catch (IOException busy) {
+          // TCP side taken: try another
+        }
+      }
+    }
+    throw new IOException("no free UDP+TCP port");
+  }
+}
