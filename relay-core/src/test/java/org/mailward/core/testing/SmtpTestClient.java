@@ -39,6 +39,7 @@ public final class SmtpTestClient implements AutoCloseable {
     this.tls = tls;
     socket = new Socket();
     socket.connect(address, 5000);
+    socket.setTcpNoDelay(true);
     socket.setSoTimeout(15_000);
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
