@@ -1,0 +1,250 @@
+package org.mailward.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailward.api.AuditEvent;
+import org.mailward.api.Envelope;
+import org.mailward.api.MessageFinisher;
+import org.mailward.api.RecipientOutcome;
+import org.mailward.api.Redactor;
+import org.mailward.api.SecurityLevel;
+import org.mailward.testkit.TestCa;
+
+/**
+ * MX routing through a real resolver (dnsmasq) and certificate checks:
+ * preference order with fallback to the next MX, implicit MX, null MX, VERIFY
+ * against the MX host name (good, wrong name, expired), and MTA-STS (RFC 8461)
+ * policies fetched over HTTPS: enforce with a good certificate, enforce with a
+ * wrong one, an MX outside the policy, and testing mode (reported, not enforced).
+ */
+class MxRoutingAndVerifyIT {
+  @TempDir
+  static Path work;
+  static TestCa ca;
+  static Receiver good;      // 127.0.0.10, certificate for mx2.mx.test and friends
+  static Receiver wrongName; // 127.0.0.11, certificate for other.test
+  static Receiver expired;   // 127.0.0.12, expired certificate for mx.expired.test
+  static PolicyServer policies;
+  static Dnsmasq dns;
+
+  @BeforeAll
+  static void peers() throws Exception {
+    ca = TestCa.create("mx-test-ca");
+    good = Receiver.start(work, "127.0.0.10", Optional.of(ca.issue("mx2.mx.test", "implicit.test")), "ok");
+    wrongName = Receiver.start(work, "127.0.0.11", Optional.of(ca.issue("other.test")), "ok");
+    expired = Receiver.start(work, "127.0.0.12", Optional.of(ca.issueExpired("mx.expired.test")), "ok");
+    policies = new PolicyServer("127.0.0.13", ca.issue("mta-sts.sts.test", "mta-sts.sts-ok.test", "mta-sts.sts-other.test",
+        "mta-sts.sts-testing.test"));
+    policies.policies.put("sts.test", "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmax_age: 86400\r\n");
+    policies.policies.put("sts-ok.test", "version: STSv1\r\nmode: enforce\r\nmx: *.mx.test\r\nmax_age: 86400\r\n");
+    policies.policies.put("sts-other.test", "version: STSv1\r\nmode: enforce\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n");
+    policies.policies.put("sts-testing.test", "version: STSv1\r\nmode: testing\r\nmx: mx.sts.test\r\nmax_age: 86400\r\n");
+    dns = Dnsmasq.start(work, List.of(
+        "--mx-host=mx.test,mx1.mx.test,10", "--mx-host=mx.test,mx2.mx.test,20",
+        "--host-record=mx1.mx.test,127.0.0.9", "--host-record=mx2.mx.test,127.0.0.10",
+        "--host-record=implicit.test,127.0.0.10",
+        "--dns-rr=nullmx.test,15,000000",
+        "--mx-host=wrongname.test,mx.wrongname.test,10", "--host-record=mx.wrongname.test,127.0.0.11",
+        "--mx-host=expired.test,mx.expired.test,10", "--host-record=mx.expired.test,127.0.0.12",
+        "--mx-host=sts.test,mx.sts.test,10", "--host-record=mx.sts.test,127.0.0.11",
+        "--txt-record=_mta-sts.sts.test,v=STSv1; id=20261126",
+        "--mx-host=sts-ok.test,mx2.mx.test,10", "--txt-record=_mta-sts.sts-ok.test,v=STSv1; id=1",
+        "--mx-host=sts-other.test,mx2.mx.test,10", "--txt-record=_mta-sts.sts-other.test,v=STSv1; id=1",
+        "--mx-host=sts-testing.test,mx.sts.test,10", "--txt-record=_mta-sts.sts-testing.test,v=STSv1; id=1",
+        "--host-record=mta-sts.sts.test,127.0.0.13", "--host-record=mta-sts.sts-ok.test,127.0.0.13",
+        "--host-record=mta-sts.sts-other.test,127.0.0.13", "--host-record=mta-sts.sts-testing.test,127.0.0.13"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {good, wrongName, expired, policies, dns}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
+    @Override
+    public void close() {
+      service.stop();
+    }
+  }
+
+  private Rig rig() throws Exception {
+    Map<String, String> routes = Map.of(
+        "mx.test", "mx.test:" + good.port(),
+        "implicit.test", "implicit.test:" + good.port(),
+        "nullmx.test", "nullmx.test:" + good.port(),
+        "wrongname.test", "wrongname.test:" + wrongName.port(),
+        "expired.test", "expired.test:" + expired.port(),
+        "sts.test", "sts.test:" + wrongName.port(),
+        "sts-ok.test", "sts-ok.test:" + good.port(),
+        "sts-other.test", "sts-other.test:" + good.port(),
+        "sts-testing.test", "sts-testing.test:" + wrongName.port());
+    DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")), routes, dns.port())
+        .withMtaSts(new DeliveryConfig.MtaSts(true, policies.port(), Duration.ofSeconds(3), Duration.ofDays(1)));
+    Clock clock = Clock.systemUTC();
+    MemorySpool spool = new MemorySpool(clock);
+    MemoryAudit audit = new MemoryAudit();
+    DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
+        new Redactor("0123456789abcdef0123".getBytes()), clock);
+    return new Rig(spool, audit, s);
+  }
+
+  private static RecipientOutcome await(Rig r, Envelope env, Class<? extends RecipientOutcome> type) {
+    try {
+      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(type::isInstance).isPresent(),
+          type.getSimpleName());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled + "; audit " + r.audit().events, e);
+    }
+    return r.spool().outcome(env.ref(0)).orElseThrow();
+  }
+
+  private static List<AuditEvent> attempts(Rig r, Envelope env) {
+    return r.audit().of(env.id()).stream().filter(e -> e.type().equals("delivery.attempt")).toList();
+  }
+
+  private Envelope send(Rig r, SecurityLevel level, String rcpt) {
+    Envelope env = Mail.envelope(Instant.now(), level, rcpt);
+    r.spool().add(env, Mail.body("mx-" + env.id()));
+    return env;
+  }
+
+  @Test
+  void verifyLevel_firstMxDown_fallsBackToTheNextMx_andDeliversWithAVerifiedCertificate() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.VERIFY, "patient@mx.test");
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().mxHost()).isEqualTo("mx2.mx.test");
+      assertThat(d.tls().verified()).isTrue();
+      assertThat(d.tls().verification()).isEqualTo("pkix-ok");
+      assertThat(attempts(r, env)).extracting(e -> e.facts().get("mx")).containsExactly("mx1.mx.test", "mx2.mx.test");
+      assertThat(attempts(r, env).get(0).facts()).containsEntry("outcome", "connect-failed");
+    }
+  }
+
+  @Test
+  void domainWithoutMx_usesItsOwnAddress_asTheImplicitMx() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.VERIFY, "patient@implicit.test");
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().mxHost()).isEqualTo("implicit.test");
+    }
+  }
+
+  @Test
+  void nullMx_bouncesWith_5_1_10_withoutConnecting() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@nullmx.test");
+      r.service().start();
+      RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) await(r, env, RecipientOutcome.Bounced.class);
+      assertThat(b.reply()).hasValueSatisfying(x -> assertThat(x.status()).isEqualTo("5.1.10"));
+      assertThat(attempts(r, env)).isEmpty();
+    }
+  }
+
+  @Test
+  void verifyLevel_wrongNameCertificate_isNotDelivered_andTheAuditSaysWhy() throws Exception {
+    try (Rig r = rig()) {
+      int before = wrongName.messages().size();
+      Envelope env = send(r, SecurityLevel.VERIFY, "patient@wrongname.test");
+      r.service().start();
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      assertThat(d.reason()).contains("pkix-name-mismatch");
+      assertThat(attempts(r, env).get(0).facts()).containsEntry("tls.verified", "false")
+          .containsEntry("tls.verification", "pkix-name-mismatch").containsEntry("outcome", "tls-unmet");
+      assertThat(wrongName.messages()).hasSize(before);
+    }
+  }
+
+  @Test
+  void encryptLevel_wrongNameCertificate_isStillDelivered_unverified() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@wrongname.test");
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().verified()).isFalse();
+      assertThat(d.tls().verification()).isEqualTo("pkix-name-mismatch");
+    }
+  }
+
+  @Test
+  void verifyLevel_expiredCertificate_isNotDelivered() throws Exception {
+    try (Rig r = rig()) {
+      int before = expired.messages().size();
+      Envelope env = send(r, SecurityLevel.VERIFY, "patient@expired.test");
+      r.service().start();
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      assertThat(d.reason()).contains("pkix-expired");
+      assertThat(expired.messages()).hasSize(before);
+    }
+  }
+
+  @Test
+  void mtaStsEnforce_withAWrongCertificate_raisesEncryptToVerify_andNothingIsDelivered() throws Exception {
+    try (Rig r = rig()) {
+      int before = wrongName.messages().size();
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts.test");
+      r.service().start();
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      assertThat(d.tls()).hasValueSatisfying(t -> {
+        assertThat(t.policySource()).isEqualTo("mta-sts");
+        assertThat(t.level()).isEqualTo(SecurityLevel.VERIFY);
+      });
+      assertThat(wrongName.messages()).hasSize(before);
+      assertThat(policies.fetches).containsKey("sts.test");
+    }
+  }
+
+  @Test
+  void mtaStsEnforce_withAGoodCertificate_deliversVerified_andThePolicyIsCached() throws Exception {
+    try (Rig r = rig()) {
+      Envelope first = send(r, SecurityLevel.ENCRYPT, "a@sts-ok.test");
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, first, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().policySource()).isEqualTo("mta-sts");
+      assertThat(d.tls().verified()).isTrue();
+      int fetched = policies.fetches.get("sts-ok.test");
+      Envelope second = send(r, SecurityLevel.ENCRYPT, "b@sts-ok.test");
+      await(r, second, RecipientOutcome.Delivered.class);
+      assertThat(policies.fetches.get("sts-ok.test")).isEqualTo(fetched);
+    }
+  }
+
+  @Test
+  void mtaStsEnforce_mxOutsideThePolicy_isNeverConnectedTo() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-other.test");
+      r.service().start();
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      assertThat(d.reason()).contains("mta-sts-mx-mismatch");
+      assertThat(attempts(r, env)).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
+    }
+  }
+
+  @Test
+  void mtaStsTesting_isReportedButNotEnforced() throws Exception {
+    try (Rig r = rig()) {
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-testing.test");
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().verification()).contains("mta-sts-testing-would-fail");
+      assertThat(d.tls().policySource()).isEqualTo("tenant");
+    }
+  }
+}
