@@ -33,7 +33,6 @@ public record MailwardConfig(
       int maxLineLength,
       int maxErrors,
       Duration idleTimeout,
-      Duration commandTimeout,
       int maxConnections,
       int maxConnectionsPerIp,
       Duration policyTimeout,
@@ -59,9 +58,10 @@ public record MailwardConfig(
   }
 
   /** Empty paths: a self-signed certificate is generated under dataDir/tls on first start. */
-  public record Tls(String certificate, String key) {}
+  public record Tls(String certificate, String key, Duration reloadCheckInterval) {}
 
-  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window) {}
+  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
+      Duration failureDelay) {}
 
   public record Spool(String directory, String masterKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
 
@@ -100,11 +100,49 @@ public record MailwardConfig(
       int maxRecipients,
       DataSize maxMessageSize,
       int maxConnections,
-      double messagesPerSecond) {
+      double messagesPerSecond,
+      TenantPolicy policy) {
     public TenantEntry {
       senderDomains = List.copyOf(senderDomains);
     }
   }
+
+  /** A tenant's policy settings (docs/policy.md). */
+  public record TenantPolicy(
+      List<PurposeRule> purposeRules,
+      boolean purposeHeaderAllowed,
+      Phi phi,
+      Unsubscribe unsubscribe,
+      Dkim dkim) {
+    public TenantPolicy {
+      purposeRules = List.copyOf(purposeRules);
+    }
+  }
+
+  /** {@code on}: credential, sender_address or sender_domain. */
+  public record PurposeRule(String on, String value, String purpose) {}
+
+  public record Phi(
+      boolean enabled,
+      String subjectAction,
+      String neutralSubject,
+      String bodyLevel,
+      int windowChars,
+      boolean identifierAloneIsPhi,
+      List<PhiPattern> patterns,
+      String opaqueAttachmentLevel) {
+    public Phi {
+      patterns = List.copyOf(patterns);
+    }
+  }
+
+  public record PhiPattern(String name, String regex) {}
+
+  /** Empty strings mean "not set". */
+  public record Unsubscribe(String baseUrl, String mailto, String espHeader, String espForwardUrl) {}
+
+  /** Empty domain: no DKIM signing by Mailward. The key passphrase comes from the environment variable named. */
+  public record Dkim(String domain, String selector, String keyFile, String passphraseEnv, boolean signAll) {}
 
   static void positive(String key, long value) {
     InvalidValue.check(value > 0, key, "must be positive");

@@ -1,0 +1,134 @@
+package org.mailward.app;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.mailward.api.Purpose;
+import org.mailward.api.SecurityLevel;
+import org.mailward.api.TenantId;
+import org.mailward.app.config.ConfigException;
+import org.mailward.app.config.MailwardConfig;
+import org.mailward.core.inbound.InboundConfig;
+import org.mailward.policy.PolicyConfig;
+import org.mailward.queue.SpoolConfig;
+
+/**
+ * Maps the operator's configuration tree onto each module's own configuration
+ * record. Module constructors validate; their complaints are re-thrown as
+ * {@link ConfigException}s naming the operator's key and file.
+ */
+final class ModuleConfigs {
+  private final MailwardConfig config;
+  private final String source;
+  private final Map<String, String> env;
+
+  ModuleConfigs(MailwardConfig config, String source, Map<String, String> env) {
+    this.config = config;
+    this.source = source;
+    this.env = env;
+  }
+
+  Path dataDir() {
+    return config.dataDir().toAbsolutePath().normalize();
+  }
+
+  Path resolve(String configured, Path fallback) {
+    return configured == null || configured.isBlank() ? fallback : dataDir().resolve(configured).normalize();
+  }
+
+  InboundConfig inbound(Path certificate, Path key) {
+    MailwardConfig.Inbound in = config.inbound();
+    return check("inbound", () -> {
+      List<InboundConfig.Listener> listeners = in.listeners().stream()
+          .map(l -> new InboundConfig.Listener(l.name(), l.address(), l.port(),
+              l.mode() == MailwardConfig.ListenerMode.IMPLICIT_TLS ? InboundConfig.Mode.IMPLICIT_TLS : InboundConfig.Mode.STARTTLS))
+          .toList();
+      return new InboundConfig(config.hostname(), listeners,
+          new InboundConfig.Tls(certificate, key, in.tls().reloadCheckInterval()),
+          new InboundConfig.Limits(in.maxMessageSize().bytes(), in.maxRecipients(), in.maxLineLength(), in.maxErrors(),
+              in.maxConnections(), in.maxConnectionsPerIp()),
+          new InboundConfig.Timeouts(in.idleTimeout(), in.policyTimeout(), in.drainTimeout()),
+          new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUser(),
+              in.authThrottle().window(), in.authThrottle().lockout(), in.authThrottle().failureDelay()));
+    });
+  }
+
+  SpoolConfig spool() {
+    MailwardConfig.Spool s = config.spool();
+    Path dir = resolve(s.directory(), dataDir().resolve("spool"));
+    Path key = resolve(s.masterKey(), dataDir().resolve("keys").resolve("master.key"));
+    SpoolConfig.Roll roll = check("spool.rollCycle", () -> SpoolConfig.Roll.valueOf(s.rollCycle().trim().toUpperCase(Locale.ROOT)));
+    SpoolConfig d = SpoolConfig.defaults(dir);
+    return check("spool", () -> new SpoolConfig(dir, key, roll, s.maxPendingCommits(), d.maxPendingBytes(),
+        s.minFreeSpace().bytes(), d.frameBytes(), d.durability(), d.freeSpaceCheckInterval()));
+  }
+
+  PolicyConfig policy(byte[] tokenSecret) {
+    PolicyConfig.Global global = check("policy", () -> {
+      PolicyConfig.Global d = PolicyConfig.Global.defaults(tokenSecret);
+      return new PolicyConfig.Global(tokenSecret, d.tokenLifetime(), d.consentCacheSize(), d.consentCacheTtl(),
+          config.policy().lookupTimeout(), d.inspectionMaxBytes());
+    });
+    Map<TenantId, PolicyConfig.TenantPolicy> tenants = new HashMap<>();
+    for (int i = 0; i < config.tenants().size(); i++) {
+      MailwardConfig.TenantEntry t = config.tenants().get(i);
+      String at = "tenants[" + i + "].policy";
+      tenants.put(new TenantId(t.id()), check(at, () -> tenantPolicy(t.policy(), at)));
+    }
+    return new PolicyConfig(global, tenants);
+  }
+
+  private PolicyConfig.TenantPolicy tenantPolicy(MailwardConfig.TenantPolicy p, String at) {
+    List<PolicyConfig.PurposeRule> rules = p.purposeRules().stream()
+        .map(r -> new PolicyConfig.PurposeRule(PolicyConfig.MatchOn.valueOf(upper(r.on())), r.value(), Purpose.fromLabel(r.purpose())))
+        .toList();
+    MailwardConfig.Phi phi = p.phi();
+    PolicyConfig.PhiPolicy phiPolicy = new PolicyConfig.PhiPolicy(phi.enabled(),
+        PolicyConfig.SubjectAction.valueOf(upper(phi.subjectAction())), phi.neutralSubject(),
+        SecurityLevel.fromLabel(phi.bodyLevel()), phi.windowChars(), phi.identifierAloneIsPhi(),
+        phi.patterns().stream().map(x -> new PolicyConfig.TenantPattern(x.name(), x.regex())).toList(),
+        optional(phi.opaqueAttachmentLevel()).map(SecurityLevel::fromLabel));
+    MailwardConfig.Unsubscribe u = p.unsubscribe();
+    Optional<URI> base = optional(u.baseUrl()).or(() -> optional(config.policy().unsubscribeBaseUrl())).map(URI::create);
+    PolicyConfig.UnsubscribePolicy unsubscribe = new PolicyConfig.UnsubscribePolicy(base, optional(u.mailto()),
+        PolicyConfig.EspHeader.valueOf(upper(u.espHeader())), optional(u.espForwardUrl()).map(URI::create));
+    MailwardConfig.Dkim k = p.dkim();
+    Optional<PolicyConfig.DkimPolicy> dkim = Optional.empty();
+    if (!k.domain().isBlank()) {
+      String pass = k.passphraseEnv().isBlank() ? null : env.get(k.passphraseEnv());
+      if (pass == null) {
+        throw new ConfigException(at + ".dkim.passphraseEnv", source,
+            "names no environment variable that is set (the DKIM key's passphrase must come from one)");
+      }
+      if (k.selector().isBlank() || k.keyFile().isBlank()) {
+        throw new ConfigException(at + ".dkim", source, "selector and keyFile are required with a domain");
+      }
+      dkim = Optional.of(new PolicyConfig.DkimPolicy(k.domain(), k.selector(), dataDir().resolve(k.keyFile()), pass, k.signAll()));
+    }
+    return new PolicyConfig.TenantPolicy(rules, p.purposeHeaderAllowed(), phiPolicy, unsubscribe, dkim);
+  }
+
+  private static String upper(String s) {
+    return s.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static Optional<String> optional(String s) {
+    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+  }
+
+  /** Runs a module constructor; its IllegalArgumentException becomes a ConfigException for {@code key}. */
+  <T> T check(String key, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(key, source, String.valueOf(e.getMessage()));
+    }
+  }
+}

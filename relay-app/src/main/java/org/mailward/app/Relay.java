@@ -1,0 +1,131 @@
+package org.mailward.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mailward.api.Redactor;
+import org.mailward.api.TenantDirectory;
+import org.mailward.app.config.MailwardConfig;
+import org.mailward.core.inbound.SmtpServer;
+import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.queue.spool.RocksChronicleSpool;
+import org.mailward.queue.spool.SpoolStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running relay: wires every module by hand (the only class that knows
+ * them all), starts them in dependency order and stops them in reverse:
+ * inbound first (drain), then delivery, then the spool.
+ */
+public final class Relay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+  private final SpoolStorage storage;
+  private final SmtpServer smtp;
+  private final List<ExecutorService> executors;
+  private final Map<String, InetSocketAddress> listeners;
+  private final Duration drain;
+  private final TenantDirectory tenants;
+
+  private Relay(SpoolStorage storage, SmtpServer smtp, List<ExecutorService> executors,
+      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+    this.storage = storage;
+    this.smtp = smtp;
+    this.executors = executors;
+    this.listeners = listeners;
+    this.drain = drain;
+    this.tenants = tenants;
+  }
+
+  /**
+   * Builds and starts everything.
+   *
+   * @param source the configuration file's name, for error messages
+   * @param out where first-start notices (demo credentials) are printed
+   */
+  public static Relay start(MailwardConfig config, String source, Map<String, String> env, Clock clock, PrintStream out)
+      throws IOException, InterruptedException {
+    ModuleConfigs modules = new ModuleConfigs(config, source, env);
+    Path data = modules.dataDir();
+    FirstStart.privateDirectory(data);
+    Path keys = data.resolve("keys");
+
+    TenantDirectory tenants = config.tenants().isEmpty()
+        ? DemoTenant.ensure(data, out)
+        : ConfiguredTenants.from(config, source);
+
+    Path[] tls = config.inbound().tls().certificate().isBlank()
+        ? FirstStart.selfSignedCertificate(data.resolve("tls"), config.hostname(), clock)
+        : new Path[] {modules.resolve(config.inbound().tls().certificate(), null), modules.resolve(config.inbound().tls().key(), null)};
+    byte[] tokenSecret = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
+    Redactor redactor = new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32));
+
+    List<ExecutorService> executors = new ArrayList<>();
+    ExecutorService blocking = named("mailward-auth", 2);
+    ExecutorService policyPool = named("mailward-policy", 2);
+    executors.add(blocking);
+    executors.add(policyPool);
+
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
+    try {
+      var policy = new ConsentPolicyEngine(modules.policy(tokenSecret), storage.keyValueStore(), redactor, clock, policyPool);
+      var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, policy, storage.spool(), storage.audit(), redactor,
+          clock, blocking);
+      Map<String, InetSocketAddress> bound = smtp.start();
+      log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
+      return new Relay(storage, smtp, executors, bound, config.inbound().drainTimeout(), tenants);
+    } catch (RuntimeException | InterruptedException e) {
+      storage.close();
+      executors.forEach(ExecutorService::shutdownNow);
+      throw e;
+    }
+  }
+
+  public Map<String, InetSocketAddress> listeners() {
+    return listeners;
+  }
+
+  TenantDirectory tenants() {
+    return tenants;
+  }
+
+  /** Graceful stop: drains inbound sessions, then closes the spool. */
+  @Override
+  public void close() {
+    smtp.shutdown(drain);
+    for (ExecutorService e : executors) {
+      e.shutdown();
+    }
+    for (ExecutorService e : executors) {
+      try {
+        e.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    storage.close();
+    log.info("Mailward stopped");
+  }
+
+  private static ExecutorService named(String name, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory f = r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    return Executors.newFixedThreadPool(threads, f);
+  }
+}

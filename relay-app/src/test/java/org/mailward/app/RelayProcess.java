@@ -1,0 +1,93 @@
+package org.mailward.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Mailward relay in a child JVM ({@code Main start --config FILE}) for tests
+ * that kill it: started with the same class path and JVM flags as the test.
+ */
+final class RelayProcess implements AutoCloseable {
+  private final Process process;
+  private final StringBuffer output = new StringBuffer();
+
+  private RelayProcess(Process process) {
+    this.process = process;
+  }
+
+  static RelayProcess start(Path config) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String flags = System.getProperty("mailward.jvm.flags", "");
+    if (!flags.isBlank()) {
+      cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
+    }
+    if (Runtime.version().feature() >= 22) {
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.add("start");
+    cmd.add("--config");
+    cmd.add(config.toString());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    RelayProcess rp = new RelayProcess(p);
+    CountDownLatch ready = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          rp.output.append(line).append('\n');
+          if (line.equals("ready")) {
+            ready.countDown();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process was killed
+      }
+    }, "relay-output");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("relay did not become ready:\n" + rp.output);
+    }
+    return rp;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the graceful path (drain, close the spool). */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  String output() {
+    return output.toString();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}

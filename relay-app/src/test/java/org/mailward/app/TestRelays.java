@@ -1,0 +1,53 @@
+package org.mailward.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mailward.core.auth.PasswordHasher;
+
+/** Configuration files for relays under test: loopback, one tenant, cheap password hashing. */
+final class TestRelays {
+  static final String USER = "apikey-clinic";
+  static final String PASSWORD = "correct-horse-battery-staple";
+  static final String SENDER = "news@clinic.example";
+
+  private TestRelays() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Writes a config with a fixed port (so clients can reconnect across restarts) and returns it. */
+  static Path write(Path dir, int port, String extraYaml) throws IOException {
+    String hash = new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
+    String yaml = """
+        hostname: relay.test
+        dataDir: %s
+        inbound:
+          listeners:
+            - name: submission
+              address: 127.0.0.1
+              port: %d
+              mode: starttls
+          authThrottle:
+            failureDelay: 0s
+        delivery:
+          enabled: false
+        metrics:
+          enabled: false
+        tenants:
+          - id: clinic
+            username: %s
+            passwordHash: "%s"
+            senderDomains: [clinic.example]
+            defaultPurpose: transactional
+        %s
+        """.formatted(dir.resolve("data"), port, USER, hash, extraYaml);
+    Path f = dir.resolve("mailward.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+}
