@@ -50,8 +50,9 @@ public final class TextScanner {
       }
     });
     scanTokens(text, cues, findings);
+    int lastDate = -1;
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
-      dateOfBirth(text, end, findings);
+      lastDate = dateOfBirth(text, end, lastDate, findings);
     }
     for (Named p : patterns) {
       Matcher m = p.pattern().matcher(text);
@@ -139,11 +140,12 @@ public final class TextScanner {
     return a >= 'A' && a <= 'Z' && a != 'U' && b >= '0' && b <= '9' && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'));
   }
 
-  private static void dateOfBirth(CharSequence text, int from, TextFindings findings) {
+  /** Records a date of birth right after a cue; returns the end of the date (overlapping cues such as "born" and "born on" count once). */
+  private static int dateOfBirth(CharSequence text, int from, int lastDate, TextFindings findings) {
     Matcher m = DATE.matcher(text);
     m.region(from, Math.min(text.length(), from + CUE_REACH));
-    if (!m.lookingAt()) {
-      return;
+    if (!m.lookingAt() || m.end() == lastDate) {
+      return lastDate;
     }
     int month;
     int day;
@@ -167,7 +169,9 @@ public final class TextScanner {
     }
     if (month >= 1 && month <= 12 && day >= 1 && day <= 31) {
       findings.identifier("id.dob", from);
+      return m.end();
     }
+    return lastDate;
   }
 
   private static boolean alnum(char c) {

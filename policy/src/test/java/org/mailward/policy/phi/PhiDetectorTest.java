@@ -81,6 +81,7 @@ class PhiDetectorTest {
     assertThat(detector.scanText("Your visit is on 03/14/2026").identifierCount()).isZero();
     assertThat(detector.scanText("DOB: 03/14/1961").counts()).containsEntry("id.dob", 1);
     assertThat(detector.scanText("Date of birth March 14, 1961").counts()).containsEntry("id.dob", 1);
+    assertThat(detector.scanText("born on 1961-03-14").counts()).containsEntry("id.dob", 1);
   }
 
   @Test
