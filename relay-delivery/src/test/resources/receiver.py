@@ -13,11 +13,18 @@ p.add_argument('--cert')
 p.add_argument('--key')
 p.add_argument('--out', required=True)
 p.add_argument('--mode', default='ok')
+p.add_argument('--pipelining', default='yes')
 a = p.parse_args()
 counter = itertools.count(1)
 tempfails = [int(a.mode.split(':')[1]) if a.mode.startswith('tempfail-data:') else 0]
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if a.pipelining == 'yes':
+            responses.insert(1, '250-PIPELINING')
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if a.mode.startswith('reject-rcpt:') and a.mode.split(':', 1)[1] in address:
             return '550 5.1.1 No such user here'

@@ -37,6 +37,7 @@ public final class MemorySpool implements Spool {
   private final Map<RecipientRef, State> states = new HashMap<>();
   public final List<Settlement> settled = new CopyOnWriteArrayList<>();
   public final List<Envelope> committed = new CopyOnWriteArrayList<>();
+  private final Map<MessageId, byte[]> everCommitted = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static final class State {
     Instant due;
@@ -62,6 +63,7 @@ public final class MemorySpool implements Spool {
     for (int i = 0; i < env.recipients().size(); i++) {
       states.put(env.ref(i), new State(clock.instant(), env.recipients().get(i).address().domain()));
     }
+    everCommitted.put(env.id(), body.clone());
     committed.add(env);
   }
 
@@ -72,6 +74,11 @@ public final class MemorySpool implements Spool {
 
   public synchronized Optional<byte[]> bodyBytes(MessageId id) {
     return Optional.ofNullable(bodies.get(id));
+  }
+
+  /** The body of any message ever committed, even after it finished. */
+  public byte[] committedBody(MessageId id) {
+    return everCommitted.get(id);
   }
 
   public synchronized boolean isFinished(MessageId id) {

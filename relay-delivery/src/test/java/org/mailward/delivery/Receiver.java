@@ -33,6 +33,12 @@ public final class Receiver implements AutoCloseable {
   }
 
   public static Receiver start(Path work, String host, Optional<TestCa.Issued> cert, String mode) throws IOException {
+    return start(work, host, cert, mode, true);
+  }
+
+  /** @param pipelining whether EHLO offers PIPELINING */
+  public static Receiver start(Path work, String host, Optional<TestCa.Issued> cert, String mode, boolean pipelining)
+      throws IOException {
     Path dir = Files.createDirectories(work.resolve("rcv-" + host + "-" + System.nanoTime()));
     Path script = work.resolve("receiver.py");
     if (!Files.exists(script)) {
@@ -42,7 +48,7 @@ public final class Receiver implements AutoCloseable {
     }
     int port = Ports.free(host);
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--host", host, "--port",
-        Integer.toString(port), "--out", dir.toString(), "--mode", mode));
+        Integer.toString(port), "--out", dir.toString(), "--mode", mode, "--pipelining", pipelining ? "yes" : "no"));
     if (cert.isPresent()) {
       TestCa.PemFiles pem = cert.get().write(dir.resolve("tls"), "server");
       cmd.addAll(List.of("--cert", pem.certificate().toString(), "--key", pem.key().toString()));

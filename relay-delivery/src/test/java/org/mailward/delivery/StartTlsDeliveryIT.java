@@ -47,7 +47,7 @@ class StartTlsDeliveryIT {
     ca = TestCa.create("delivery-test-ca");
     tls = Receiver.start(work, "127.0.0.2", Optional.of(ca.issue("mx.tls.test")), "ok");
     tempfail = Receiver.start(work, "127.0.0.4", Optional.of(ca.issue("mx.tempfail.test")), "tempfail-data:1");
-    rejecting = Receiver.start(work, "127.0.0.5", Optional.of(ca.issue("mx.reject.test")), "reject-rcpt:nosuchuser");
+    rejecting = Receiver.start(work, "127.0.0.5", Optional.of(ca.issue("mx.reject.test")), "reject-rcpt:nosuchuser", false);
     senderBox = Receiver.start(work, "127.0.0.6", Optional.of(ca.issue("mx.clinic.test")), "ok");
     sinkPort = Ports.free("127.0.0.3");
     sink = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "127.0.0.3:" + sinkPort, "16")
