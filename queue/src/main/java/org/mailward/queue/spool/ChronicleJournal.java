@@ -1,9 +1,11 @@
 // One append-only Chronicle Queue (the body journal or the audit journal) with
-// the durability Mailward needs: append() on the writer thread, force() makes
-// every byte appended so far durable (fdatasync of each cycle file touched since
-// the last force, plus the directory when a cycle file was created). Chronicle's
-// own msync reports failures only to its log, so we sync the files ourselves and
-// get an IOException when the disk fails.
+// the durability Mailward needs. append() runs on the writer thread; seal()
+// (writer thread) marks what has been appended so far and returns a SyncPoint;
+// force(SyncPoint) (the syncer thread, possibly while the writer appends more)
+// makes everything up to that point durable: fdatasync of each cycle file
+// appended to since the previous seal, plus the directory when a cycle file was
+// created. Chronicle's own msync reports failures only to its log, so we sync
+// the files ourselves and get an IOException when the disk fails.
 // Does not: decide what is in a record, or when a cycle may be deleted.
 package org.mailward.queue.spool;
 
@@ -16,8 +18,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -32,10 +35,17 @@ public final class ChronicleJournal implements AutoCloseable {
   private final SingleChronicleQueue queue;
   private final boolean fsync;
   private ExcerptAppender appender;
-  private final Map<File, FileChannel> touched = new HashMap<>();
+  // writer thread only:
+  private final Set<File> touched = new LinkedHashSet<>();
   private File currentFile;
   private boolean directoryDirty;
   private boolean dirty;
+  // syncer thread only (one force at a time):
+  private File syncedFile;
+  private FileChannel syncedChannel;
+
+  /** What one force must make durable: the cycle files appended to, and whether a file was created. */
+  public record SyncPoint(List<File> files, File current, boolean directory) {}
 
   public ChronicleJournal(Path directory, RollCycle rollCycle, Clock clock, boolean fsync) {
     this.directory = directory;
@@ -55,43 +65,79 @@ public final class ChronicleJournal implements AutoCloseable {
     try (DocumentContext dc = appender.writingDocument()) {
       writer.accept(dc.wire().bytes());
     }
-    dirty = true;
     File f = appender.currentFile();
     if (f != null && !f.equals(currentFile)) {
       currentFile = f;
       directoryDirty = true;
-      touched.putIfAbsent(f, null);
+      touched.add(f);
+    } else if (!dirty && f != null) {
+      touched.add(f);
     }
+    dirty = true;
     return appender.lastIndexAppended();
   }
 
-  /** Makes everything appended so far durable. Writer thread only. */
-  public void force() throws IOException {
+  /**
+   * Marks everything appended so far; the returned point is made durable by
+   * {@link #force(SyncPoint)}. Null when there is nothing to sync (no append since
+   * the previous seal, or fsync is off). Writer thread only.
+   */
+  public SyncPoint seal() {
     if (!fsync || !dirty) {
-      return; // nothing appended since the last force (e.g. a settle-only group)
+      return null;
     }
-    var it = touched.entrySet().iterator();
-    while (it.hasNext()) {
-      var e = it.next();
-      FileChannel ch = e.getValue();
-      if (ch == null) {
-        ch = FileChannel.open(e.getKey().toPath(), StandardOpenOption.WRITE);
+    SyncPoint p = new SyncPoint(List.copyOf(touched), currentFile, directoryDirty);
+    touched.clear();
+    directoryDirty = false;
+    dirty = false;
+    return p;
+  }
+
+  /** Makes everything appended so far durable. Only when no other thread appends or forces. */
+  public void force() throws IOException {
+    force(seal());
+  }
+
+  /** Makes everything up to {@code point} durable (null: nothing to do). One thread at a time. */
+  public void force(SyncPoint point) throws IOException {
+    if (point == null) {
+      return;
+    }
+    for (File f : point.files()) {
+      if (f.equals(syncedFile)) {
+        syncedChannel.force(false);
+        continue;
       }
-      ch.force(false);
-      if (e.getKey().equals(currentFile)) {
-        e.setValue(ch);
-      } else {
-        ch.close();
-        it.remove();
+      FileChannel ch = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
+      try {
+        ch.force(false);
+      } finally {
+        if (f.equals(point.current())) {
+          closeSynced();
+          syncedFile = f;
+          syncedChannel = ch;
+        } else {
+          ch.close();
+        }
       }
     }
-    if (directoryDirty) {
+    if (point.directory()) {
       try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
         dir.force(true);
       }
-      directoryDirty = false;
     }
-    dirty = false;
+  }
+
+  private void closeSynced() {
+    if (syncedChannel != null) {
+      try {
+        syncedChannel.close();
+      } catch (IOException ignored) {
+        // closing a channel we only forced
+      }
+      syncedChannel = null;
+      syncedFile = null;
+    }
   }
 
   /** A new tailer; the caller closes it. Any thread, one thread at a time. */
@@ -154,15 +200,7 @@ public final class ChronicleJournal implements AutoCloseable {
 
   @Override
   public void close() {
-    for (FileChannel ch : touched.values()) {
-      try {
-        if (ch != null) {
-          ch.close();
-        }
-      } catch (IOException ignored) {
-        // closing a channel we only forced
-      }
-    }
+    closeSynced();
     if (appender != null) {
       appender.singleThreadedCheckDisabled(true);
       appender.close();

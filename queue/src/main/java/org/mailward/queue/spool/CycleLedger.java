@@ -1,17 +1,19 @@
 // Live-message counts per body-journal cycle, and the deletion of cycle files
 // no unfinished message uses any more. A message counts in every cycle from its
-// first frame's to its last frame's. Writer thread only.
+// first frame's to its last frame's. add/reclaim run on the writer thread;
+// remove also runs on the syncer thread (a finished message, once durable), so
+// the counts live in a ConcurrentHashMap updated atomically per cycle.
 package org.mailward.queue.spool;
 
 import java.io.File;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 final class CycleLedger {
   private static final Logger LOG = LoggerFactory.getLogger(CycleLedger.class);
-  private final Map<Integer, Integer> live = new HashMap<>();
+  private final Map<Integer, Integer> live = new ConcurrentHashMap<>();
   private final ChronicleJournal journal;
 
   CycleLedger(ChronicleJournal journal) {

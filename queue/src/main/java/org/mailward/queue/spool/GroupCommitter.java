@@ -1,28 +1,37 @@
-// The spool's single writer thread and its group commit.
+// The spool's writer thread, its syncer thread and the pipelined group commit.
 //
 // Design. Sessions run on Netty event loops and must never block, yet a 250 may
-// only be sent once the message is on stable storage, and an fsync costs ~1 ms.
-// So nothing but this thread touches the disk for writing:
+// only be sent once the message is on stable storage, and an fsync costs ~1-3 ms.
+// So nothing but these two threads touches the disk for writing:
 //
 //   event loops ──(sealed frames, commits, settlements, audit events)──▶ MPSC queue
 //                                                                          │
 //   writer thread: drain the queue; append every frame to the body journal as
 //   it comes; gather commits/settlements/audit events into the current group.
-//   When the queue is empty (or the group is large), make the group durable:
-//     1. fdatasync the Chronicle cycle files written since the last group,
-//     2. one RocksDB WriteBatch with sync=true holding every message row, data
-//        key, recipient status, due-index row and audit index row of the group,
-//     3. complete all the group's stages on the completion thread.
-//   While one group syncs, the next one fills up: under load many sessions share
-//   one fsync, with no timer and no added latency when idle.
+//   When the queue is empty (or the group is large) and the syncer is free,
+//   close the group: build one RocksDB WriteBatch (message rows, data keys,
+//   recipient status, due-index and audit index rows), mark how far each
+//   journal has been appended (SyncPoint) and hand both to the syncer.
+//   syncer thread, for that closed group, in this order:
+//     1. fdatasync the Chronicle cycle files up to the group's SyncPoints,
+//     2. write the batch with sync=true (RocksDB WAL fsync),
+//     3. publish the group's effects (counters, cycle counts, leases) and
+//        complete its stages on the completion thread.
+//   While the syncer waits on the disk, the writer keeps appending the next
+//   group's frames: the two fsyncs of group N overlap with the appends of group
+//   N+1. Only one group is with the syncer at a time, so a group is built only
+//   once the previous one is in RocksDB (reads during the build are current),
+//   and under load the next group grows while the disk is busy. When idle there
+//   is no timer and no added latency.
 //
 // The commit point of a message is its RocksDB row: after a crash a message is
-// either fully there (body frames were synced first) or absent; frames with no
-// row are garbage in a cycle file that is deleted once no live message uses it.
+// either fully there (its body frames were synced first, in step 1) or absent;
+// frames with no row are garbage in a cycle file that is deleted once no live
+// message uses it.
 //
 // The queue is a ConcurrentLinkedQueue; producers unpark the writer only when it
 // parked. Health is volatile fields, read without locks. Free space is measured
-// here, periodically and after every few MB appended, never per call.
+// by the writer, periodically and after every few MB appended, never per call.
 package org.mailward.queue.spool;
 
 import java.io.IOException;
@@ -37,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.Envelope;
 import org.mailward.api.RecipientRef;
@@ -71,6 +79,10 @@ final class GroupCommitter implements AutoCloseable {
 
   private record Stop() implements Task {}
 
+  /** A closed group on its way to stable storage: built by the writer, synced by the syncer. */
+  private record Closed(WriteBatch batch, ChronicleJournal.SyncPoint bodySync, ChronicleJournal.SyncPoint auditSync,
+      List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs) {}
+
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCommits = new AtomicInteger();
   private final AtomicLong pendingBytes = new AtomicLong();
@@ -83,8 +95,9 @@ final class GroupCommitter implements AutoCloseable {
   private final AuditChain audit;
   private final FreeSpace freeSpace;
   private final SpoolConfig config;
-  private final Consumer<List<RecipientRef>> leaseRelease;
+  private final DueLeases leases;
   private final ExecutorService completer;
+  private final ExecutorService syncer;
   private final Thread thread;
 
   private volatile boolean parked;
@@ -93,6 +106,8 @@ final class GroupCommitter implements AutoCloseable {
   private volatile Throwable failure;
   private volatile long freeBytes;
   private volatile long groupSyncs;
+  private volatile boolean syncing; // a closed group is with the syncer (set by the writer, cleared by the syncer)
+  private volatile Throwable syncFailure; // set by the syncer, taken by the writer before it closes the next group
   private long failedAtNanos;
   private long lastCheckNanos;
   private long bytesSinceCheck;
@@ -104,7 +119,7 @@ final class GroupCommitter implements AutoCloseable {
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
       SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
-      Consumer<List<RecipientRef>> leaseRelease) {
+      DueLeases leases) {
     this.config = config;
     this.db = db;
     this.body = body;
@@ -113,9 +128,10 @@ final class GroupCommitter implements AutoCloseable {
     this.cycles = cycles;
     this.audit = audit;
     this.freeSpace = freeSpace;
-    this.leaseRelease = leaseRelease;
+    this.leases = leases;
     this.writeOptions = config.durability() == SpoolConfig.Durability.FSYNC ? db.syncWrite() : new WriteOptions();
     this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "mailward-spool-completions"));
+    this.syncer = Executors.newSingleThreadExecutor(r -> daemon(r, "mailward-spool-syncer"));
     this.freeBytes = freeSpace.freeBytes();
     this.full = freeBytes < config.minFreeBytes();
     this.thread = daemon(this::run, "mailward-spool-writer");
@@ -208,26 +224,31 @@ final class GroupCommitter implements AutoCloseable {
     while (true) {
       Task t = queue.poll();
       if (t == null) {
-        if (hasGroup()) {
-          flushGroup();
-          continue;
+        if (!syncing) {
+          if (hasGroup()) {
+            closeGroup();
+            continue;
+          }
+          housekeeping(tick);
         }
-        housekeeping(tick);
         parked = true;
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && (syncing || !hasGroup())) {
           LockSupport.parkNanos(this, tick);
         }
         parked = false;
         continue;
       }
       if (t instanceof Stop) {
-        flushGroup();
+        awaitSyncer();
+        closeGroup();
+        awaitSyncer();
+        takeSyncFailure();
         drainAfterStop();
         return;
       }
       handle(t);
-      if (commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
-        flushGroup();
+      if (!syncing && commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
+        closeGroup();
       }
     }
   }
@@ -288,16 +309,20 @@ final class GroupCommitter implements AutoCloseable {
     return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty();
   }
 
-  private void flushGroup() {
+  /** Builds the current group's batch and hands it to the syncer, which must be free. Writer thread. */
+  private void closeGroup() {
+    takeSyncFailure();
     if (!hasGroup()) {
       return;
     }
-    List<CompletableFuture<Void>> ok = new ArrayList<>();
     List<Commit> failedCommits = new ArrayList<>();
     List<Commit> written = new ArrayList<>();
     List<RecipientRef> settledRefs = new ArrayList<>();
-    Throwable groupFailure = null;
-    try (WriteBatch wb = new WriteBatch()) {
+    List<Settle> groupSettles = List.copyOf(settles);
+    WriteBatch wb = new WriteBatch();
+    Closed closed = null;
+    Throwable buildFailure = null;
+    try {
       for (Commit c : commits) {
         if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
           failedCommits.add(c);
@@ -306,7 +331,7 @@ final class GroupCommitter implements AutoCloseable {
           written.add(c);
         }
       }
-      for (Settle s : settles) {
+      for (Settle s : groupSettles) {
         for (Spool.Settlement one : s.settlements()) {
           ledger.settle(wb, one);
           settledRefs.add(one.ref());
@@ -316,37 +341,74 @@ final class GroupCommitter implements AutoCloseable {
       for (AuditEvent e : audits) {
         audit.append(e, wb);
       }
-      body.force();
-      auditJournal.force();
-      db.db().write(writeOptions, wb);
-      ledger.applyGroup();
-      groupSyncs++;
-    } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
+      if (written.isEmpty() && groupSettles.isEmpty() && audits.isEmpty()) {
+        wb.close(); // only refused commits: no sync, and the journals keep their sync points for the next group
+        ledger.clearGroup();
+      } else {
+        closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs);
+      }
+    } catch (org.rocksdb.RocksDBException | RuntimeException e) {
+      wb.close();
       ledger.clearGroup();
-      groupFailure = e;
+      buildFailure = e;
       fail(e);
     }
-    for (Commit c : written) {
-      if (groupFailure == null) {
-        ok.add(c.done());
-      } else {
-        failedCommits.add(c);
-      }
-    }
-    for (Commit c : failedCommits) {
-      releaseCycles(c.msg());
-    }
-    List<Settle> settled = new ArrayList<>(settles);
-    leaseRelease.accept(settledRefs);
-    int finishedCommits = commits.size();
     commits.clear();
     settles.clear();
     audits.clear();
-    pendingCommits.addAndGet(-finishedCommits);
-    Throwable cause = groupFailure;
+    if (closed == null) {
+      failedCommits.addAll(written);
+      finish(failedCommits, List.of(), groupSettles, settledRefs, buildFailure);
+      return;
+    }
+    if (!failedCommits.isEmpty()) {
+      finish(failedCommits, List.of(), List.of(), List.of(), null);
+    }
+    Closed g = closed;
+    syncing = true;
+    syncer.execute(() -> sync(g));
+  }
+
+  /** Makes one closed group durable, then publishes it. Syncer thread. */
+  private void sync(Closed g) {
+    Throwable err = null;
+    try (WriteBatch wb = g.batch()) {
+      body.force(g.bodySync());
+      auditJournal.force(g.auditSync());
+      db.db().write(writeOptions, wb);
+      g.effects().forEach(Runnable::run);
+      groupSyncs++;
+    } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
+      err = e;
+    }
+    if (err == null) {
+      finish(List.of(), g.commits(), g.settles(), g.settledRefs(), null);
+    } else {
+      finish(g.commits(), List.of(), g.settles(), g.settledRefs(), err);
+      syncFailure = err;
+    }
+    syncing = false;
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * Completes a group's stages on the completion thread: {@code failed} commits
+   * fail, {@code ok} ones succeed, settlements succeed unless {@code cause}.
+   * Leases of the settled refs are released (on failure too: they are due again).
+   */
+  private void finish(List<Commit> failed, List<Commit> ok, List<Settle> settled, List<RecipientRef> settledRefs,
+      Throwable cause) {
+    for (Commit c : failed) {
+      releaseCycles(c.msg());
+    }
+    leases.release(settledRefs, cause == null);
+    pendingCommits.addAndGet(-(failed.size() + ok.size()));
+    if (failed.isEmpty() && ok.isEmpty() && settled.isEmpty()) {
+      return;
+    }
     completer.execute(() -> {
-      ok.forEach(f -> f.complete(null));
-      for (Commit c : failedCommits) {
+      ok.forEach(c -> c.done().complete(null));
+      for (Commit c : failed) {
         c.done().completeExceptionally(new SpoolException.Unavailable("message not spooled", cause));
       }
       for (Settle s : settled) {
@@ -357,6 +419,20 @@ final class GroupCommitter implements AutoCloseable {
         }
       }
     });
+  }
+
+  private void takeSyncFailure() {
+    Throwable f = syncFailure;
+    if (f != null) {
+      syncFailure = null;
+      fail(f);
+    }
+  }
+
+  private void awaitSyncer() {
+    while (syncing) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+    }
   }
 
   private void releaseCycles(PendingMessage m) {
@@ -428,11 +504,13 @@ final class GroupCommitter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    completer.shutdown();
-    try {
-      completer.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (ExecutorService e : List.of(syncer, completer)) {
+      e.shutdown();
+      try {
+        e.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

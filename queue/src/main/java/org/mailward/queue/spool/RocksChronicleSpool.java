@@ -1,11 +1,11 @@
 // The Spool: bodies sealed per frame into a Chronicle Queue body journal,
 // envelopes, per-recipient status and the due index in RocksDB, all writes
 // group-committed by the GroupCommitter. This class is the thin front: begin,
-// reads (envelope, body, claimDue, stats) and the in-memory leases.
+// reads (envelope, body, stats); claims and leases are DueLeases'.
 //
-// Leases: claimDue adds refs to a set under leaseLock; the writer thread removes
-// them under the same lock only after the settling batch is durable, so a claim
-// never sees a recipient's old due row after its lease is gone.
+// Leases: a claim adds refs to DueLeases' set; the syncer thread removes them
+// only after the settling batch is durable, so a claim never sees a
+// recipient's old due row after its lease is gone.
 package org.mailward.queue.spool;
 
 import java.nio.file.Files;
@@ -13,13 +13,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.locks.ReentrantLock;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
@@ -27,7 +23,6 @@ import org.mailward.api.BodySource;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
-import org.mailward.api.RecipientRef;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
 import org.mailward.queue.SpoolConfig;
@@ -37,10 +32,7 @@ import org.mailward.queue.crypto.MasterKey;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksDatabase.Family;
 import org.mailward.queue.rocks.RocksKeyValueStore;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 
 public final class RocksChronicleSpool implements Spool {
   private final GroupCommitter committer;
@@ -50,11 +42,11 @@ public final class RocksChronicleSpool implements Spool {
   private final SecureRandom random;
   private final SpoolCounters counters;
   private final int frameBytes;
-  private final ReentrantLock leaseLock = new ReentrantLock();
-  private final Set<RecipientRef> leases = new HashSet<>();
+  private final DueLeases leases;
 
   private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
-      SecureRandom random, SpoolCounters counters, int frameBytes) {
+      SecureRandom random, SpoolCounters counters, DueLeases leases, int frameBytes) {
+    this.leases = leases;
     this.committer = committer;
     this.db = db;
     this.body = body;
@@ -86,14 +78,15 @@ public final class RocksChronicleSpool implements Spool {
     AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
-    SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, clock);
+    DueLeases leases = new DueLeases(db);
+    SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, leases, clock);
     ledger.recover();
-    RocksChronicleSpool[] self = new RocksChronicleSpool[1];
     GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
-        refs -> self[0].release(refs));
-    self[0] = new RocksChronicleSpool(committer, db, body, master, random, counters, config.frameBytes());
+        leases);
+    RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
+        config.frameBytes());
     committer.start();
-    return new SpoolStorage(self[0], new ChronicleAuditJournal(committer, auditJournal, db),
+    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
         new RocksKeyValueStore(db), db, body, auditJournal);
   }
 
@@ -141,24 +134,18 @@ public final class RocksChronicleSpool implements Spool {
 
   @Override
   public List<DueRecipient> claimDue(Instant now, int limit) {
-    List<DueRecipient> out = new ArrayList<>(Math.min(limit, 1024));
-    leaseLock.lock();
-    try (Slice upper = new Slice(SpoolKeys.dueUpTo(now.toEpochMilli()));
-        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-        RocksIterator it = db.db().newIterator(db.handle(Family.DUE), ro)) {
-      for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
-        byte[] k = it.key();
-        RecipientRef ref = SpoolKeys.dueRef(k);
-        if (leases.add(ref)) {
-          byte[] v = it.value();
-          out.add(new DueRecipient(ref, SpoolKeys.dueDomain(v), Instant.ofEpochMilli(SpoolKeys.dueMillis(k)),
-              SpoolKeys.dueAttempts(v)));
-        }
-      }
-    } finally {
-      leaseLock.unlock();
-    }
-    return out;
+    return leases.claim(now, limit, ClaimOrder.OLDEST_DUE_FIRST);
+  }
+
+  /** NEWEST_DUE_FIRST reads the due index backwards from {@code now}. */
+  @Override
+  public List<DueRecipient> claimDue(Instant now, int limit, ClaimOrder order) {
+    return leases.claim(now, limit, order);
+  }
+
+  /** Due-index rows read by all claims so far (tests and metrics: claims skip leased ranges). */
+  public long dueRowsRead() {
+    return leases.rowsRead();
   }
 
   @Override
@@ -179,18 +166,6 @@ public final class RocksChronicleSpool implements Spool {
   @Override
   public void close() {
     committer.close();
-  }
-
-  private void release(List<RecipientRef> refs) {
-    if (refs.isEmpty()) {
-      return;
-    }
-    leaseLock.lock();
-    try {
-      leases.removeAll(refs);
-    } finally {
-      leaseLock.unlock();
-    }
   }
 
   private Optional<MessageRecord> record(MessageId id) {

@@ -1,7 +1,10 @@
 // Turns one group of commits and settlements into RocksDB writes, and keeps the
-// in-memory views (counters, cycle counts) in step once the group is durable.
-// Writer thread only. Within a group, statuses live in an overlay so several
-// settlements of one message in the same group see each other.
+// in-memory views (counters, cycle counts, the claim ranges of DueLeases) in
+// step once the group is durable.
+// Writer thread only (the effects it hands over run on the syncer thread).
+// Within a group, statuses live in an overlay so several settlements of one
+// message in the same group see each other. A group is built only once the
+// previous one is durable, so rows read from RocksDB are never stale.
 //
 // Rows: messages[id] = MessageRecord, keys[id] = wrapped data key,
 // status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain.
@@ -11,6 +14,7 @@ package org.mailward.queue.spool;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +43,16 @@ final class SpoolLedger {
   private final ColumnFamilyHandle keys;
   private final ColumnFamilyHandle status;
   private final ColumnFamilyHandle due;
+  private final DueLeases leases;
 
   private final Map<MessageId, RecipientStates> overlay = new HashMap<>();
   private final Set<MessageId> dirty = new LinkedHashSet<>();
   private final List<Runnable> effects = new ArrayList<>();
+  private final Set<Long> insertedDue = new HashSet<>();
 
-  SpoolLedger(RocksDatabase db, CycleLedger cycles, SpoolCounters counters, AuditChain audit, Clock clock) {
+  SpoolLedger(RocksDatabase db, CycleLedger cycles, SpoolCounters counters, AuditChain audit, DueLeases leases,
+      Clock clock) {
+    this.leases = leases;
     this.db = db;
     this.cycles = cycles;
     this.counters = counters;
@@ -93,6 +101,7 @@ final class SpoolLedger {
     for (int i = 0; i < s.size(); i++) {
       if (s.states[i] == State.PENDING) {
         wb.put(due, SpoolKeys.due(now, new RecipientRef(m.id, i)), SpoolKeys.dueValue(0, s.domains[i]));
+        insertedDue.add(now);
       }
     }
   }
@@ -131,6 +140,7 @@ final class SpoolLedger {
     if (outcome instanceof RecipientOutcome.Deferred d) {
       s.due[i] = d.retryAt().toEpochMilli();
       wb.put(due, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+      insertedDue.add(s.due[i]);
     }
     dirty.add(ref.messageId());
     effects.add(() -> counters.move(old, next));
@@ -156,15 +166,24 @@ final class SpoolLedger {
     }
   }
 
-  /** The group is durable: publish its effects. */
-  void applyGroup() {
-    effects.forEach(Runnable::run);
+  /**
+   * The group's batch is complete: hands over what to publish once it is durable
+   * (counters, cycle counts; safe to run on the syncer thread) and starts the next group.
+   */
+  List<Runnable> sealGroup() {
+    if (!insertedDue.isEmpty()) {
+      long[] millis = insertedDue.stream().mapToLong(Long::longValue).toArray();
+      effects.add(() -> leases.inserted(millis));
+    }
+    List<Runnable> out = List.copyOf(effects);
     clearGroup();
+    return out;
   }
 
   /** The group failed: forget it (RocksDB has none of it). */
   void clearGroup() {
     effects.clear();
+    insertedDue.clear();
     overlay.clear();
     dirty.clear();
   }
