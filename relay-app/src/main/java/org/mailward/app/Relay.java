@@ -33,15 +33,17 @@ public final class Relay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
   private final SpoolStorage storage;
+  private final ConsentPolicyEngine policy;
   private final SmtpServer smtp;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
-  private Relay(SpoolStorage storage, SmtpServer smtp, List<ExecutorService> executors,
+  private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, List<ExecutorService> executors,
       Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
     this.storage = storage;
+    this.policy = policy;
     this.smtp = smtp;
     this.executors = executors;
     this.listeners = listeners;
@@ -85,7 +87,7 @@ public final class Relay implements AutoCloseable {
           clock, blocking);
       Map<String, InetSocketAddress> bound = smtp.start();
       log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
-      return new Relay(storage, smtp, executors, bound, config.inbound().drainTimeout(), tenants);
+      return new Relay(storage, policy, smtp, executors, bound, config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException e) {
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
@@ -99,6 +101,16 @@ public final class Relay implements AutoCloseable {
 
   TenantDirectory tenants() {
     return tenants;
+  }
+
+  /** The policy engine: consent registry, suppressions, unsubscribe revocation (the admin API's later). */
+  public ConsentPolicyEngine policy() {
+    return policy;
+  }
+
+  /** The spool and audit journal, for inspection by operators' tools and tests. */
+  public SpoolStorage storage() {
+    return storage;
   }
 
   /** Graceful stop: drains inbound sessions, then closes the spool. */

@@ -22,6 +22,14 @@ final class TestRelays {
 
   /** Writes a config with a fixed port (so clients can reconnect across restarts) and returns it. */
   static Path write(Path dir, int port, String extraYaml) throws IOException {
+    return write(dir, port, "transactional", "", extraYaml);
+  }
+
+  /**
+   * @param tenantYaml more keys of the one tenant, each line indented by four spaces
+   * @param extraYaml more top-level keys
+   */
+  static Path write(Path dir, int port, String purpose, String tenantYaml, String extraYaml) throws IOException {
     String hash = new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
     String yaml = """
         hostname: relay.test
@@ -43,9 +51,10 @@ final class TestRelays {
             username: %s
             passwordHash: "%s"
             senderDomains: [clinic.example]
-            defaultPurpose: transactional
+            defaultPurpose: %s
         %s
-        """.formatted(dir.resolve("data"), port, USER, hash, extraYaml);
+        %s
+        """.formatted(dir.resolve("data"), port, USER, hash, purpose, tenantYaml, extraYaml);
     Path f = dir.resolve("mailward.yaml");
     Files.writeString(f, yaml);
     return f;
