@@ -47,10 +47,25 @@ final class DotStuffingOutputStream extends FilterOutputStream {
     lineStart = false;
   }
 
+  /** Copies runs of ordinary bytes in bulk; only line ends and line-leading dots take the byte path. */
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    for (int i = off; i < off + len; i++) {
-      write(b[i]);
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; i++) {
+      byte c = b[i];
+      if (pendingCr || c == '\r' || c == '\n' || (lineStart && c == '.')) {
+        if (i > start) {
+          out.write(b, start, i - start);
+        }
+        write(c);
+        start = i + 1;
+      } else {
+        lineStart = false;
+      }
+    }
+    if (end > start) {
+      out.write(b, start, end - start);
     }
   }
 
