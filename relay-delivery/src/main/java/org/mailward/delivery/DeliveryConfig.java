@@ -82,6 +82,12 @@ public record DeliveryConfig(
     public static Dns defaults() {
       return new Dns(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), Duration.ofSeconds(5), Duration.ofHours(1), true);
     }
+
+    /** The first resolver of the system's configuration (/etc/resolv.conf), as dnsjava reads it. */
+    public static InetSocketAddress systemResolver() {
+      var servers = org.xbill.DNS.ResolverConfig.getCurrentConfig().servers();
+      return servers.isEmpty() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 53) : servers.get(0);
+    }
   }
 
   /**
