@@ -35,13 +35,15 @@ public final class Relay implements AutoCloseable {
   private final SpoolStorage storage;
   private final ConsentPolicyEngine policy;
   private final SmtpServer smtp;
+  private final java.util.Optional<MetricsEndpoint> metrics;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
-  private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, List<ExecutorService> executors,
-      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+  private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<MetricsEndpoint> metrics,
+      List<ExecutorService> executors, Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+    this.metrics = metrics;
     this.storage = storage;
     this.policy = policy;
     this.smtp = smtp;
@@ -85,10 +87,15 @@ public final class Relay implements AutoCloseable {
       var policy = new ConsentPolicyEngine(modules.policy(tokenSecret), storage.keyValueStore(), redactor, clock, policyPool);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, policy, storage.spool(), storage.audit(), redactor,
           clock, blocking);
-      Map<String, InetSocketAddress> bound = smtp.start();
+      java.util.Optional<MetricsEndpoint> metrics = config.metrics().enabled()
+          ? java.util.Optional.of(new MetricsEndpoint(config.metrics().address(), config.metrics().port(), smtp.metrics(),
+              storage.spool()))
+          : java.util.Optional.empty();
+      Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
+      metrics.ifPresent(m -> bound.put("metrics", m.address()));
       log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
-      return new Relay(storage, policy, smtp, executors, bound, config.inbound().drainTimeout(), tenants);
-    } catch (RuntimeException | InterruptedException e) {
+      return new Relay(storage, policy, smtp, metrics, executors, java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
+    } catch (RuntimeException | InterruptedException | IOException e) {
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
@@ -117,6 +124,7 @@ public final class Relay implements AutoCloseable {
   @Override
   public void close() {
     smtp.shutdown(drain);
+    metrics.ifPresent(MetricsEndpoint::close);
     for (ExecutorService e : executors) {
       e.shutdown();
     }

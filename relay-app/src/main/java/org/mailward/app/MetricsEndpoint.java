@@ -1,0 +1,83 @@
+package org.mailward.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.mailward.api.Spool;
+import org.mailward.api.SpoolHealth;
+import org.mailward.core.inbound.InboundMetrics;
+
+/**
+ * {@code GET /metrics} in the Prometheus text format, on its own loopback
+ * listener by default. Binds the modules' own cheap counters (no per-message
+ * work here) and JVM metrics. Labels never carry an address or a subject.
+ */
+final class MetricsEndpoint implements AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer server;
+
+  MetricsEndpoint(String address, int port, InboundMetrics inbound, Spool spool) throws IOException {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    for (String name : inbound.snapshot().keySet()) {
+      String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+      FunctionCounter.builder(base, inbound, m -> m.snapshot().get(name)).register(registry);
+    }
+    Supplier<SpoolHealth> health = spool::health;
+    Gauge.builder("mailward_spool_accepting", () -> health.get().accepting() ? 1 : 0)
+        .description("1 while the spool accepts mail").register(registry);
+    Gauge.builder("mailward_spool_pending_commits", () -> health.get().pendingCommits()).register(registry);
+    Gauge.builder("mailward_spool_free_bytes", () -> health.get().freeBytes()).register(registry);
+    for (SpoolHealth.State s : SpoolHealth.State.values()) {
+      Gauge.builder("mailward_spool_state", () -> health.get().state() == s ? 1 : 0).tag("state", s.name().toLowerCase())
+          .register(registry);
+    }
+    Gauge.builder("mailward_spool_messages", () -> spool.stats().messages()).register(registry);
+    Gauge.builder("mailward_spool_recipients_active", () -> spool.stats().active()).register(registry);
+    Gauge.builder("mailward_spool_recipients_deferred", () -> spool.stats().deferred()).register(registry);
+
+    server = HttpServer.create(new InetSocketAddress(address, port), 16);
+    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mailward-metrics");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/metrics", exchange -> {
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    registry.close();
+  }
+}
