@@ -39,7 +39,12 @@ public final class Mail {
   }
 
   public static byte[] body(String marker) {
-    return ("From: <sender@clinic.example>\r\nTo: <patient@example.org>\r\nSubject: Appointment " + marker
+    return body(marker, "");
+  }
+
+  /** @param extraHeaders complete header lines, each ending in CRLF */
+  public static byte[] body(String marker, String extraHeaders) {
+    return (extraHeaders + "From: <sender@clinic.example>\r\nTo: <patient@example.org>\r\nSubject: Appointment " + marker
         + "\r\nMessage-ID: <" + marker + "@clinic.example>\r\n\r\nBody line with marker " + marker
         + "\r\n.leading dot line\r\nlast line\r\n").getBytes(StandardCharsets.US_ASCII);
   }

@@ -238,6 +238,23 @@ class MxRoutingAndVerifyIT {
   }
 
   @Test
+  void tlsRequiredNo_setsMtaStsAsideForEncryptMail_butNeverForVerifyMail() throws Exception {
+    try (Rig r = rig()) {
+      Envelope plain = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, "a@sts.test");
+      r.spool().add(plain, Mail.body("trn-" + plain.id(), "TLS-Required: No\r\n"));
+      Envelope phi = Mail.envelope(Instant.now(), SecurityLevel.VERIFY, "b@sts.test");
+      r.spool().add(phi, Mail.body("trn-" + phi.id(), "TLS-Required: No\r\n"));
+      r.service().start();
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, plain, RecipientOutcome.Delivered.class);
+      assertThat(d.tls().verified()).isFalse();
+      assertThat(d.tls().level()).isEqualTo(SecurityLevel.ENCRYPT);
+      RecipientOutcome.Deferred x = (RecipientOutcome.Deferred) await(r, phi, RecipientOutcome.Deferred.class);
+      assertThat(x.reason()).contains("pkix-name-mismatch");
+      assertThat(wrongName.messages()).noneMatch(m -> m.contains("trn-" + phi.id()));
+    }
+  }
+
+  @Test
   void mtaStsTesting_isReportedButNotEnforced() throws Exception {
     try (Rig r = rig()) {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-testing.test");

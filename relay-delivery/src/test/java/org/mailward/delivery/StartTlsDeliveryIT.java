@@ -87,10 +87,14 @@ class StartTlsDeliveryIT {
   }
 
   private Rig rig(DeliveryConfig config) {
+    return rig(config, Optional.empty());
+  }
+
+  private Rig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
     MemoryAudit audit = new MemoryAudit();
-    DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
+    DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), portal,
         new Redactor("0123456789abcdef0123".getBytes()), clock);
     return new Rig(spool, audit, s);
   }
@@ -255,6 +259,40 @@ class StartTlsDeliveryIT {
       RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) outcome(r.spool(), env, 0).orElseThrow();
       assertThat(b.reply()).hasValueSatisfying(x -> assertThat(x.status()).isEqualTo("5.7.30"));
       assertThat(tls.messages()).noneMatch(m -> m.contains("Body line with marker rt-"));
+    }
+  }
+
+  @Test
+  void fallbackPortal_handsTheMessageToThePortal_andSpoolsItsNoticeAtEncryptLevel() throws Exception {
+    List<Integer> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.mailward.api.PortalDrop portal = (envelope, index, body) -> {
+      held.add(index);
+      byte[] notice = "Subject: You have a secure message\r\n\r\nPick it up at the portal.\r\n".getBytes();
+      return java.util.concurrent.CompletableFuture.completedFuture(new org.mailward.api.PortalDrop.Receipt("pickup-1",
+          java.time.Instant.now().plus(Duration.ofDays(30)), new org.mailward.api.BodySource() {
+            @Override
+            public java.io.InputStream open() {
+              return new java.io.ByteArrayInputStream(notice);
+            }
+
+            @Override
+            public long size() {
+              return notice.length;
+            }
+          }));
+    };
+    try (Rig r = rig(config(), Optional.of(portal))) {
+      Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.VERIFY, TlsFallback.PORTAL, MailParameters.defaults(),
+          "sender@clinic.test", "patient@sink.test");
+      r.spool().add(env, Mail.body("portal-" + env.id()));
+      r.service().start();
+      Await.until(Duration.ofSeconds(20), () -> settled(r.spool(), env, 0, RecipientOutcome.HeldInPortal.class), "portal hold");
+      assertThat(held).containsExactly(0);
+      Envelope notice = r.spool().committed.stream().filter(e -> !e.id().equals(env.id())).findFirst().orElseThrow();
+      assertThat(notice.requiredLevel()).isEqualTo(SecurityLevel.ENCRYPT);
+      assertThat(notice.recipients().get(0).address().asString()).isEqualTo("patient@sink.test");
+      assertThat(new String(r.spool().committedBody(notice.id()))).contains("Pick it up at the portal").doesNotContain("marker");
+      assertThat(sinkProxy.clientBytes()).doesNotContain("portal-" + env.id());
     }
   }
 

@@ -319,7 +319,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         return CompletableFuture.<List<Target>>completedFuture(List.of());
       }
       record(host, address, t, f, results);
-      return sendAll(host, address, lease, todo, i + 1);
+      // recipients beyond maxRecipientsPerTransaction get another transaction on this connection
+      int next = !results.isEmpty() && !t.open().isEmpty() ? i : i + 1;
+      return sendAll(host, address, lease, todo, next);
     }).thenCompose(x -> x);
   }
 
