@@ -6,28 +6,33 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ahocorasick.trie.Emit;
-import org.ahocorasick.trie.Trie;
 
 /**
  * The health-context dictionary (src/main/resources/.../health-terms.txt, provenance noted in the
- * file) compiled once into an Aho-Corasick automaton: one pass over a text finds every term and
- * cue word, case-insensitively and on whole words. Immutable and thread-safe once built.
+ * file) compiled once into an Aho-Corasick automaton ({@link TermAutomaton}): one pass over a text
+ * finds every term and cue word, case-insensitively and on whole words. Immutable and thread-safe
+ * once built.
  */
 public final class HealthDictionary {
   static final String RESOURCE = "/org/mailward/policy/phi/health-terms.txt";
 
-  private final Trie trie;
-  private final Map<String, TermCategory> categories;
+  private final TermAutomaton automaton;
+  private final int size;
+  private final TermCategory[] categoryByOrdinal = TermCategory.values();
 
   private HealthDictionary(Map<String, TermCategory> categories) {
-    this.categories = Map.copyOf(categories);
-    // Keywords are lower case and scan() lower-cases the text once (a vectorised String operation),
-    // which is cheaper than the library's per-character case folding.
-    this.trie = Trie.builder().onlyWholeWords().addKeywords(categories.keySet()).build();
+    List<String> terms = new ArrayList<>(categories.keySet());
+    int[] payloads = new int[terms.size()];
+    for (int i = 0; i < payloads.length; i++) {
+      payloads[i] = categories.get(terms.get(i)).ordinal();
+    }
+    this.automaton = TermAutomaton.build(terms, payloads);
+    this.size = terms.size();
   }
 
   /** Loads the dictionary shipped with the module. */
@@ -63,18 +68,12 @@ public final class HealthDictionary {
   }
 
   public int size() {
-    return categories.size();
+    return size;
   }
 
-  /** Calls {@code sink} for every match, in text order. */
+  /** Calls {@code sink} for every match (overlapping ones included), in order of end position. */
   void scan(CharSequence text, TermSink sink) {
-    trie.parseText(text.toString().toLowerCase(Locale.ROOT), (Emit emit) -> {
-      TermCategory c = categories.get(emit.getKeyword());
-      if (c != null) {
-        sink.term(c, emit.getStart(), emit.getEnd() + 1);
-      }
-      return true;
-    });
+    automaton.scan(text, (payload, start, end) -> sink.term(categoryByOrdinal[payload], start, end));
   }
 
   @FunctionalInterface

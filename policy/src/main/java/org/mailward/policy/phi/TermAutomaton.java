@@ -1,0 +1,235 @@
+package org.mailward.policy.phi;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A multi-term matcher: an Aho-Corasick automaton compiled into a dense transition table, matched
+ * case-insensitively and on whole words. Immutable and thread-safe once built.
+ *
+ * <p>Design. At build time every character a term uses gets a column (column 0 stands for every
+ * other character), and a 64 K-entry table maps any {@code char} to the column of its lower-case
+ * form, so case folding costs nothing while scanning. The goto and failure functions are resolved
+ * into one table {@code delta[stateOffset + column]} holding the next state's offset (state index
+ * times the column count), stored complemented ({@code ~offset}) when that state ends one or more
+ * terms. Scanning is then one table load per character plus a sign test; the text is copied into
+ * a small stack of {@code char} chunks (a vectorised {@code String.getChars}), and nothing is
+ * allocated per character. Only at a match are the outputs walked and the whole-word rule checked:
+ * the characters just before and just after the term must not be alphabetic
+ * ({@link Character#isAlphabetic}), the rule {@code org.ahocorasick}'s {@code onlyWholeWords()}
+ * applies; overlapping matches are all reported, in order of their end.
+ */
+final class TermAutomaton {
+  private static final int CHUNK = 4096;
+
+  private final byte[] columnOf;
+  private final int columns;
+  private final int[] delta;
+  private final int[] outStart;
+  private final int[] outTerms;
+  private final int[] termLength;
+  private final int[] termPayload;
+
+  /** Receives one whole-word match: the term's payload, start (inclusive) and end (exclusive). */
+  @FunctionalInterface
+  interface MatchSink {
+    void match(int payload, int start, int end);
+  }
+
+  private TermAutomaton(byte[] columnOf, int columns, int[] delta, int[] outStart, int[] outTerms, int[] termLength,
+      int[] termPayload) {
+    this.columnOf = columnOf;
+    this.columns = columns;
+    this.delta = delta;
+    this.outStart = outStart;
+    this.outTerms = outTerms;
+    this.termLength = termLength;
+    this.termPayload = termPayload;
+  }
+
+  /** Compiles {@code terms} (matched case-insensitively); {@code payloads[i]} is reported for {@code terms.get(i)}. */
+  static TermAutomaton build(List<String> terms, int[] payloads) {
+    if (terms.size() != payloads.length) {
+      throw new IllegalArgumentException("one payload per term");
+    }
+    String[] folded = new String[terms.size()];
+    TreeSet<Character> used = new TreeSet<>();
+    for (int t = 0; t < folded.length; t++) {
+      folded[t] = fold(terms.get(t));
+      if (folded[t].isEmpty()) {
+        throw new IllegalArgumentException("empty term");
+      }
+      for (int i = 0; i < folded[t].length(); i++) {
+        used.add(folded[t].charAt(i));
+      }
+    }
+    if (used.size() >= Byte.MAX_VALUE) {
+      throw new IllegalArgumentException("terms use too many distinct characters: " + used.size());
+    }
+    char[] alphabet = new char[used.size()];
+    int a = 0;
+    for (char c : used) {
+      alphabet[a++] = c;
+    }
+    byte[] columnOf = new byte[Character.MAX_VALUE + 1];
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      int k = Arrays.binarySearch(alphabet, Character.toLowerCase((char) c));
+      columnOf[c] = (byte) (k >= 0 ? k + 1 : 0);
+    }
+    int columns = alphabet.length + 1;
+    Trie trie = new Trie(columns);
+    int[] termLength = new int[folded.length];
+    for (int t = 0; t < folded.length; t++) {
+      int s = 0;
+      for (int i = 0; i < folded[t].length(); i++) {
+        s = trie.child(s, columnOf[folded[t].charAt(i)]);
+      }
+      trie.own(s, t);
+      termLength[t] = folded[t].length();
+    }
+    return trie.compile(columnOf, termLength, payloads.clone());
+  }
+
+  private static String fold(String term) {
+    char[] cs = term.toCharArray();
+    for (int i = 0; i < cs.length; i++) {
+      cs[i] = Character.toLowerCase(cs[i]);
+    }
+    return new String(cs);
+  }
+
+  /** Reports every whole-word match in {@code text}, in order of end position. */
+  void scan(CharSequence text, MatchSink sink) {
+    int n = text.length();
+    char[] chunk = new char[Math.min(n, CHUNK)];
+    final byte[] col = columnOf;
+    final int[] d = delta;
+    int s = 0;
+    for (int base = 0; base < n; base += CHUNK) {
+      int len = Math.min(CHUNK, n - base);
+      copy(text, base, len, chunk);
+      for (int j = 0; j < len; j++) {
+        int next = d[s + col[chunk[j]]];
+        if (next >= 0) {
+          s = next;
+        } else {
+          s = ~next;
+          emit(text, n, s / columns, base + j + 1, sink);
+        }
+      }
+    }
+  }
+
+  private void emit(CharSequence text, int n, int state, int end, MatchSink sink) {
+    boolean alphabeticAfter = end < n && Character.isAlphabetic(text.charAt(end));
+    if (alphabeticAfter) {
+      return;
+    }
+    for (int k = outStart[state]; k < outStart[state + 1]; k++) {
+      int term = outTerms[k];
+      int start = end - termLength[term];
+      if (start == 0 || !Character.isAlphabetic(text.charAt(start - 1))) {
+        sink.match(termPayload[term], start, end);
+      }
+    }
+  }
+
+  private static void copy(CharSequence text, int from, int len, char[] into) {
+    if (text instanceof String s) {
+      s.getChars(from, from + len, into, 0);
+    } else if (text instanceof StringBuilder sb) {
+      sb.getChars(from, from + len, into, 0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        into[i] = text.charAt(from + i);
+      }
+    }
+  }
+
+  /** The goto function under construction: dense rows, -1 for no edge. */
+  private static final class Trie {
+    private final int columns;
+    private int[] edges;
+    private int states = 1;
+    private final List<int[]> own = new ArrayList<>();
+
+    Trie(int columns) {
+      this.columns = columns;
+      this.edges = new int[columns * 64];
+      Arrays.fill(edges, -1);
+      own.add(null);
+    }
+
+    int child(int state, int column) {
+      int at = state * columns + column;
+      if (edges[at] < 0) {
+        if ((states + 1) * columns > edges.length) {
+          int old = edges.length;
+          edges = Arrays.copyOf(edges, old * 2);
+          Arrays.fill(edges, old, edges.length, -1);
+        }
+        edges[at] = states++;
+        own.add(null);
+      }
+      return edges[at];
+    }
+
+    void own(int state, int term) {
+      int[] prev = own.get(state);
+      int[] next = prev == null ? new int[1] : Arrays.copyOf(prev, prev.length + 1);
+      next[next.length - 1] = term;
+      own.set(state, next);
+    }
+
+    /** Breadth first: failure links, the full transition function, and each state's outputs (its own, then its failure state's). */
+    TermAutomaton compile(byte[] columnOf, int[] termLength, int[] payloads) {
+      int[] fail = new int[states];
+      int[][] outputs = new int[states][];
+      int[] next = new int[states * columns];
+      ArrayDeque<Integer> queue = new ArrayDeque<>();
+      outputs[0] = new int[0];
+      for (int c = 0; c < columns; c++) {
+        int child = edges[c];
+        next[c] = Math.max(child, 0);
+        if (child > 0) {
+          fail[child] = 0;
+          queue.add(child);
+        }
+      }
+      while (!queue.isEmpty()) {
+        int s = queue.poll();
+        int[] mine = own.get(s) == null ? new int[0] : own.get(s);
+        int[] inherited = outputs[fail[s]];
+        outputs[s] = Arrays.copyOf(mine, mine.length + inherited.length);
+        System.arraycopy(inherited, 0, outputs[s], mine.length, inherited.length);
+        for (int c = 0; c < columns; c++) {
+          int child = edges[s * columns + c];
+          if (child >= 0) {
+            next[s * columns + c] = child;
+            fail[child] = next[fail[s] * columns + c];
+            queue.add(child);
+          } else {
+            next[s * columns + c] = next[fail[s] * columns + c];
+          }
+        }
+      }
+      int[] outStart = new int[states + 1];
+      for (int s = 0; s < states; s++) {
+        outStart[s + 1] = outStart[s] + outputs[s].length;
+      }
+      int[] outTerms = new int[outStart[states]];
+      for (int s = 0; s < states; s++) {
+        System.arraycopy(outputs[s], 0, outTerms, outStart[s], outputs[s].length);
+      }
+      int[] delta = new int[next.length];
+      for (int i = 0; i < next.length; i++) {
+        int target = next[i];
+        delta[i] = outputs[target].length > 0 ? ~(target * columns) : target * columns;
+      }
+      return new TermAutomaton(columnOf, columns, delta, outStart, outTerms, termLength, payloads);
+    }
+  }
+}
