@@ -76,6 +76,11 @@ public final class MemorySpool implements Spool {
     return Optional.ofNullable(bodies.get(id));
   }
 
+  /** Recipients currently leased (claimed and not settled). */
+  public synchronized long leased() {
+    return states.values().stream().filter(st -> st.leased).count();
+  }
+
   /** The body of any message ever committed, even after it finished. */
   public byte[] committedBody(MessageId id) {
     return everCommitted.get(id);
