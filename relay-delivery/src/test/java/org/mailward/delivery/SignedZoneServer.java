@@ -25,7 +25,6 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * A tiny authoritative DNS server for tests (UDP on loopback) that serves
@@ -133,9 +132,5 @@ public final class SignedZoneServer implements AutoCloseable {
   @Override
   public void close() {
     socket.close();
-  }
-
-  static int type(String t) {
-    return Type.value(t);
   }
 }

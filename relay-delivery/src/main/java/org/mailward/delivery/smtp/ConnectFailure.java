@@ -14,7 +14,7 @@ public final class ConnectFailure extends IOException {
   private final String reason;
   private final transient Optional<SmtpReply> reply;
   private final boolean tls;
-  private final Optional<SmtpConnection.TlsSession> session;
+  private final transient Optional<SmtpConnection.TlsSession> session;
 
   public ConnectFailure(String reason, Optional<SmtpReply> reply, boolean tls, Optional<SmtpConnection.TlsSession> session) {
     super(reason);
