@@ -18,6 +18,7 @@ p.add_argument("--count", type=int, default=1000)
 p.add_argument("--seconds", type=float, default=60)
 p.add_argument("--size", type=int, default=2000)
 p.add_argument("--out", required=True)
+p.add_argument("--stop-file", default=None, help="stop cleanly once this file exists")
 a = p.parse_args()
 
 ctx = ssl.create_default_context()
@@ -39,6 +40,8 @@ def worker(n):
     seq = 0
     s = None
     while time.time() < deadline:
+        if a.stop_file and os.path.exists(a.stop_file):
+            break
         with lock:
             if acked[0] >= a.count:
                 break

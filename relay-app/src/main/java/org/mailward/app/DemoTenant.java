@@ -28,6 +28,16 @@ final class DemoTenant {
 
   private DemoTenant() {}
 
+  /** Letters and digits only: safe to paste into a shell or a swaks command line. */
+  static String randomPassword(SecureRandom random, int length) {
+    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
   static ConfiguredTenants ensure(Path dataDir, PrintStream out) throws IOException {
     Path file = dataDir.resolve("demo-tenant.phc");
     String hash;
@@ -36,9 +46,7 @@ final class DemoTenant {
       out.println("Demo tenant '" + USERNAME + "' (password printed on first start; delete " + file
           + " to make a new one).");
     } else {
-      byte[] raw = new byte[18];
-      new SecureRandom().nextBytes(raw);
-      String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+      String password = randomPassword(new SecureRandom(), 24);
       hash = new PasswordHasher().hash(password.toCharArray());
       FirstStart.writePrivate(file, hash.getBytes(StandardCharsets.US_ASCII));
       out.println("Demo tenant created. These credentials are shown once:");

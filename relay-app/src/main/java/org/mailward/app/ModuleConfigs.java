@@ -14,6 +14,8 @@ import org.mailward.api.TenantId;
 import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.inbound.InboundConfig;
+import org.mailward.delivery.DeliveryConfig;
+import org.mailward.delivery.route.RouteOverride;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.queue.SpoolConfig;
 
@@ -66,6 +68,62 @@ final class ModuleConfigs {
     SpoolConfig d = SpoolConfig.defaults(dir);
     return check("spool", () -> new SpoolConfig(dir, key, roll, s.maxPendingCommits(), d.maxPendingBytes(),
         s.minFreeSpace().bytes(), d.frameBytes(), d.durability(), d.freeSpaceCheckInterval()));
+  }
+
+  DeliveryConfig delivery() {
+    MailwardConfig.Delivery d = config.delivery();
+    var dnsResolver = d.dns().resolver().isBlank() ? DeliveryConfig.Dns.systemResolver()
+        : check("delivery.dns.resolver", () -> hostPort(d.dns().resolver(), 53));
+    var dns = check("delivery.dns", () -> new DeliveryConfig.Dns(dnsResolver, d.dns().timeout(), d.dns().maxCacheTtl(),
+        d.dns().ipv6()));
+    Map<String, RouteOverride> routes = new HashMap<>();
+    d.routes().forEach((domain, spec) ->
+        routes.put(domain.toLowerCase(Locale.ROOT), check("delivery.routes." + domain, () -> RouteOverride.parse(spec))));
+    var s = d.smtp();
+    var smtp = check("delivery.smtp", () -> new DeliveryConfig.Smtp(s.heloName().isBlank() ? config.hostname() : s.heloName(),
+        optional(s.sourceAddress()).map(a -> {
+          try {
+            return java.net.InetAddress.getByName(a);
+          } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("sourceAddress: not an address: " + a);
+          }
+        }),
+        s.messagesPerConnection(), s.maxRecipientsPerTransaction(), s.connectTimeout(), s.commandTimeout(), s.dataTimeout(),
+        s.idleTimeout()));
+    var l = d.limits();
+    var limits = check("delivery.limits", () -> new DeliveryConfig.Limits(l.maxActive(), l.claimBatch(), l.maxInFlight(),
+        l.perDomainConnections(), l.perMxConnections(), l.perDomainMessagesPerSecond(), l.pollInterval()));
+    var r = d.retry();
+    var retry = check("delivery.retry", () -> new DeliveryConfig.Retry(r.initialBackoff(), r.maxBackoff(), r.jitter(),
+        r.queueLifetime(), r.fallbackDelay(), r.throttleBackoff()));
+    var tls = new DeliveryConfig.Tls(optional(d.tls().trustAnchors()).map(p -> dataDir().resolve(p)));
+    var sts = check("delivery.mtaSts", () -> new DeliveryConfig.MtaSts(d.mtaSts().enabled(), d.mtaSts().httpsPort(),
+        d.mtaSts().fetchTimeout(), d.mtaSts().maxPolicyAge()));
+    var dane = new DeliveryConfig.Dane(d.dane().enabled(),
+        optional(d.dane().resolver()).map(v -> check("delivery.dane.resolver", () -> hostPort(v, 53))),
+        optional(d.dane().trustAnchors()).map(p -> dataDir().resolve(p)));
+    return new DeliveryConfig(dns, routes, smtp, limits, retry, tls, sts, dane);
+  }
+
+  /** {@code host:port}, {@code [v6]:port} or a bare host (then {@code defaultPort}). */
+  static java.net.InetSocketAddress hostPort(String text, int defaultPort) {
+    String t = text.trim();
+    String host = t;
+    int port = defaultPort;
+    if (t.startsWith("[")) {
+      int close = t.indexOf(']');
+      host = t.substring(1, close);
+      if (t.length() > close + 1) {
+        port = Integer.parseInt(t.substring(close + 2));
+      }
+    } else if (t.indexOf(':') > 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+      host = t.substring(0, t.indexOf(':'));
+      port = Integer.parseInt(t.substring(t.indexOf(':') + 1));
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in " + text);
+    }
+    return new java.net.InetSocketAddress(host, port);
   }
 
   PolicyConfig policy(byte[] tokenSecret) {

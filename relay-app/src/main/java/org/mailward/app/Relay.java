@@ -18,6 +18,8 @@ import org.mailward.api.Redactor;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.inbound.SmtpServer;
+import org.mailward.delivery.DeliveryService;
+import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolStorage;
@@ -35,14 +37,17 @@ public final class Relay implements AutoCloseable {
   private final SpoolStorage storage;
   private final ConsentPolicyEngine policy;
   private final SmtpServer smtp;
+  private final java.util.Optional<DeliveryService> delivery;
   private final java.util.Optional<MetricsEndpoint> metrics;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
-  private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<MetricsEndpoint> metrics,
-      List<ExecutorService> executors, Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+  private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
+      java.util.Optional<MetricsEndpoint> metrics, List<ExecutorService> executors, Map<String, InetSocketAddress> listeners,
+      Duration drain, TenantDirectory tenants) {
+    this.delivery = delivery;
     this.metrics = metrics;
     this.storage = storage;
     this.policy = policy;
@@ -84,17 +89,32 @@ public final class Relay implements AutoCloseable {
 
     SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
     try {
-      var policy = new ConsentPolicyEngine(modules.policy(tokenSecret), storage.keyValueStore(), redactor, clock, policyPool);
+      var policyConfig = modules.policy(tokenSecret);
+      var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, policy, storage.spool(), storage.audit(), redactor,
           clock, blocking);
       java.util.Optional<MetricsEndpoint> metrics = config.metrics().enabled()
           ? java.util.Optional.of(new MetricsEndpoint(config.metrics().address(), config.metrics().port(), smtp.metrics(),
               storage.spool()))
           : java.util.Optional.empty();
+      java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
+      if (config.delivery().enabled()) {
+        var finisher = modules.check("tenants[].policy.dkim", () -> {
+          try {
+            return DkimFinisher.fromConfig(policyConfig, clock);
+          } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        });
+        var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
+            storage.audit(), finisher, java.util.Optional.empty(), redactor, clock);
+        service.start();
+        delivery = java.util.Optional.of(service);
+      }
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
-      return new Relay(storage, policy, smtp, metrics, executors, java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
+      return new Relay(storage, policy, smtp, delivery, metrics, executors, java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException | IOException e) {
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
@@ -124,6 +144,7 @@ public final class Relay implements AutoCloseable {
   @Override
   public void close() {
     smtp.shutdown(drain);
+    delivery.ifPresent(DeliveryService::close);
     metrics.ifPresent(MetricsEndpoint::close);
     for (ExecutorService e : executors) {
       e.shutdown();

@@ -33,6 +33,19 @@ import org.mailward.queue.spool.SpoolStorage;
 class CrashRecoveryIT {
   @TempDir Path dir;
 
+  /** Waits (at most 90 s) until the client has recorded {@code more} further acknowledgements. */
+  private static void awaitMoreAcks(Path acked, int more) throws Exception {
+    long start = Files.exists(acked) ? Files.readAllLines(acked).size() : 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(acked) && Files.readAllLines(acked).size() >= start + more) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the client got no further acknowledgements from the relay within 90 s");
+  }
+
   @Test
   void relayKilledWithSigkill_losesNoAcknowledgedMessage() throws Exception {
     int port = TestRelays.freePort();
@@ -45,16 +58,20 @@ class CrashRecoveryIT {
     RelayProcess relay = RelayProcess.start(config);
     Process client = new ProcessBuilder("/usr/bin/python3", script.toString(), "--port", String.valueOf(port),
         "--user", TestRelays.USER, "--password", TestRelays.PASSWORD, "--sender", TestRelays.SENDER,
-        "--rcpt", "patient@example.org", "--threads", "8", "--count", "100000", "--seconds", "35",
-        "--size", "3000", "--out", acked.toString())
+        "--rcpt", "patient@example.org", "--threads", "8", "--count", "1000000", "--seconds", "600",
+        "--size", "3000", "--out", acked.toString(), "--stop-file", dir.resolve("stop").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile()).start();
     try {
       for (int round = 0; round < 5; round++) {
-        Thread.sleep(1500 + random.nextInt(2500));
+        // Let the client get going against this incarnation, then kill it at a random moment.
+        awaitMoreAcks(acked, 20);
+        Thread.sleep(random.nextInt(1500));
         relay.kill9();
         relay = RelayProcess.start(config);
       }
-      assertThat(client.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
+      awaitMoreAcks(acked, 20);
+      Files.createFile(dir.resolve("stop"));
+      assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
     } finally {
       client.destroyForcibly();
       relay.stop();
@@ -62,7 +79,7 @@ class CrashRecoveryIT {
 
     List<String> lines = Files.readAllLines(acked);
     System.out.printf("crash recovery: %d messages acknowledged across 5 SIGKILLs (seed %d)%n", lines.size(), seed);
-    assertThat(lines).as("messages acknowledged across 5 crashes").hasSizeGreaterThan(50);
+    assertThat(lines).as("messages acknowledged across 5 crashes").hasSizeGreaterThanOrEqualTo(120);
 
     var cfg = new ConfigLoader().load(config, Map.of());
     try (SpoolStorage storage = RocksChronicleSpool.open(new ModuleConfigs(cfg, config.toString(), Map.of()).spool(),

@@ -65,24 +65,42 @@ public record MailwardConfig(
 
   public record Spool(String directory, String masterKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
 
+  /** Mirrors relay-delivery's DeliveryConfig records one to one (docs/delivery.md). */
   public record Delivery(
       boolean enabled,
-      String heloName,
-      String resolver,
+      Dns dns,
       Map<String, String> routes,
-      int maxConcurrency,
-      int maxConcurrencyPerDomain,
-      int messagesPerConnection,
-      Duration connectTimeout,
-      Duration retryInitial,
-      Duration retryMax,
-      Duration queueLifetime,
-      Duration fallbackDelay,
-      String trustStore) {
+      Smtp smtp,
+      DeliveryLimits limits,
+      Retry retry,
+      OutboundTls tls,
+      MtaSts mtaSts,
+      Dane dane) {
     public Delivery {
       routes = Map.copyOf(routes);
     }
   }
+
+  /** Empty resolver: the system's (/etc/resolv.conf). */
+  public record Dns(String resolver, Duration timeout, Duration maxCacheTtl, boolean ipv6) {}
+
+  /** Empty heloName: the top-level hostname. Empty sourceAddress: the system's choice. */
+  public record Smtp(String heloName, String sourceAddress, int messagesPerConnection, int maxRecipientsPerTransaction,
+      Duration connectTimeout, Duration commandTimeout, Duration dataTimeout, Duration idleTimeout) {}
+
+  public record DeliveryLimits(int maxActive, int claimBatch, int maxInFlight, int perDomainConnections, int perMxConnections,
+      double perDomainMessagesPerSecond, Duration pollInterval) {}
+
+  public record Retry(Duration initialBackoff, Duration maxBackoff, double jitter, Duration queueLifetime,
+      Duration fallbackDelay, Duration throttleBackoff) {}
+
+  /** Empty trustAnchors: the JDK's CA bundle. */
+  public record OutboundTls(String trustAnchors) {}
+
+  public record MtaSts(boolean enabled, int httpsPort, Duration fetchTimeout, Duration maxPolicyAge) {}
+
+  /** Empty resolver: dns.resolver. Empty trustAnchors: the IANA root key built into dnsjava. */
+  public record Dane(boolean enabled, String resolver, String trustAnchors) {}
 
   public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 

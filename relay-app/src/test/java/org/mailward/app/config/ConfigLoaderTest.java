@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     assertThat(c.inbound().listeners()).hasSize(2);
     assertThat(c.inbound().listeners().get(0).mode()).isEqualTo(MailwardConfig.ListenerMode.STARTTLS);
     assertThat(c.inbound().maxMessageSize().bytes()).isEqualTo(50L * 1024 * 1024);
-    assertThat(c.delivery().queueLifetime()).isEqualTo(Duration.ofDays(5));
+    assertThat(c.delivery().retry().queueLifetime()).isEqualTo(Duration.ofDays(5));
     assertThat(c.tenants()).isEmpty();
   }
 
@@ -80,10 +80,10 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("inbound.maxLineLength")
         .hasMessageContaining("at least 512");
-    Path g = write("delivery:\n  queueLifetime: forever\n");
+    Path g = write("delivery:\n  retry:\n    queueLifetime: forever\n");
     assertThatThrownBy(() -> loader.load(g, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("delivery.queueLifetime")
+        .hasMessageContaining("delivery.retry.queueLifetime")
         .hasMessageContaining("not a duration");
   }
 
