@@ -1,5 +1,9 @@
 package org.mailward.delivery;
 
+import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.Ports;
+import org.mailward.testkit.Receiver;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.mailward.delivery;
+package org.mailward.testkit;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +30,15 @@ public final class Dnsmasq implements AutoCloseable {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("dnsmasq-" + port + ".log").toFile())
         .start();
     Dnsmasq d = new Dnsmasq(p, port);
-    Await.until(Duration.ofSeconds(10), () -> StartTlsDeliveryIT.canConnect("127.0.0.1", port) || !p.isAlive(), "dnsmasq");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (p.isAlive() && !Ports.canConnect("127.0.0.1", port) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     if (!p.isAlive()) {
       throw new IOException("dnsmasq did not start; see " + work.resolve("dnsmasq-" + port + ".log"));
     }

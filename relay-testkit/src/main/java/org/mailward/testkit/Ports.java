@@ -1,4 +1,4 @@
-package org.mailward.delivery;
+package org.mailward.testkit;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -30,5 +30,15 @@ public final class Ports {
       }
     }
     throw new IOException("no free UDP+TCP port");
+  }
+
+  /** Whether a TCP connection to host:port succeeds within 200 ms. */
+  public static boolean canConnect(String host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new InetSocketAddress(host, port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package org.mailward.delivery;
+package org.mailward.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.mailward.testkit.TestCa;
 
 /**
  * A real receiving MTA for tests: Debian's aiosmtpd (test resource receiver.py)
