@@ -20,14 +20,19 @@ final class Identifiers {
 
   /** NPI: 10 digits starting 1 or 2, Luhn check over the number prefixed with 80840. */
   static boolean validNpi(CharSequence digits) {
-    if (digits.length() != 10 || (digits.charAt(0) != '1' && digits.charAt(0) != '2')) {
+    return digits.length() == 10 && validNpi(digits, 0);
+  }
+
+  /** {@link #validNpi(CharSequence)} for the ten digits at {@code from}. */
+  static boolean validNpi(CharSequence text, int from) {
+    if (text.charAt(from) != '1' && text.charAt(from) != '2') {
       return false;
     }
     // Luhn over "80840" + first nine digits; the constant prefix contributes 24.
     int sum = 24;
     boolean twice = true;
     for (int i = 8; i >= 0; i--) {
-      int d = digits.charAt(i) - '0';
+      int d = text.charAt(from + i) - '0';
       if (twice) {
         d *= 2;
         if (d > 9) {
@@ -38,7 +43,7 @@ final class Identifiers {
       twice = !twice;
     }
     int check = (10 - sum % 10) % 10;
-    return check == digits.charAt(9) - '0';
+    return check == text.charAt(from + 9) - '0';
   }
 
   /**
@@ -46,23 +51,33 @@ final class Identifiers {
    * seven digits whose last is the check digit: (d1+d3+d5) + 2*(d2+d4+d6), last digit.
    */
   static boolean validDea(CharSequence s) {
-    if (s.length() != 9 || "ABCDEFGHJKLMPRSTUX".indexOf(s.charAt(0)) < 0) {
+    return s.length() == 9 && validDea(s, 0);
+  }
+
+  /** {@link #validDea(CharSequence)} for the nine characters at {@code from}. */
+  static boolean validDea(CharSequence s, int from) {
+    if ("ABCDEFGHJKLMPRSTUX".indexOf(s.charAt(from)) < 0) {
       return false;
     }
-    char second = s.charAt(1);
+    char second = s.charAt(from + 1);
     if (!((second >= 'A' && second <= 'Z') || second == '9')) {
       return false;
     }
-    int[] d = new int[7];
-    for (int i = 0; i < 7; i++) {
-      char c = s.charAt(2 + i);
-      if (c < '0' || c > '9') {
+    int odd = 0;
+    int even = 0;
+    for (int i = 0; i < 6; i++) {
+      int d = s.charAt(from + 2 + i) - '0';
+      if (d < 0 || d > 9) {
         return false;
       }
-      d[i] = c - '0';
+      if (i % 2 == 0) {
+        odd += d;
+      } else {
+        even += d;
+      }
     }
-    int sum = d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5]);
-    return sum % 10 == d[6];
+    int check = s.charAt(from + 8) - '0';
+    return check >= 0 && check <= 9 && (odd + 2 * even) % 10 == check;
   }
 
   private static final String MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY";
@@ -72,16 +87,22 @@ final class Identifiers {
    * C is 1-9, N is 0-9, A is a letter other than S, L, O, I, B, Z, and AN is either. Upper case.
    */
   static boolean validMbi(CharSequence s) {
-    if (s.length() != 11) {
-      return false;
-    }
-    char first = s.charAt(0);
+    return s.length() == 11 && validMbi(s, 0, false);
+  }
+
+  /**
+   * {@link #validMbi(CharSequence)} for the MBI at {@code from}: 11 characters, or 13 when
+   * {@code dashed} (the printed form {@code 1EG4-TE5-MK73}; the dashes themselves are the caller's
+   * to check).
+   */
+  static boolean validMbi(CharSequence s, int from, boolean dashed) {
+    char first = s.charAt(from);
     if (first < '1' || first > '9') {
       return false;
     }
     String shape = "CAMNAMNAANN";
     for (int i = 1; i < 11; i++) {
-      char c = s.charAt(i);
+      char c = s.charAt(from + i + (dashed ? (i >= 4 ? 1 : 0) + (i >= 7 ? 1 : 0) : 0));
       boolean digit = c >= '0' && c <= '9';
       boolean letter = MBI_LETTERS.indexOf(c) >= 0;
       boolean ok = switch (shape.charAt(i)) {

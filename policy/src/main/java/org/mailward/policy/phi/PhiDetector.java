@@ -136,7 +136,7 @@ public final class PhiDetector {
     }
 
     private void add(String prefix, TextFindings f) {
-      f.counts().forEach((k, v) -> counts.merge(prefix + k, v, Integer::sum));
+      f.forEachCount((k, v) -> counts.merge(prefix + k, v, Integer::sum));
     }
   }
 

@@ -7,16 +7,12 @@ import java.util.Locale;
  * cue word that turns a nearby number into an identifier or a code (never health context alone).
  */
 enum TermCategory {
+  // The four health kinds come first, numbered like their detectors in TextFindings (CONDITION..LAB).
   CONDITION, PROCEDURE, MEDICATION, LAB,
   CUE_DOB, CUE_SSN, CUE_NPI, CUE_DEA, CUE_ICD;
 
   boolean isHealth() {
     return ordinal() <= LAB.ordinal();
-  }
-
-  /** The detector name used in evidence, e.g. {@code health.condition}. */
-  String detector() {
-    return "health." + name().toLowerCase(Locale.ROOT);
   }
 
   static TermCategory fromLabel(String label) {

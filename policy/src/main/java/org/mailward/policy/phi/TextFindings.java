@@ -1,30 +1,55 @@
 package org.mailward.policy.phi;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * What one scan of one text found: counts per detector (for evidence) and the positions of
- * identifiers and health terms (for the proximity verdict). Never the matched text.
+ * identifiers and health terms (for the proximity verdict). Never the matched text. Detectors are
+ * numbered by the scanner (the fixed ones below, then the tenant's patterns) so that recording a
+ * hit is an array increment; names are only looked up when counts are read.
  */
 public final class TextFindings {
-  private final Map<String, Integer> counts = new TreeMap<>();
+  static final int CONDITION = 0;
+  static final int PROCEDURE = 1;
+  static final int MEDICATION = 2;
+  static final int LAB = 3;
+  static final int ICD10 = 4;
+  static final int SSN = 5;
+  static final int NPI = 6;
+  static final int DEA = 7;
+  static final int MBI = 8;
+  static final int DOB = 9;
+  /** Names of the fixed detectors, by number; tenant patterns follow. */
+  static final List<String> FIXED = List.of("health.condition", "health.procedure", "health.medication", "health.lab",
+      "health.icd10", "id.ssn", "id.npi", "id.dea", "id.mbi", "id.dob");
+
+  private final List<String> names;
+  private final int[] hits;
   private int[] identifiers = new int[8];
   private int identifierCount;
   private int[] health = new int[8];
   private int healthCount;
 
-  void identifier(String detector, int position) {
-    counts.merge(detector, 1, Integer::sum);
+  TextFindings(List<String> names) {
+    this.names = names;
+    this.hits = new int[names.size()];
+  }
+
+  void identifier(int detector, int position) {
+    hits[detector]++;
     if (identifierCount == identifiers.length) {
       identifiers = Arrays.copyOf(identifiers, identifierCount * 2);
     }
     identifiers[identifierCount++] = position;
   }
 
-  void health(String detector, int position) {
-    counts.merge(detector, 1, Integer::sum);
+  void health(int detector, int position) {
+    hits[detector]++;
     if (healthCount == health.length) {
       health = Arrays.copyOf(health, healthCount * 2);
     }
@@ -39,9 +64,20 @@ public final class TextFindings {
     return healthCount;
   }
 
-  /** Detector name to number of hits, sorted by name. */
+  /** Detector name to number of hits (detectors with hits only), sorted by name. */
   public Map<String, Integer> counts() {
-    return java.util.Collections.unmodifiableMap(counts);
+    Map<String, Integer> counts = new TreeMap<>();
+    forEachCount(counts::put);
+    return Collections.unmodifiableMap(counts);
+  }
+
+  /** Calls {@code action} with each detector that hit and its count, without building a map. */
+  void forEachCount(BiConsumer<String, Integer> action) {
+    for (int d = 0; d < hits.length; d++) {
+      if (hits[d] > 0) {
+        action.accept(names.get(d), hits[d]);
+      }
+    }
   }
 
   /** True when an identifier and a health term lie within {@code window} characters of each other. */

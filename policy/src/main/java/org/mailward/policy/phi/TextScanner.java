@@ -26,25 +26,27 @@ public final class TextScanner {
       Pattern.CASE_INSENSITIVE);
 
   private final HealthDictionary dictionary;
-  private final List<Named> patterns;
-
-  private record Named(String detector, Pattern pattern) {}
+  private final List<Pattern> patterns;
+  private final List<String> detectorNames;
 
   public TextScanner(HealthDictionary dictionary, List<TenantPattern> tenantPatterns) {
     this.dictionary = dictionary;
-    List<Named> list = new ArrayList<>();
+    List<Pattern> compiled = new ArrayList<>();
+    List<String> names = new ArrayList<>(TextFindings.FIXED);
     for (TenantPattern p : tenantPatterns) {
-      list.add(new Named("id.pattern." + p.name(), Pattern.compile(p.regex())));
+      compiled.add(Pattern.compile(p.regex()));
+      names.add("id.pattern." + p.name());
     }
-    this.patterns = List.copyOf(list);
+    this.patterns = List.copyOf(compiled);
+    this.detectorNames = List.copyOf(names);
   }
 
   public TextFindings scan(CharSequence text) {
-    TextFindings findings = new TextFindings();
+    TextFindings findings = new TextFindings(detectorNames);
     Cues cues = new Cues();
     dictionary.scan(text, (category, start, end) -> {
       if (category.isHealth()) {
-        findings.health(category.detector(), start);
+        findings.health(category.ordinal(), start); // health categories are numbered like their detectors
       } else {
         cues.add(category, end);
       }
@@ -54,89 +56,98 @@ public final class TextScanner {
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
       lastDate = dateOfBirth(text, end, lastDate, findings);
     }
-    for (Named p : patterns) {
-      Matcher m = p.pattern().matcher(text);
+    for (int k = 0; k < patterns.size(); k++) {
+      Matcher m = patterns.get(k).matcher(text);
       while (m.find()) {
-        findings.identifier(p.detector(), m.start());
+        findings.identifier(TextFindings.FIXED.size() + k, m.start());
       }
     }
     return findings;
   }
 
+  /**
+   * Classifies every token (letters and digits, with single inner hyphens) that holds a digit.
+   * Only digits start work: the scan jumps from digit to digit, widens each to its token, and
+   * continues after it; tokens without digits are never looked at.
+   */
   private static void scanTokens(CharSequence text, Cues cues, TextFindings findings) {
     int n = text.length();
     int i = 0;
     while (i < n) {
-      if (!alnum(text.charAt(i))) {
+      char c = text.charAt(i);
+      if (c > '9' || c < '0') {
         i++;
         continue;
       }
       int start = i;
-      boolean digit = false;
+      while (start > 0) {
+        char p = text.charAt(start - 1);
+        if (alnum(p)) {
+          start--;
+        } else if (p == '-' && start >= 2 && alnum(text.charAt(start - 2))) {
+          start--;
+        } else {
+          break;
+        }
+      }
+      i++;
       while (i < n) {
         char ch = text.charAt(i);
-        if (alnum(ch)) {
-          digit |= ch <= '9';
-          i++;
-        } else if (ch == '-' && i + 1 < n && alnum(text.charAt(i + 1))) {
+        if (alnum(ch) || (ch == '-' && i + 1 < n && alnum(text.charAt(i + 1)))) {
           i++;
         } else {
           break;
         }
       }
-      if (digit) {
-        classify(text, start, i, cues, findings);
-      }
+      classify(text, start, i, cues, findings);
     }
   }
 
-  private static void classify(CharSequence text, int start, int end, Cues cues, TextFindings findings) {
+  private static void classify(CharSequence t, int start, int end, Cues cues, TextFindings findings) {
     int len = end - start;
-    CharSequence token = text.subSequence(start, end);
-    if (len == 11 && token.charAt(3) == '-' && token.charAt(6) == '-' && digits(token, 0, 3) && digits(token, 4, 6)
-        && digits(token, 7, 11)) {
-      if (Identifiers.validSsn(num(token, 0, 3), num(token, 4, 6), num(token, 7, 11))) {
-        findings.identifier("id.ssn", start);
+    if (len == 11 && t.charAt(start + 3) == '-' && t.charAt(start + 6) == '-' && digits(t, start, start + 3)
+        && digits(t, start + 4, start + 6) && digits(t, start + 7, end)) {
+      if (Identifiers.validSsn(num(t, start, start + 3), num(t, start + 4, start + 6), num(t, start + 7, end))) {
+        findings.identifier(TextFindings.SSN, start);
       }
       return;
     }
-    boolean allDigits = digits(token, 0, len);
+    boolean allDigits = digits(t, start, end);
     if (allDigits && len == 9 && cues.near(TermCategory.CUE_SSN, start)) {
-      if (Identifiers.validSsn(num(token, 0, 3), num(token, 3, 5), num(token, 5, 9))) {
-        findings.identifier("id.ssn", start);
+      if (Identifiers.validSsn(num(t, start, start + 3), num(t, start + 3, start + 5), num(t, start + 5, end))) {
+        findings.identifier(TextFindings.SSN, start);
       }
       return;
     }
     if (allDigits && len == 10 && cues.near(TermCategory.CUE_NPI, start)) {
-      if (Identifiers.validNpi(token)) {
-        findings.identifier("id.npi", start);
+      if (Identifiers.validNpi(t, start)) {
+        findings.identifier(TextFindings.NPI, start);
       }
       return;
     }
-    if (len == 9 && Identifiers.validDea(token) && cues.near(TermCategory.CUE_DEA, start)) {
-      findings.identifier("id.dea", start);
+    if (len == 9 && Identifiers.validDea(t, start) && cues.near(TermCategory.CUE_DEA, start)) {
+      findings.identifier(TextFindings.DEA, start);
       return;
     }
-    if (len == 11 && Identifiers.validMbi(token)) {
-      findings.identifier("id.mbi", start);
+    if (len == 11 && Identifiers.validMbi(t, start, false)) {
+      findings.identifier(TextFindings.MBI, start);
       return;
     }
-    if (len == 13 && token.charAt(4) == '-' && token.charAt(8) == '-') {
-      String compact = token.subSequence(0, 4) + "" + token.subSequence(5, 8) + token.subSequence(9, 13);
-      if (Identifiers.validMbi(compact)) {
-        findings.identifier("id.mbi", start);
+    if (len == 13 && t.charAt(start + 4) == '-' && t.charAt(start + 8) == '-') {
+      if (Identifiers.validMbi(t, start, true)) {
+        findings.identifier(TextFindings.MBI, start);
       }
       return;
     }
-    if (len == 3 && icdStart(token) && cues.near(TermCategory.CUE_ICD, start)) {
-      findings.health("health.icd10", start);
+    if (len == 3 && icdStart(t, start) && cues.near(TermCategory.CUE_ICD, start)) {
+      findings.health(TextFindings.ICD10, start);
     }
   }
 
-  private static boolean icdStart(CharSequence t) {
-    char a = t.charAt(0);
-    char b = t.charAt(1);
-    char c = t.charAt(2);
+  private static boolean icdStart(CharSequence t, int at) {
+    char a = t.charAt(at);
+    char b = t.charAt(at + 1);
+    char c = t.charAt(at + 2);
     return a >= 'A' && a <= 'Z' && a != 'U' && b >= '0' && b <= '9' && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'));
   }
 
@@ -168,7 +179,7 @@ public final class TextScanner {
       day = Integer.parseInt(m.group(10));
     }
     if (month >= 1 && month <= 12 && day >= 1 && day <= 31) {
-      findings.identifier("id.dob", from);
+      findings.identifier(TextFindings.DOB, from);
       return m.end();
     }
     return lastDate;

@@ -77,6 +77,14 @@ class PhiDetectorTest {
   }
 
   @Test
+  void identifiers_areWholeTokens_neverPiecesOfLongerOnes() {
+    assertThat(detector.scanText("ref AB-123-45-6789, 123-45-6789x, 9123-45-6789").counts()).doesNotContainKey("id.ssn");
+    assertThat(detector.scanText("(123-45-6789) and 1EG4-TE5-MK73.").counts()).containsEntry("id.ssn", 1).containsEntry("id.mbi", 1);
+    assertThat(detector.scanText("x-1EG4-TE5-MK73 1EG4-TE5-MK73-2").counts()).doesNotContainKey("id.mbi");
+    assertThat(detector.scanText("DEA AB1234563 and DEA AB1234563Z").counts()).containsEntry("id.dea", 1);
+  }
+
+  @Test
   void datesCountAsIdentifiers_onlyAfterABirthCue() {
     assertThat(detector.scanText("Your visit is on 03/14/2026").identifierCount()).isZero();
     assertThat(detector.scanText("DOB: 03/14/1961").counts()).containsEntry("id.dob", 1);
