@@ -14,21 +14,25 @@ import java.util.TreeSet;
  * other character), and a 64 K-entry table maps any {@code char} to the column of its lower-case
  * form, so case folding costs nothing while scanning. The goto and failure functions are resolved
  * into one table {@code delta[stateOffset + column]} holding the next state's offset (state index
- * times the column count), stored complemented ({@code ~offset}) when that state ends one or more
- * terms. Scanning is then one table load per character plus a sign test; the text is copied into
- * a small stack of {@code char} chunks (a vectorised {@code String.getChars}), and nothing is
- * allocated per character. Only at a match are the outputs walked and the whole-word rule checked:
+ * times the row width), stored complemented ({@code ~offset}) when that state ends one or more
+ * terms; an extra last column of each row locates the state's outputs. Scanning is then one table
+ * load per character plus a sign test. Because each load depends on the previous one, a single
+ * walk is bound by load latency, so each chunk is walked by two independent walks at once (the
+ * second starting a longest-term length early so that its state is exact where its half begins).
+ * The text is copied into one reused {@code char} chunk (a vectorised {@code String.getChars}),
+ * and nothing is allocated per character. Only at a match are the outputs walked and the
+ * whole-word rule checked:
  * the characters just before and just after the term must not be alphabetic
  * ({@link Character#isAlphabetic}), the rule {@code org.ahocorasick}'s {@code onlyWholeWords()}
  * applies; overlapping matches are all reported, in order of their end.
  */
 final class TermAutomaton {
-  private static final int CHUNK = 4096;
+  private static final int CHUNK = 8192;
 
   private final byte[] columnOf;
-  private final int columns;
+  private final int width;
+  private final int overlap;
   private final int[] delta;
-  private final int[] outStart;
   private final int[] outTerms;
   private final int[] termLength;
   private final int[] termPayload;
@@ -39,12 +43,11 @@ final class TermAutomaton {
     void match(int payload, int start, int end);
   }
 
-  private TermAutomaton(byte[] columnOf, int columns, int[] delta, int[] outStart, int[] outTerms, int[] termLength,
-      int[] termPayload) {
+  private TermAutomaton(byte[] columnOf, int width, int[] delta, int[] outTerms, int[] termLength, int[] termPayload) {
     this.columnOf = columnOf;
-    this.columns = columns;
+    this.width = width;
+    this.overlap = Arrays.stream(termLength).max().orElse(1);
     this.delta = delta;
-    this.outStart = outStart;
     this.outTerms = outTerms;
     this.termLength = termLength;
     this.termPayload = termPayload;
@@ -105,30 +108,77 @@ final class TermAutomaton {
   void scan(CharSequence text, MatchSink sink) {
     int n = text.length();
     char[] chunk = new char[Math.min(n, CHUNK)];
-    final byte[] col = columnOf;
-    final int[] d = delta;
+    int[] pending = new int[32];
     int s = 0;
     for (int base = 0; base < n; base += CHUNK) {
       int len = Math.min(CHUNK, n - base);
       copy(text, base, len, chunk);
-      for (int j = 0; j < len; j++) {
-        int next = d[s + col[chunk[j]]];
-        if (next >= 0) {
-          s = next;
+      if (len < 4 * overlap) {
+        s = run(chunk, 0, len, s, text, base, sink);
+        continue;
+      }
+      // Two independent walks, so that the CPU overlaps their table loads: A over [0, half),
+      // B from the root over [half - overlap, len). After `overlap` characters B's state is
+      // exact (no state is deeper than the longest term); B's matches before `half` are A's.
+      int half = (len + overlap) / 2;
+      int bFrom = half - overlap;
+      int a = s;
+      int b = 0;
+      int found = 0;
+      final byte[] col = columnOf;
+      final int[] d = delta;
+      for (int j = 0; j < half; j++) {
+        int na = d[a + col[chunk[j]]];
+        int nb = d[b + col[chunk[bFrom + j]]];
+        if (na >= 0) {
+          a = na;
         } else {
-          s = ~next;
-          emit(text, n, s / columns, base + j + 1, sink);
+          a = ~na;
+          emit(text, n, a, base + j + 1, sink);
+        }
+        if (nb >= 0) {
+          b = nb;
+        } else {
+          b = ~nb;
+          if (bFrom + j >= half) {
+            if (found == pending.length) {
+              pending = Arrays.copyOf(pending, found * 2);
+            }
+            pending[found++] = b;
+            pending[found++] = bFrom + j;
+          }
         }
       }
+      for (int k = 0; k < found; k += 2) {
+        emit(text, n, pending[k], base + pending[k + 1] + 1, sink);
+      }
+      s = run(chunk, bFrom + half, len, b, text, base, sink);
     }
   }
 
-  private void emit(CharSequence text, int n, int state, int end, MatchSink sink) {
-    boolean alphabeticAfter = end < n && Character.isAlphabetic(text.charAt(end));
-    if (alphabeticAfter) {
+  /** One walk over {@code chunk[from, to)} from state offset {@code s}; returns the state offset reached. */
+  private int run(char[] chunk, int from, int to, int s, CharSequence text, int base, MatchSink sink) {
+    final byte[] col = columnOf;
+    final int[] d = delta;
+    for (int j = from; j < to; j++) {
+      int next = d[s + col[chunk[j]]];
+      if (next >= 0) {
+        s = next;
+      } else {
+        s = ~next;
+        emit(text, text.length(), s, base + j + 1, sink);
+      }
+    }
+    return s;
+  }
+
+  /** The outputs of the state at {@code offset} that end at {@code end} and are whole words. */
+  private void emit(CharSequence text, int n, int offset, int end, MatchSink sink) {
+    if (end < n && Character.isAlphabetic(text.charAt(end))) {
       return;
     }
-    for (int k = outStart[state]; k < outStart[state + 1]; k++) {
+    int outputs = delta[offset + width - 1];
+    for (int k = outputs >>> 8, last = k + (outputs & 0xFF); k < last; k++) {
       int term = outTerms[k];
       int start = end - termLength[term];
       if (start == 0 || !Character.isAlphabetic(text.charAt(start - 1))) {
@@ -216,20 +266,25 @@ final class TermAutomaton {
           }
         }
       }
+      int width = columns + 1;
       int[] outStart = new int[states + 1];
       for (int s = 0; s < states; s++) {
+        if (outputs[s].length > 0xFF) {
+          throw new IllegalArgumentException("more than 255 terms end at one state");
+        }
         outStart[s + 1] = outStart[s] + outputs[s].length;
       }
       int[] outTerms = new int[outStart[states]];
+      int[] delta = new int[states * width];
       for (int s = 0; s < states; s++) {
         System.arraycopy(outputs[s], 0, outTerms, outStart[s], outputs[s].length);
+        for (int c = 0; c < columns; c++) {
+          int target = next[s * columns + c];
+          delta[s * width + c] = outputs[target].length > 0 ? ~(target * width) : target * width;
+        }
+        delta[s * width + columns] = outStart[s] << 8 | outputs[s].length;
       }
-      int[] delta = new int[next.length];
-      for (int i = 0; i < next.length; i++) {
-        int target = next[i];
-        delta[i] = outputs[target].length > 0 ? ~(target * columns) : target * columns;
-      }
-      return new TermAutomaton(columnOf, columns, delta, outStart, outTerms, termLength, payloads);
+      return new TermAutomaton(columnOf, width, delta, outTerms, termLength, payloads);
     }
   }
 }
