@@ -17,6 +17,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteOptions;
 
 public final class RocksDatabase implements AutoCloseable {
@@ -37,7 +38,9 @@ public final class RocksDatabase implements AutoCloseable {
     /** dueMillis|messageId|index → attempts|domain. */
     DUE("due"),
     /** audit journal indexes by time and by message id. */
-    AUDIT("audit");
+    AUDIT("audit"),
+    /** name → spool-wide counter: little-endian uint64, updated with merge (UInt64AddOperator). */
+    META("meta");
 
     final String cfName;
 
@@ -49,14 +52,19 @@ public final class RocksDatabase implements AutoCloseable {
   private final RocksDB db;
   private final DBOptions options;
   private final ColumnFamilyOptions cfOptions;
+  private final ColumnFamilyOptions metaOptions;
+  private final UInt64AddOperator addOperator;
   private final WriteOptions syncWrite;
   private final List<ColumnFamilyHandle> handles;
   private final Map<Family, ColumnFamilyHandle> byFamily = new EnumMap<>(Family.class);
 
-  private RocksDatabase(RocksDB db, DBOptions options, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
+  private RocksDatabase(RocksDB db, DBOptions options, ColumnFamilyOptions cfOptions, ColumnFamilyOptions metaOptions,
+      UInt64AddOperator addOperator, List<ColumnFamilyHandle> handles) {
     this.db = db;
     this.options = options;
     this.cfOptions = cfOptions;
+    this.metaOptions = metaOptions;
+    this.addOperator = addOperator;
     this.handles = handles;
     this.syncWrite = new WriteOptions().setSync(true);
     Family[] families = Family.values();
@@ -75,18 +83,23 @@ public final class RocksDatabase implements AutoCloseable {
     DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
         .setKeepLogFileNum(4).setMaxTotalWalSize(64L << 20);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    UInt64AddOperator addOperator = new UInt64AddOperator();
+    ColumnFamilyOptions metaOptions = new ColumnFamilyOptions().setMergeOperator(addOperator);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (Family f : Family.values()) {
-      descriptors.add(new ColumnFamilyDescriptor(f.cfName.getBytes(java.nio.charset.StandardCharsets.US_ASCII), cfOptions));
+      descriptors.add(new ColumnFamilyDescriptor(f.cfName.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          f == Family.META ? metaOptions : cfOptions));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles);
-      return new RocksDatabase(db, options, cfOptions, handles);
+      return new RocksDatabase(db, options, cfOptions, metaOptions, addOperator, handles);
     } catch (RocksDBException e) {
       options.close();
       cfOptions.close();
+      metaOptions.close();
+      addOperator.close();
       throw new IllegalStateException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
     }
   }
@@ -113,5 +126,7 @@ public final class RocksDatabase implements AutoCloseable {
     syncWrite.close();
     options.close();
     cfOptions.close();
+    metaOptions.close();
+    addOperator.close();
   }
 }

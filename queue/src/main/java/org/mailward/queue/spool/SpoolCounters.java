@@ -1,6 +1,8 @@
-// Recipient counts for Spool.stats(): written by the writer thread only, read
-// from any thread without locks. Final states count since start-up plus those
-// found in unfinished messages at start-up (finished messages are deleted).
+// Recipient counts for Spool.stats(): written by one thread at a time (recovery
+// at open, then the syncer thread), read from any thread without locks. Final
+// states count since the spool was created: at open, the totals of finished
+// (deleted) messages kept in RocksDB's meta family plus the final recipients of
+// unfinished messages; then every durable transition.
 package org.mailward.queue.spool;
 
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -20,6 +22,11 @@ final class SpoolCounters {
       byState.decrementAndGet(from.ordinal());
     }
     byState.incrementAndGet(to.ordinal());
+  }
+
+  /** Adds recipients found at open (the persisted totals of finished messages). */
+  void restore(State state, long count) {
+    byState.addAndGet(state.ordinal(), count);
   }
 
   Spool.SpoolStats snapshot() {

@@ -7,10 +7,16 @@
 // previous one is durable, so rows read from RocksDB are never stale.
 //
 // Rows: messages[id] = MessageRecord, keys[id] = wrapped data key,
-// status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain.
-// A message whose recipients are all final is deleted with its data key.
+// status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain,
+// meta["finished.<state>"] = recipients of finished messages (uint64 merge).
+// A message whose recipients are all final is deleted with its data key; its
+// recipients are added to the finished totals in the same batch, so stats()
+// survive restarts.
 package org.mailward.queue.spool;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +49,7 @@ final class SpoolLedger {
   private final ColumnFamilyHandle keys;
   private final ColumnFamilyHandle status;
   private final ColumnFamilyHandle due;
+  private final ColumnFamilyHandle meta;
   private final DueLeases leases;
 
   private final Map<MessageId, RecipientStates> overlay = new HashMap<>();
@@ -62,10 +69,21 @@ final class SpoolLedger {
     this.keys = db.handle(Family.KEYS);
     this.status = db.handle(Family.STATUS);
     this.due = db.handle(Family.DUE);
+    this.meta = db.handle(Family.META);
   }
 
-  /** Rebuilds counters and cycle counts from the status rows (start-up). */
+  /** Rebuilds counters (persisted finished totals + status rows) and cycle counts (start-up). */
   void recover() {
+    try {
+      for (State st : State.values()) {
+        byte[] v = db.db().get(meta, finishedKey(st));
+        if (v != null) {
+          counters.restore(st, ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        }
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read spool counters: " + e.getMessage(), e);
+    }
     try (RocksIterator it = db.db().newIterator(status)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         RecipientStates s = RecipientStates.decode(it.value());
@@ -146,12 +164,19 @@ final class SpoolLedger {
     effects.add(() -> counters.move(old, next));
   }
 
-  /** Writes the status rows touched in this group; deletes finished messages and their keys. */
+  /**
+   * Writes the status rows touched in this group; deletes finished messages and
+   * their keys, and adds their recipients to the persisted finished totals (merge).
+   */
   void finishGroup(WriteBatch wb) throws RocksDBException {
+    long[] finished = new long[State.values().length];
     for (MessageId id : dirty) {
       RecipientStates s = overlay.get(id);
       byte[] key = SpoolKeys.message(id);
       if (s.allFinal()) {
+        for (State st : s.states) {
+          finished[st.ordinal()]++;
+        }
         wb.delete(messages, key);
         wb.delete(keys, key);
         wb.delete(status, key);
@@ -164,6 +189,16 @@ final class SpoolLedger {
         wb.put(status, key, s.encode());
       }
     }
+    for (State st : State.values()) {
+      if (finished[st.ordinal()] > 0) {
+        wb.merge(meta, finishedKey(st),
+            ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(finished[st.ordinal()]).array());
+      }
+    }
+  }
+
+  private static byte[] finishedKey(State st) {
+    return ("finished." + st.name().toLowerCase(java.util.Locale.ROOT)).getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

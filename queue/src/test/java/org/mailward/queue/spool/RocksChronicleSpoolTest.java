@@ -184,6 +184,39 @@ class RocksChronicleSpoolTest {
   }
 
   @Test
+  void recipientCounts_ofFinishedMessages_surviveRestarts() throws Exception {
+    var clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+    MessageId pending;
+    try (SpoolStorage s = open(clock)) {
+      Spool spool = s.spool();
+      MessageId done = commit(spool, clock, body(10, 100), 3);
+      pending = commit(spool, clock, body(11, 100), 1);
+      List<Spool.DueRecipient> due = spool.claimDue(clock.instant(), 10);
+      List<Settlement> outcomes = new ArrayList<>();
+      for (Spool.DueRecipient d : due) {
+        RecipientOutcome o = d.ref().messageId().equals(pending)
+            ? new RecipientOutcome.Deferred("4.4.1", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(60))
+            : d.ref().index() == 2 ? new RecipientOutcome.Bounced("5.1.1", Optional.empty(), Optional.empty()) : delivered();
+        outcomes.add(new Settlement(d.ref(), o));
+      }
+      spool.settle(outcomes).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(spool.envelope(done)).as("finished and deleted").isEmpty();
+      assertThat(spool.stats()).isEqualTo(new Spool.SpoolStats(1, 1, 1, 2, 1, 0));
+    }
+    try (SpoolStorage s = open(clock)) {
+      assertThat(s.spool().stats()).isEqualTo(new Spool.SpoolStats(1, 1, 1, 2, 1, 0));
+      clock.advance(Duration.ofSeconds(60));
+      Spool.DueRecipient again = s.spool().claimDue(clock.instant(), 10).get(0);
+      s.spool().settle(List.of(new Settlement(again.ref(), new RecipientOutcome.HeldInPortal("p-1",
+          clock.instant().plusSeconds(3600))))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    try (SpoolStorage s = open(clock)) {
+      assertThat(s.spool().envelope(pending)).isEmpty();
+      assertThat(s.spool().stats()).isEqualTo(new Spool.SpoolStats(0, 0, 0, 2, 1, 1));
+    }
+  }
+
+  @Test
   void presettledRecipients_areNeverDue() throws Exception {
     Clock clock = Clock.systemUTC();
     try (SpoolStorage s = open(clock)) {
