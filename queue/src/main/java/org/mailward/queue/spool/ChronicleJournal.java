@@ -11,6 +11,7 @@ package org.mailward.queue.spool;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -40,6 +42,9 @@ public final class ChronicleJournal implements AutoCloseable {
   private File currentFile;
   private boolean directoryDirty;
   private boolean dirty;
+  // writer thread only: a direct staging buffer for bulk writes (see writeBulk)
+  private ByteBuffer staging;
+  private BytesStore<?, ByteBuffer> stagingStore;
   // syncer thread only (one force at a time):
   private File syncedFile;
   private FileChannel syncedChannel;
@@ -75,6 +80,31 @@ public final class ChronicleJournal implements AutoCloseable {
     }
     dirty = true;
     return appender.lastIndexAppended();
+  }
+
+  /**
+   * Writes {@code src} into the excerpt being appended by {@code b}. Chronicle
+   * copies a heap array into the mapped file 8 bytes at a time in a Java loop
+   * (~40% of the spool's CPU for 60 KB messages); staging it in a direct buffer
+   * first makes both copies bulk memory moves. Writer thread only.
+   */
+  public void writeBulk(Bytes<?> b, byte[] src) {
+    if (staging == null || staging.capacity() < src.length) {
+      releaseStaging();
+      staging = ByteBuffer.allocateDirect(Math.max(src.length, 64 * 1024));
+      stagingStore = BytesStore.wrap(staging);
+    }
+    staging.clear();
+    staging.put(src);
+    b.write(stagingStore, 0L, src.length);
+  }
+
+  private void releaseStaging() {
+    if (stagingStore != null) {
+      stagingStore.releaseLast();
+      stagingStore = null;
+      staging = null;
+    }
   }
 
   /**
@@ -201,6 +231,7 @@ public final class ChronicleJournal implements AutoCloseable {
   @Override
   public void close() {
     closeSynced();
+    releaseStaging();
     if (appender != null) {
       appender.singleThreadedCheckDisabled(true);
       appender.close();

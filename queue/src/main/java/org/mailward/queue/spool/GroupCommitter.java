@@ -283,7 +283,7 @@ final class GroupCommitter implements AutoCloseable {
         b.writeLong(m.id.lsb());
         b.writeLong(f.index());
         b.writeBoolean(f.last());
-        b.write(f.sealed());
+        body.writeBulk(b, f.sealed());
       });
       m.addFrame(index);
       int cycle = body.cycleOf(index);
