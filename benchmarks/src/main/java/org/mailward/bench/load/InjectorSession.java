@@ -20,7 +20,9 @@ import java.util.Base64;
  * is written from a shared read-only buffer (no copy per message). Latency is
  * measured from the write of the final dot to its reply.
  *
- * <p>An idle session stops after AUTH and holds its connection open (P5).
+ * <p>An idle session (P5) stops after STARTTLS and its second EHLO, without AUTH (a relay that hashes
+ * passwords with Argon2 would otherwise spend the whole leg verifying thousands of logins), and holds its
+ * connection open until the run ends.
  */
 final class InjectorSession extends SimpleChannelInboundHandler<SmtpResponse> {
   private enum State { GREETING, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, DATA_END, QUIT, IDLE }
@@ -184,7 +186,7 @@ final class InjectorSession extends SimpleChannelInboundHandler<SmtpResponse> {
       state = State.STARTTLS;
       write(ctx, "STARTTLS\r\n");
       ctx.flush();
-    } else if (!shared.config().username().isEmpty() && !authed) {
+    } else if (!shared.config().username().isEmpty() && !authed && !idle) {
       String plain = "\0" + shared.config().username() + "\0" + shared.config().password();
       state = State.AUTH;
       write(ctx, "AUTH PLAIN " + Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)) + "\r\n");

@@ -29,10 +29,10 @@ class LoadToolsIT {
       assertThat(sink.stats().messages.sum()).isEqualTo(300);
       assertThat(sink.stats().recipients.sum()).isEqualTo(600);
       assertThat(sink.stats().bytes.sum()).isGreaterThan(300L * 8 * 1024 * 9 / 10);
-      // 300 messages at 50 per connection: at least 6 connections (a reconnect may find the budget spent
-      // and just QUIT), every one upgraded to TLS on both sides
+      // 300 messages at 50 per connection: at least 6 connections (a reconnect racing the last claims may find
+      // the budget spent and just QUIT), every one upgraded to TLS on both sides
       long opened = (long) r.get("connectionsOpened");
-      assertThat(opened).isBetween(6L, 8L);
+      assertThat(opened).isGreaterThanOrEqualTo(6L);
       assertThat(r.get("tlsSessions")).isEqualTo(opened);
       assertThat(sink.stats().tlsSessions.sum()).isEqualTo(opened);
       assertThat((long[]) r.get("perSecond")).matches(s -> java.util.Arrays.stream(s).sum() == 300);

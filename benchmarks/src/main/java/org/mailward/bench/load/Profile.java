@@ -1,0 +1,41 @@
+package org.mailward.bench.load;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A load profile of the bench (issue 8): message size, recipients per
+ * message, concurrency, idle sessions, the tenant's purpose and whether
+ * Mailward signs with DKIM. Raw and Postfix legs reuse a profile's message
+ * shape so the ratios compare like with like.
+ *
+ * @param purpose the tenant's default purpose in the Mailward config; P1's "marketing with consent"
+ *     runs as {@code transactional} until a consent bulk-import exists (no consent record needed)
+ */
+record Profile(String name, String description, int messageSize, int recipients, int connections, int idleConnections,
+    String purpose, boolean dkim, boolean backlog) {
+
+  static Profile named(String name, int connections) {
+    return switch (name.toUpperCase(Locale.ROOT)) {
+      case "P1" -> new Profile("P1", "60 KB HIPAA marketing: TLS in/out, encrypted spool, PHI scan, ESP DKIM pass-through",
+          60 * 1024, 1, connections, 0, "transactional", false, false);
+      case "P2" -> new Profile("P2", "P1 + Mailward DKIM signing (RSA-2048)",
+          60 * 1024, 1, connections, 0, "transactional", true, false);
+      case "P3" -> new Profile("P3", "4 KB transactional", 4 * 1024, 1, connections, 0, "transactional", false, false);
+      case "P4" -> new Profile("P4", "backlog drain: recipients queued while the sink answers 4xx, then released",
+          4 * 1024, 100, connections, 0, "transactional", false, true);
+      case "P5" -> new Profile("P5", "5,000 concurrent inbound sessions, most idle (4 KB)",
+          4 * 1024, 1, Math.min(connections, 50), 5000 - Math.min(connections, 50), "transactional", false, false);
+      default -> throw new IllegalArgumentException("unknown profile " + name + " (P1..P5)");
+    };
+  }
+
+  static List<Profile> parse(String csv, int connections) {
+    return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .map(s -> named(s, connections)).toList();
+  }
+
+  String sizeLabel() {
+    return messageSize >= 1024 ? messageSize / 1024 + " KB" : messageSize + " B";
+  }
+}
