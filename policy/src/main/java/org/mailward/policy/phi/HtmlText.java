@@ -1,133 +1,169 @@
 package org.mailward.policy.phi;
 
-import java.util.Locale;
-
 /**
  * Reduces HTML to the text a reader would see, for scanning only: tags become spaces, comments,
  * {@code script} and {@code style} content are dropped, common entities and numeric references are
  * decoded. A small hand-written stripper (jsoup is not in the stack, and a sanitizer such as
  * OWASP's keeps markup, which is not what a scanner wants). Not a renderer and not a sanitizer.
+ *
+ * <p>Cost: the runs of text between markup are found with {@code String.indexOf} (vectorised) and
+ * copied in bulk into one {@code char[]} no longer than the input (no construct yields more
+ * characters than it takes); nothing is allocated per tag or per character (a numeric reference
+ * allocates its few digits).
  */
 final class HtmlText {
-  private HtmlText() {}
+  private static final String[] RAW_TEXT = {"script", "style"};
 
-  static String toText(CharSequence html) {
-    int n = html.length();
-    StringBuilder out = new StringBuilder(n / 2);
+  private final String html;
+  private final int n;
+  private final char[] out;
+  private int o;
+
+  private HtmlText(String html) {
+    this.html = html;
+    this.n = html.length();
+    this.out = new char[n];
+  }
+
+  static String toText(String html) {
+    return new HtmlText(html).strip();
+  }
+
+  private String strip() {
     int i = 0;
+    int nextTag = -1;
+    int nextEntity = -1;
     while (i < n) {
-      char c = html.charAt(i);
-      if (c == '<') {
-        if (startsWith(html, i, "<!--")) {
-          int close = indexOf(html, "-->", i + 4);
-          i = close < 0 ? n : close + 3;
-          continue;
+      if (nextTag < i) {
+        nextTag = indexOf('<', i);
+      }
+      if (nextEntity < i) {
+        nextEntity = indexOf('&', i);
+      }
+      int next = Math.min(nextTag, nextEntity);
+      if (next > i) {
+        html.getChars(i, next, out, o);
+        o += next - i;
+        i = next;
+        if (i == n) {
+          break;
         }
-        int close = html.charAt(i + 1 < n ? i + 1 : i) == '/' ? -1 : skipRawText(html, i);
-        if (close >= 0) {
-          i = close;
-          out.append(' ');
-          continue;
-        }
-        int gt = indexOf(html, ">", i + 1);
-        i = gt < 0 ? n : gt + 1;
-        out.append(' ');
-      } else if (c == '&') {
-        i = entity(html, i, out);
+      }
+      if (html.charAt(i) == '&') {
+        i = entity(i);
+      } else if (html.startsWith("<!--", i)) {
+        int close = html.indexOf("-->", i + 4);
+        i = close < 0 ? n : close + 3;
       } else {
-        out.append(c);
-        i++;
+        int close = i + 1 < n && html.charAt(i + 1) == '/' ? -1 : skipRawText(i);
+        if (close < 0) {
+          close = indexOf('>', i + 1);
+          close = close == n ? n : close + 1;
+        }
+        i = close;
+        out[o++] = ' ';
       }
     }
-    return out.toString();
+    return new String(out, 0, o);
   }
 
   /** For {@code <script>} and {@code <style>}: the index after the matching close tag, else -1. */
-  private static int skipRawText(CharSequence html, int i) {
-    for (String tag : new String[] {"script", "style"}) {
-      if (startsWithIgnoreCase(html, i + 1, tag)) {
-        int end = indexOfIgnoreCase(html, "</" + tag, i + 1);
+  private int skipRawText(int i) {
+    for (String tag : RAW_TEXT) {
+      if (startsWithIgnoreCase(i + 1, tag)) {
+        int end = closeTag(tag, i + 1);
         if (end < 0) {
-          return html.length();
+          return n;
         }
-        int gt = indexOf(html, ">", end);
-        return gt < 0 ? html.length() : gt + 1;
+        int gt = indexOf('>', end);
+        return gt == n ? n : gt + 1;
       }
     }
     return -1;
   }
 
-  private static int entity(CharSequence html, int i, StringBuilder out) {
+  /** Where {@code </tag} (any case, then a non-alphanumeric) starts at or after {@code from}, else -1. */
+  private int closeTag(String tag, int from) {
+    for (int i = html.indexOf("</", from); i >= 0; i = html.indexOf("</", i + 1)) {
+      if (startsWithIgnoreCase(i + 2, tag)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Decodes the entity at {@code i} (or keeps its {@code &}); returns where to go on. */
+  private int entity(int i) {
     int semi = -1;
-    for (int j = i + 1; j < Math.min(html.length(), i + 10); j++) {
+    for (int j = i + 1; j < Math.min(n, i + 10); j++) {
       if (html.charAt(j) == ';') {
         semi = j;
         break;
       }
     }
-    if (semi < 0) {
-      out.append('&');
-      return i + 1;
+    int len = semi - i - 1;
+    char decoded = semi < 0 ? 0 : named(i + 1, len);
+    if (decoded != 0) {
+      out[o++] = decoded;
+      return semi + 1;
     }
-    String name = html.subSequence(i + 1, semi).toString();
-    String decoded = switch (name.toLowerCase(Locale.ROOT)) {
-      case "amp" -> "&";
-      case "lt" -> "<";
-      case "gt" -> ">";
-      case "quot" -> "\"";
-      case "apos" -> "'";
-      case "nbsp", "ensp", "emsp", "thinsp" -> " ";
-      case "ndash", "mdash", "minus" -> "-";
-      default -> numeric(name);
+    if (semi >= 0 && numeric(i + 1, len)) {
+      return semi + 1;
+    }
+    out[o++] = '&';
+    return i + 1;
+  }
+
+  private char named(int at, int len) {
+    return switch (len) {
+      case 2 -> is(at, "lt") ? '<' : is(at, "gt") ? '>' : 0;
+      case 3 -> is(at, "amp") ? '&' : 0;
+      case 4 -> is(at, "quot") ? '"' : is(at, "apos") ? '\'' : is(at, "nbsp") || is(at, "ensp") || is(at, "emsp") ? ' ' : 0;
+      case 5 -> is(at, "ndash") || is(at, "mdash") || is(at, "minus") ? '-' : 0;
+      case 6 -> is(at, "thinsp") ? ' ' : 0;
+      default -> 0;
     };
-    if (decoded == null) {
-      out.append('&');
-      return i + 1;
-    }
-    out.append(decoded);
-    return semi + 1;
   }
 
-  private static String numeric(String name) {
-    if (!name.startsWith("#") || name.length() < 2) {
-      return null;
-    }
-    try {
-      int cp = name.charAt(1) == 'x' || name.charAt(1) == 'X'
-          ? Integer.parseInt(name.substring(2), 16) : Integer.parseInt(name.substring(1));
-      return Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static boolean startsWith(CharSequence s, int at, String prefix) {
-    return at + prefix.length() <= s.length() && s.subSequence(at, at + prefix.length()).toString().equals(prefix);
-  }
-
-  private static boolean startsWithIgnoreCase(CharSequence s, int at, String prefix) {
-    if (at + prefix.length() > s.length()) {
+  /** {@code &#NNN;} or {@code &#xHHH;}: writes the code point and returns true when it is valid. */
+  private boolean numeric(int at, int len) {
+    if (len < 2 || html.charAt(at) != '#') {
       return false;
     }
-    for (int k = 0; k < prefix.length(); k++) {
-      if (Character.toLowerCase(s.charAt(at + k)) != prefix.charAt(k)) {
+    boolean hex = html.charAt(at + 1) == 'x' || html.charAt(at + 1) == 'X';
+    try {
+      int cp = Integer.parseInt(html, at + (hex ? 2 : 1), at + len, hex ? 16 : 10);
+      if (!Character.isValidCodePoint(cp)) {
+        return false;
+      }
+      o += Character.toChars(cp, out, o);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** The lower-case {@code word} is at {@code at}, in any case. */
+  private boolean is(int at, String word) {
+    for (int k = 0; k < word.length(); k++) {
+      if (Character.toLowerCase(html.charAt(at + k)) != word.charAt(k)) {
         return false;
       }
     }
-    int after = at + prefix.length();
-    return after == s.length() || !Character.isLetterOrDigit(s.charAt(after));
+    return true;
   }
 
-  private static int indexOf(CharSequence s, String needle, int from) {
-    return s.toString().indexOf(needle, from);
-  }
-
-  private static int indexOfIgnoreCase(CharSequence s, String needle, int from) {
-    for (int i = from; i + needle.length() <= s.length(); i++) {
-      if (s.charAt(i) == '<' && startsWithIgnoreCase(s, i + 1, needle.substring(1))) {
-        return i;
-      }
+  /** {@code prefix} (lower case) is at {@code at} in any case, and no letter or digit follows it. */
+  private boolean startsWithIgnoreCase(int at, String prefix) {
+    if (at + prefix.length() > n || !is(at, prefix)) {
+      return false;
     }
-    return -1;
+    int after = at + prefix.length();
+    return after == n || !Character.isLetterOrDigit(html.charAt(after));
+  }
+
+  private int indexOf(char c, int from) {
+    int at = html.indexOf(c, from);
+    return at < 0 ? n : at;
   }
 }
