@@ -2,10 +2,10 @@ package org.mailward.policy.phi;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,14 +24,14 @@ import org.apache.james.mime4j.util.MimeUtil;
 import org.mailward.policy.PolicyConfig.PhiPolicy;
 
 /**
- * Finds PHI in one message: a streaming mime4j parse with transfer decoding, text parts decoded
- * with their charset (HTML reduced to text), the Subject and attachment names scanned strictly
+ * Finds PHI in one message: a streaming mime4j parse, text parts transfer-decoded
+ * ({@link TransferDecoding}) and decoded with their charset (HTML reduced to text), the Subject and attachment names scanned strictly
  * (any identifier or health term counts), bodies in the Zix style (an identifier near health
  * context, or any identifier under the tenant's stricter rule). Blocking; run it on a worker.
  * Thread-safe: each call has its own parser.
  */
 public final class PhiDetector {
-  private static final int MAX_PART_CHARS = 4 << 20;
+  private static final int MAX_PART_BYTES = 8 << 20;
 
   private final TextScanner scanner;
   private final PhiPolicy policy;
@@ -47,7 +47,7 @@ public final class PhiDetector {
     MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
         .setMaxContentLen(-1).setStrictParsing(false).build();
     MimeStreamParser parser = new MimeStreamParser(config, DecodeMonitor.SILENT, new DefaultBodyDescriptorBuilder());
-    parser.setContentDecoding(true);
+    parser.setContentDecoding(false); // TransferDecoding: mime4j's quoted-printable stream is slow
     parser.setContentHandler(handler);
     boolean unparseable = false;
     try {
@@ -78,6 +78,8 @@ public final class PhiDetector {
     int opaque;
     String purpose;
     final Map<String, Integer> counts = new HashMap<>();
+    private byte[] scratch = new byte[16 << 10];
+    private int rawLength;
 
     @Override
     public void startHeader() {
@@ -126,13 +128,39 @@ public final class PhiDetector {
         opaque++;
         return;
       }
-      String text = read(is, charset(bd.getCharset()));
+      byte[] raw = read(is);
+      TransferDecoding.Decoded decoded = TransferDecoding.decode(bd.getTransferEncoding(), raw, rawLength);
+      String text = new String(decoded.bytes(), 0, decoded.length(), charset(bd.getCharset()));
       if (type.equals("text/html")) {
         text = HtmlText.toText(text);
       }
       TextFindings f = scanner.scan(text);
       add("", f);
       bodyPhi |= isBodyPhi(f);
+    }
+
+    /**
+     * Reads a part's raw (still transfer-encoded) bytes into {@link #scratch}, reused for every
+     * part of the message; beyond {@value #MAX_PART_BYTES} bytes the rest is skipped.
+     */
+    private byte[] read(InputStream in) throws IOException {
+      int n = 0;
+      while (true) {
+        if (n == scratch.length) {
+          if (n == MAX_PART_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            break;
+          }
+          scratch = Arrays.copyOf(scratch, Math.min(MAX_PART_BYTES, n * 2));
+        }
+        int r = in.read(scratch, n, scratch.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      rawLength = n;
+      return scratch;
     }
 
     private void add(String prefix, TextFindings f) {
@@ -151,16 +179,5 @@ public final class PhiDetector {
     }
   }
 
-  private static String read(InputStream in, Charset charset) throws IOException {
-    Reader reader = new InputStreamReader(in, charset);
-    StringBuilder sb = new StringBuilder(4096);
-    char[] buf = new char[8192];
-    int n;
-    while ((n = reader.read(buf)) > 0) {
-      if (sb.length() < MAX_PART_CHARS) {
-        sb.append(buf, 0, Math.min(n, MAX_PART_CHARS - sb.length()));
-      }
-    }
-    return sb.toString();
-  }
+
 }

@@ -128,6 +128,17 @@ class PhiDetectorTest {
   }
 
   @Test
+  void encapsulatedMessage_transferEncoded_isDecodedAndScanned() {
+    String inner = "Subject: inner\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + "SSN 123-45-=\r\n6789, treated for diabetes\r\n";
+    String b64 = java.util.Base64.getMimeEncoder().encodeToString(inner.getBytes(StandardCharsets.UTF_8));
+    PhiReport r = scan("Subject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + b64 + "\r\n");
+    assertThat(r.bodyPhi()).isTrue();
+    assertThat(r.counts()).containsEntry("id.ssn", 1).containsEntry("health.condition", 1);
+  }
+
+  @Test
   void purposeAndListUnsubscribeHeaders_areReportedFromTheTopHeaderOnly() {
     PhiReport r = scan("Subject: hi\r\nX-Mailward-Purpose: treatment\r\nList-Unsubscribe: <https://esp.example/u>\r\n"
         + "MIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\nX-Mailward-Purpose: marketing\r\nSubject: inner\r\n\r\nbody\r\n");
