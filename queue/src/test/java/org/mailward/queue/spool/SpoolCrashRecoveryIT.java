@@ -52,6 +52,9 @@ class SpoolCrashRecoveryIT {
         reader.join(5000);
       } finally {
         child.destroyForcibly(); // never leave a child running, whatever failed
+        child.waitFor(20, TimeUnit.SECONDS);
+        child.getInputStream().close();
+        child.getOutputStream().close();
       }
       assertThat(acked.size()).as("acknowledged in round %d", rounds).isGreaterThan(before);
       verify(acked);
