@@ -30,6 +30,12 @@ final class TestRelays {
    * @param extraYaml more top-level keys
    */
   static Path write(Path dir, int port, String purpose, String tenantYaml, String extraYaml) throws IOException {
+    return write(dir, port, purpose, tenantYaml, "delivery:\n  enabled: false\n", extraYaml);
+  }
+
+  /** @param deliveryYaml the whole top-level {@code delivery:} section */
+  static Path write(Path dir, int port, String purpose, String tenantYaml, String deliveryYaml, String extraYaml)
+      throws IOException {
     String hash = new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
     String yaml = """
         hostname: relay.test
@@ -42,8 +48,7 @@ final class TestRelays {
               mode: starttls
           authThrottle:
             failureDelay: 0s
-        delivery:
-          enabled: false
+        %s
         metrics:
           enabled: false
         tenants:
@@ -54,7 +59,7 @@ final class TestRelays {
             defaultPurpose: %s
         %s
         %s
-        """.formatted(dir.resolve("data"), port, USER, hash, purpose, tenantYaml, extraYaml);
+        """.formatted(dir.resolve("data"), port, deliveryYaml, USER, hash, purpose, tenantYaml, extraYaml);
     Path f = dir.resolve("mailward.yaml");
     Files.writeString(f, yaml);
     return f;

@@ -1,5 +1,6 @@
 package org.mailward.policy.dkim;
 
+import org.mailward.testkit.DkimTestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -125,7 +126,7 @@ class DkimFinisherIT {
   }
 
   private static int verify(String message, String record) throws Exception {
-    Path script = Path.of(DkimFinisherIT.class.getResource("/dkim/verify.py").toURI());
+    Path script = org.mailward.testkit.TestResources.extract("dkimverify.py", java.nio.file.Files.createTempDirectory("dkim"));
     Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), record).redirectErrorStream(true).start();
     try (var in = p.getOutputStream()) {
       in.write(message.getBytes(StandardCharsets.UTF_8));

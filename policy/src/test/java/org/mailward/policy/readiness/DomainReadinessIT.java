@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.policy.dkim.DkimKey;
-import org.mailward.policy.dkim.DkimTestKeys;
+import org.mailward.testkit.DkimTestKeys;
 import org.mailward.policy.readiness.ReadinessReport.Status;
 import org.xbill.DNS.SimpleResolver;
 

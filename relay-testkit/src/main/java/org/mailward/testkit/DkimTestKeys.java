@@ -1,4 +1,4 @@
-package org.mailward.policy.dkim;
+package org.mailward.testkit;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -33,11 +33,21 @@ public final class DkimTestKeys {
   }
 
   public static Path ed25519(Path dir) throws Exception {
-    Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
-    return write(dir.resolve("ed25519.pem"), PrivateKeyInfoFactory.createPrivateKeyInfo(key));
+    return ed25519Key(dir).pem();
   }
 
-  static Path write(Path file, PrivateKeyInfo info) throws IOException, OperatorCreationException, NoSuchAlgorithmException {
+  /** An encrypted key file and the DNS TXT record ({@code v=DKIM1; k=...; p=...}) that publishes its public half. */
+  public record KeyFiles(Path pem, String dnsRecord) {}
+
+  /** An Ed25519 key (RFC 8463: the raw 32-byte public key in {@code p=}). */
+  public static KeyFiles ed25519Key(Path dir) throws Exception {
+    Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+    Path pem = write(dir.resolve("ed25519.pem"), PrivateKeyInfoFactory.createPrivateKeyInfo(key));
+    String p = java.util.Base64.getEncoder().encodeToString(key.generatePublicKey().getEncoded());
+    return new KeyFiles(pem, "v=DKIM1; k=ed25519; p=" + p);
+  }
+
+  public static Path write(Path file, PrivateKeyInfo info) throws IOException, OperatorCreationException, NoSuchAlgorithmException {
     var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider())
         .setPassword(PASSPHRASE.toCharArray()).build();
     PemObject pem = new PKCS8Generator(info, encryptor).generate();
