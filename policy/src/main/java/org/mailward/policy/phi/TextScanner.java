@@ -13,7 +13,8 @@ import org.mailward.policy.PolicyConfig.TenantPattern;
  * <p>Design: one Aho-Corasick pass finds dictionary terms and cue words; one hand-written pass over
  * alphanumeric tokens classifies candidates by shape (SSN, NPI, DEA, MBI, ICD-10-CM) and validates
  * them; a date regex runs only in the few characters after a date-of-birth cue; tenant patterns run
- * as regexes. Numbers that are ambiguous on their own (9 or 10 bare digits, DEA numbers, ICD codes)
+ * as regexes ({@link TenantRegex}: tried only where their leading literal occurs, when they have
+ * one). Numbers that are ambiguous on their own (9 or 10 bare digits, DEA numbers, ICD codes)
  * count only after their cue word, which keeps phone and order numbers out. Thread-safe.
  */
 public final class TextScanner {
@@ -26,15 +27,15 @@ public final class TextScanner {
       Pattern.CASE_INSENSITIVE);
 
   private final HealthDictionary dictionary;
-  private final List<Pattern> patterns;
+  private final List<TenantRegex> patterns;
   private final List<String> detectorNames;
 
   public TextScanner(HealthDictionary dictionary, List<TenantPattern> tenantPatterns) {
     this.dictionary = dictionary;
-    List<Pattern> compiled = new ArrayList<>();
+    List<TenantRegex> compiled = new ArrayList<>();
     List<String> names = new ArrayList<>(TextFindings.FIXED);
     for (TenantPattern p : tenantPatterns) {
-      compiled.add(Pattern.compile(p.regex()));
+      compiled.add(new TenantRegex(p.regex()));
       names.add("id.pattern." + p.name());
     }
     this.patterns = List.copyOf(compiled);
@@ -57,10 +58,8 @@ public final class TextScanner {
       lastDate = dateOfBirth(text, end, lastDate, findings);
     }
     for (int k = 0; k < patterns.size(); k++) {
-      Matcher m = patterns.get(k).matcher(text);
-      while (m.find()) {
-        findings.identifier(TextFindings.FIXED.size() + k, m.start());
-      }
+      int detector = TextFindings.FIXED.size() + k;
+      patterns.get(k).forEachMatch(text, start -> findings.identifier(detector, start));
     }
     return findings;
   }
