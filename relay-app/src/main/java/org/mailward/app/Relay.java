@@ -69,7 +69,6 @@ public final class Relay implements AutoCloseable {
     ModuleConfigs modules = new ModuleConfigs(config, source, env);
     Path data = modules.dataDir();
     FirstStart.privateDirectory(data);
-    Path keys = data.resolve("keys");
 
     TenantDirectory tenants = config.tenants().isEmpty()
         ? DemoTenant.ensure(data, out)
@@ -78,8 +77,9 @@ public final class Relay implements AutoCloseable {
     Path[] tls = config.inbound().tls().certificate().isBlank()
         ? FirstStart.selfSignedCertificate(data.resolve("tls"), config.hostname(), clock)
         : new Path[] {modules.resolve(config.inbound().tls().certificate(), null), modules.resolve(config.inbound().tls().key(), null)};
-    byte[] tokenSecret = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
-    Redactor redactor = new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32));
+    Secrets secrets = Secrets.load(config, modules);
+    byte[] tokenSecret = secrets.tokenSecret();
+    Redactor redactor = secrets.redactor();
 
     List<ExecutorService> executors = new ArrayList<>();
     ExecutorService blocking = named("mailward-auth", 2);
@@ -160,7 +160,16 @@ public final class Relay implements AutoCloseable {
     log.info("Mailward stopped");
   }
 
-  private static ExecutorService named(String name, int threads) {
+  /** The node's secrets under dataDir/keys, created on first use (mode 0600). */
+  record Secrets(byte[] tokenSecret, Redactor redactor) {
+    static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
+      Path keys = modules.dataDir().resolve("keys");
+      byte[] token = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
+      return new Secrets(token, new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32)));
+    }
+  }
+
+  static ExecutorService named(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory f = r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
