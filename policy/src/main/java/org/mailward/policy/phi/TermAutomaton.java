@@ -17,8 +17,9 @@ import java.util.TreeSet;
  * times the row width), stored complemented ({@code ~offset}) when that state ends one or more
  * terms; an extra last column of each row locates the state's outputs. Scanning is then one table
  * load per character plus a sign test. Because each load depends on the previous one, a single
- * walk is bound by load latency, so each chunk is walked by two independent walks at once (the
- * second starting a longest-term length early so that its state is exact where its half begins).
+ * walk is bound by load latency, so each chunk is walked by four independent walks at once (each
+ * but the first starting a longest-term length early so that its state is exact where its stretch
+ * begins).
  * The text is copied into one reused {@code char} chunk (a vectorised {@code String.getChars}),
  * and nothing is allocated per character. Only at a match are the outputs walked and the
  * whole-word rule checked:
@@ -108,51 +109,92 @@ final class TermAutomaton {
   void scan(CharSequence text, MatchSink sink) {
     int n = text.length();
     char[] chunk = new char[Math.min(n, CHUNK)];
-    int[] pending = new int[32];
+    Pending[] pending = {new Pending(), new Pending(), new Pending()};
     int s = 0;
     for (int base = 0; base < n; base += CHUNK) {
       int len = Math.min(CHUNK, n - base);
       copy(text, base, len, chunk);
-      if (len < 4 * overlap) {
-        s = run(chunk, 0, len, s, text, base, sink);
-        continue;
+      s = len < 8 * overlap ? run(chunk, 0, len, s, text, base, sink) : fourWalks(chunk, len, s, text, base, sink, pending);
+    }
+  }
+
+  /**
+   * Walks {@code chunk[0, len)} as four stretches at once, so that the CPU overlaps their table
+   * loads. Walk 0 continues from {@code s}; walks 1 to 3 start from the root {@code overlap}
+   * characters before their stretch, which makes their state exact where it begins (no state is
+   * deeper than the longest term), and leave what they find before it to the walk before. Their
+   * matches are held and emitted after walk 0's, stretch by stretch, so the order is kept.
+   */
+  private int fourWalks(char[] chunk, int len, int s, CharSequence text, int base, MatchSink sink, Pending[] pending) {
+    final byte[] col = columnOf;
+    final int[] t = delta;
+    final int n = text.length();
+    int steps = (len + 3 * overlap) / 4;
+    int e0 = steps;
+    int e1 = 2 * steps - overlap;
+    int e2 = 3 * steps - 2 * overlap;
+    int f1 = e0 - overlap;
+    int f2 = e1 - overlap;
+    int f3 = e2 - overlap;
+    int a = s;
+    int b = 0;
+    int c = 0;
+    int d = 0;
+    for (Pending p : pending) {
+      p.size = 0;
+    }
+    for (int j = 0; j < steps; j++) {
+      int na = t[a + col[chunk[j]]];
+      int nb = t[b + col[chunk[f1 + j]]];
+      int nc = t[c + col[chunk[f2 + j]]];
+      int nd = t[d + col[chunk[f3 + j]]];
+      if (na >= 0) {
+        a = na;
+      } else {
+        a = ~na;
+        emit(text, n, a, base + j + 1, sink);
       }
-      // Two independent walks, so that the CPU overlaps their table loads: A over [0, half),
-      // B from the root over [half - overlap, len). After `overlap` characters B's state is
-      // exact (no state is deeper than the longest term); B's matches before `half` are A's.
-      int half = (len + overlap) / 2;
-      int bFrom = half - overlap;
-      int a = s;
-      int b = 0;
-      int found = 0;
-      final byte[] col = columnOf;
-      final int[] d = delta;
-      for (int j = 0; j < half; j++) {
-        int na = d[a + col[chunk[j]]];
-        int nb = d[b + col[chunk[bFrom + j]]];
-        if (na >= 0) {
-          a = na;
-        } else {
-          a = ~na;
-          emit(text, n, a, base + j + 1, sink);
-        }
-        if (nb >= 0) {
-          b = nb;
-        } else {
-          b = ~nb;
-          if (bFrom + j >= half) {
-            if (found == pending.length) {
-              pending = Arrays.copyOf(pending, found * 2);
-            }
-            pending[found++] = b;
-            pending[found++] = bFrom + j;
-          }
-        }
+      if (nb >= 0) {
+        b = nb;
+      } else {
+        b = ~nb;
+        pending[0].add(b, f1 + j, e0);
       }
-      for (int k = 0; k < found; k += 2) {
-        emit(text, n, pending[k], base + pending[k + 1] + 1, sink);
+      if (nc >= 0) {
+        c = nc;
+      } else {
+        c = ~nc;
+        pending[1].add(c, f2 + j, e1);
       }
-      s = run(chunk, bFrom + half, len, b, text, base, sink);
+      if (nd >= 0) {
+        d = nd;
+      } else {
+        d = ~nd;
+        pending[2].add(d, f3 + j, e2);
+      }
+    }
+    for (Pending p : pending) {
+      for (int k = 0; k < p.size; k += 2) {
+        emit(text, n, p.held[k], base + p.held[k + 1] + 1, sink);
+      }
+    }
+    return run(chunk, f3 + steps, len, d, text, base, sink);
+  }
+
+  /** Matches one of walks 1 to 3 found in its own stretch: (state offset, chunk index) pairs. */
+  private static final class Pending {
+    int[] held = new int[32];
+    int size;
+
+    void add(int state, int at, int stretchStart) {
+      if (at < stretchStart) {
+        return;
+      }
+      if (size == held.length) {
+        held = Arrays.copyOf(held, size * 2);
+      }
+      held[size++] = state;
+      held[size++] = at;
     }
   }
 
