@@ -38,6 +38,7 @@ import org.mailward.delivery.schedule.Scheduler;
 import org.mailward.delivery.smtp.AttemptAudit;
 import org.mailward.delivery.smtp.ConnectionPool;
 import org.mailward.delivery.smtp.SmtpDeliveryAgent;
+import org.mailward.delivery.tls.DaneApplicability;
 import org.mailward.delivery.tls.DaneResolver;
 import org.mailward.delivery.tls.MtaSts;
 import org.mailward.delivery.tls.PeerVerifier;
@@ -79,9 +80,9 @@ public final class DeliveryService implements AutoCloseable {
         ? Optional.of(new MtaSts(dns, anchors.sslContext(), config.mtaSts().httpsPort(), config.mtaSts().fetchTimeout(),
             config.mtaSts().maxPolicyAge(), clock, fetchExecutor))
         : Optional.empty();
-    Optional<DaneResolver> dane = config.dane().enabled()
-        ? Optional.of(new DaneResolver(config.dane().resolver().orElse(config.dns().resolver()), config.dane().trustAnchors(),
-            config.dns().timeout(), clock, dnsExecutor))
+    Optional<DaneApplicability> dane = config.dane().enabled()
+        ? Optional.of(new DaneApplicability(new DaneResolver(config.dane().resolver().orElse(config.dns().resolver()),
+            config.dane().trustAnchors(), config.dns().timeout(), clock, dnsExecutor)))
         : Optional.empty();
     RetryPolicy retry = new RetryPolicy(config.retry(), ThreadLocalRandom.current());
     SecureRandom ids = new SecureRandom();

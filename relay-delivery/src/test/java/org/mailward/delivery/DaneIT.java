@@ -38,7 +38,9 @@ import org.xbill.DNS.TLSARecord;
  * DANE (RFC 7672) against TLSA records in DNSSEC-signed test zones, validated
  * by dnsjava's ValidatingResolver with the test's trust anchors: DANE-EE and
  * DANE-TA matches deliver (even with a certificate for another name, for EE),
- * a mismatch does not, and a bogus signature defers without connecting.
+ * a mismatch does not, and a bogus signature — on the TLSA records of a secure
+ * host, or on the MX records themselves — defers without connecting. (A
+ * resolver without DNSSEC is MxRoutingAndVerifyIT's business.)
  */
 class DaneIT {
   @TempDir
@@ -69,7 +71,10 @@ class DaneIT {
         mx("mismatch.dane.test.", "mx-mismatch.dane.test."), a("mx-mismatch.dane.test.", "127.0.0.14"),
         tlsa("_" + ee + "._tcp.mx-mismatch.dane.test.", 3, 1, 1, wrong),
         mx("ta.dane.test.", "mx-ta.dane.test."), a("mx-ta.dane.test.", "127.0.0.15"),
-        tlsa("_" + ta + "._tcp.mx-ta.dane.test.", 2, 0, 1, caHash)), false);
+        tlsa("_" + ta + "._tcp.mx-ta.dane.test.", 2, 0, 1, caHash),
+        mx("tlsa-bogus.dane.test.", "mx-tlsa-bogus.dane.test."), a("mx-tlsa-bogus.dane.test.", "127.0.0.14"),
+        tlsa("_" + ee + "._tcp.mx-tlsa-bogus.dane.test.", 3, 1, 1, spkiHash)),
+        false, java.util.Set.of(Name.fromString("_" + ee + "._tcp.mx-tlsa-bogus.dane.test.")));
     zones.zone(bogusZone, List.of(
         mx("bogus.test.", "mx.bogus.test."), a("mx.bogus.test.", "127.0.0.14"),
         tlsa("_" + ee + "._tcp.mx.bogus.test.", 3, 1, 1, spkiHash)), true);
@@ -114,6 +119,7 @@ class DaneIT {
         "match.dane.test", "match.dane.test:" + eeReceiver.port(),
         "mismatch.dane.test", "mismatch.dane.test:" + eeReceiver.port(),
         "ta.dane.test", "ta.dane.test:" + taReceiver.port(),
+        "tlsa-bogus.dane.test", "tlsa-bogus.dane.test:" + eeReceiver.port(),
         "bogus.test", "bogus.test:" + eeReceiver.port());
     DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")), routes, zones.port())
         .withDane(new DeliveryConfig.Dane(true, Optional.of(new InetSocketAddress("127.0.0.1", zones.port())), Optional.of(anchors)));
@@ -178,11 +184,24 @@ class DaneIT {
   @Test
   void bogusTlsaAnswer_defersWithoutConnecting_andNeverFallsBackToPlainEncrypt() throws Exception {
     try (Rig r = rig()) {
-      Envelope env = send(r, "patient@bogus.test");
+      Envelope env = send(r, "patient@tlsa-bogus.dane.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
       assertThat(d.reason()).contains("tlsa-servfail-or-bogus");
       assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
+    }
+  }
+
+  @Test
+  void bogusMxAnswer_defersWithoutConnecting_evenThoughThePlainResolverGaveTheMx() throws Exception {
+    try (Rig r = rig()) {
+      int before = eeReceiver.messages().size();
+      Envelope env = send(r, "patient@bogus.test");
+      r.service().start();
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      assertThat(d.reason()).isEqualTo("mx-dnssec-bogus-or-failed");
+      assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
+      assertThat(eeReceiver.messages()).hasSize(before);
     }
   }
 }

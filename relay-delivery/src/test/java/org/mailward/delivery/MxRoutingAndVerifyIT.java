@@ -30,7 +30,8 @@ import org.mailward.testkit.TestCa;
  * preference order with fallback to the next MX, implicit MX, null MX, VERIFY
  * against the MX host name (good, wrong name, expired), and MTA-STS (RFC 8461)
  * policies fetched over HTTPS: enforce with a good certificate, enforce with a
- * wrong one, an MX outside the policy, and testing mode (reported, not enforced).
+ * wrong one, an MX outside the policy, and testing mode (reported, not enforced);
+ * and DANE switched on behind this resolver, which knows nothing of DNSSEC.
  */
 class MxRoutingAndVerifyIT {
   @TempDir
@@ -87,6 +88,10 @@ class MxRoutingAndVerifyIT {
   }
 
   private Rig rig() throws Exception {
+    return rig(new DeliveryConfig.Dane(false, Optional.empty(), Optional.empty()));
+  }
+
+  private Rig rig(DeliveryConfig.Dane dane) throws Exception {
     Map<String, String> routes = Map.of(
         "mx.test", "mx.test:" + good.port(),
         "implicit.test", "implicit.test:" + good.port(),
@@ -98,7 +103,8 @@ class MxRoutingAndVerifyIT {
         "sts-other.test", "sts-other.test:" + good.port(),
         "sts-testing.test", "sts-testing.test:" + wrongName.port());
     DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")), routes, dns.port())
-        .withMtaSts(new DeliveryConfig.MtaSts(true, policies.port(), Duration.ofSeconds(3), Duration.ofDays(1)));
+        .withMtaSts(new DeliveryConfig.MtaSts(true, policies.port(), Duration.ofSeconds(3), Duration.ofDays(1)))
+        .withDane(dane);
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
     MemoryAudit audit = new MemoryAudit();
@@ -266,6 +272,25 @@ class MxRoutingAndVerifyIT {
       RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verification()).contains("mta-sts-testing-would-fail");
       assertThat(d.tls().policySource()).isEqualTo("tenant");
+    }
+  }
+
+  @Test
+  void daneOnWithTheDefaultRootAnchor_behindAResolverWithoutDnssec_deliversAtTheNormalLevel_andAuditsDaneIndeterminate()
+      throws Exception {
+    try (Rig r = rig(DeliveryConfig.Dane.defaults())) {
+      Envelope verify = send(r, SecurityLevel.VERIFY, "patient@mx.test");
+      Envelope encrypt = send(r, SecurityLevel.ENCRYPT, "patient@wrongname.test");
+      r.service().start();
+      RecipientOutcome.Delivered v = (RecipientOutcome.Delivered) await(r, verify, RecipientOutcome.Delivered.class);
+      assertThat(v.tls().level()).isEqualTo(SecurityLevel.VERIFY);
+      assertThat(v.tls().verification()).isEqualTo("pkix-ok");
+      RecipientOutcome.Delivered e = (RecipientOutcome.Delivered) await(r, encrypt, RecipientOutcome.Delivered.class);
+      assertThat(e.tls().level()).isEqualTo(SecurityLevel.ENCRYPT);
+      assertThat(e.tls().policySource()).isEqualTo("tenant");
+      assertThat(r.audit().of(verify.id())).filteredOn(x -> x.type().equals("dane.indeterminate")).first()
+          .satisfies(x -> assertThat(x.facts()).containsEntry("name", "mx.test").containsEntry("reason", "mx-dnssec-indeterminate"));
+      assertThat(r.audit().events).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
     }
   }
 }

@@ -32,7 +32,8 @@ import org.xbill.DNS.Section;
  * self-signed DNSKEY RRset, and every RRset signed with dnsjava's
  * {@link DNSSEC#sign}. {@link #trustAnchor} gives the DNSKEY to trust; a zone
  * created with {@code bogus=true} is signed with a key other than the one it
- * publishes, so every answer from it fails validation.
+ * publishes, so every answer from it fails validation; names listed in
+ * {@code badlySigned} get signatures by such a key only for their own RRsets.
  */
 public final class SignedZoneServer implements AutoCloseable {
   private final DatagramSocket socket;
@@ -56,7 +57,13 @@ public final class SignedZoneServer implements AutoCloseable {
 
   /** Adds a signed zone with these records (the DNSKEY RRset is added). */
   public void zone(Name origin, List<Record> records, boolean bogus) throws Exception {
+    zone(origin, records, bogus, java.util.Set.of());
+  }
+
+  /** As {@link #zone(Name, List, boolean)}, with the RRsets owned by {@code badlySigned} signed by an unpublished key. */
+  public void zone(Name origin, List<Record> records, boolean bogus, java.util.Set<Name> badlySigned) throws Exception {
     KeyPair published = ec();
+    KeyPair stranger = ec();
     KeyPair signing = bogus ? ec() : published;
     DNSKEYRecord dnskey = new DNSKEYRecord(origin, DClass.IN, 300, 257, DNSKEYRecord.Protocol.DNSSEC,
         DNSSEC.Algorithm.ECDSAP256SHA256, published.getPublic());
@@ -71,7 +78,9 @@ public final class SignedZoneServer implements AutoCloseable {
     }
     Instant now = Instant.now();
     for (var e : sets.entrySet()) {
-      RRSIGRecord sig = DNSSEC.sign(e.getValue(), signingKey, signing.getPrivate(), now.minusSeconds(3600), now.plusSeconds(86400));
+      boolean bad = badlySigned.contains(e.getValue().getName());
+      RRSIGRecord sig = DNSSEC.sign(e.getValue(), signingKey, (bad ? stranger : signing).getPrivate(), now.minusSeconds(3600),
+          now.plusSeconds(86400));
       List<Record> out = new ArrayList<>(e.getValue().rrs());
       out.add(sig);
       answers.put(e.getKey(), out);

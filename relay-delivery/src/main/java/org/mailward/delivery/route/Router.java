@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.AAAARecord;
@@ -37,7 +38,7 @@ public final class Router {
       if (!o.mxLookup()) {
         return addresses(o.host(), o.port()).thenApply(r -> r.addresses().isEmpty()
             ? new Route.TempFail("route host " + o.host() + " has no address")
-            : new Route.Hosts(List.of(new MxHost(o.host(), 0, r.addresses(), true))));
+            : new Route.Hosts(List.of(new MxHost(o.host(), 0, r.addresses(), true)), Optional.empty()));
       }
       return mx(o.host(), o.port(), true);
     }
@@ -60,7 +61,7 @@ public final class Router {
         // Implicit MX (RFC 5321 5.1): the domain itself.
         return addresses(domain, port).thenApply(r -> r.addresses().isEmpty()
             ? (r.temporary() ? new Route.TempFail("no address for " + domain) : new Route.NoSuchDomain())
-            : new Route.Hosts(List.of(new MxHost(domain, 0, r.addresses(), viaOverride))));
+            : new Route.Hosts(List.of(new MxHost(domain, 0, r.addresses(), viaOverride)), Optional.empty()));
       }
       java.util.Collections.shuffle(mxs); // equal preferences are tried in random order
       mxs.sort(Comparator.comparingInt(MXRecord::getPriority));
@@ -78,7 +79,7 @@ public final class Router {
       return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).thenApply(v -> {
         List<MxHost> usable = hosts.stream().map(CompletableFuture::join).filter(h -> !h.addresses().isEmpty()).toList();
         if (!usable.isEmpty()) {
-          return new Route.Hosts(usable);
+          return new Route.Hosts(usable, Optional.of(domain));
         }
         return new Route.TempFail("no MX host of " + domain + " has an address");
       });

@@ -60,4 +60,13 @@ public final class AttemptAudit {
     }
     journal.append(new AuditEvent(clock.instant(), "delivery.attempt", Optional.of(env.id()), Optional.of(env.tenant()), f));
   }
+
+  /**
+   * A {@code dane.indeterminate} event: DNSSEC could prove nothing about {@code name} (no DNSSEC support upstream,
+   * trust anchor not validated), so DANE was not applied to this message's destination.
+   */
+  public void daneIndeterminate(Envelope env, String name, String reason) {
+    journal.append(new AuditEvent(clock.instant(), "dane.indeterminate", Optional.of(env.id()), Optional.of(env.tenant()),
+        Map.of("name", name, "reason", reason)));
+  }
 }

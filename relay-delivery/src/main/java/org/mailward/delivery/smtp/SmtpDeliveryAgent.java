@@ -23,6 +23,7 @@ import org.mailward.delivery.route.MxHost;
 import org.mailward.delivery.route.Route;
 import org.mailward.delivery.route.Router;
 import org.mailward.delivery.schedule.RetryPolicy;
+import org.mailward.delivery.tls.DaneApplicability;
 import org.mailward.delivery.tls.DaneResolver;
 import org.mailward.delivery.tls.MtaSts;
 import org.mailward.delivery.tls.MtaStsPolicy;
@@ -50,7 +51,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmtpDeliveryAgent.class);
   private final Router router;
   private final Optional<MtaSts> mtaSts;
-  private final Optional<DaneResolver> dane;
+  private final Optional<DaneApplicability> dane;
   private final ConnectionPool pool;
   private final PeerVerifier verifier;
   private final MessageFinisher finisher;
@@ -62,7 +63,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private final DeliveryConfig.Smtp smtp;
   private final Clock clock;
 
-  public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneResolver> dane, ConnectionPool pool,
+  public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneApplicability> dane, ConnectionPool pool,
       PeerVerifier verifier, MessageFinisher finisher, Executor bodyExecutor, RetryPolicy retry, Fallback fallback,
       AttemptAudit audit, Consumer<String> throttled, DeliveryConfig.Smtp smtp, Clock clock) {
     this.router = router;
@@ -164,8 +165,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       CompletionStage<Optional<MtaStsPolicy>> sts = mtaSts.isPresent()
           ? mtaSts.get().policy(domain).exceptionally(e -> Optional.empty())
           : CompletableFuture.completedFuture(Optional.empty());
-      return sts.thenCompose(policy -> readTlsRequired(targets, policy.isPresent() || dane.isPresent())
-          .thenCompose(v -> hosts(h.hosts(), 0, targets, policy)));
+      CompletionStage<DaneApplicability.Destination> daneScope = dane.isPresent()
+          ? dane.get().destination(h.mxOwner(), h.hosts().get(0).name())
+          : CompletableFuture.completedFuture(new DaneApplicability.Destination.NotApplicable("dane-off", false));
+      return sts.thenCombine(daneScope, (policy, scope) -> {
+        if (scope instanceof DaneApplicability.Destination.NotApplicable n && n.indeterminate()) {
+          targets.forEach(t -> audit.daneIndeterminate(t.item.envelope(), h.mxOwner().orElse(h.hosts().get(0).name()), n.why()));
+        }
+        return readTlsRequired(targets, policy.isPresent() || dane.isPresent())
+            .thenCompose(v -> hosts(h.hosts(), 0, targets, policy, scope));
+      }).thenCompose(x -> x);
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -192,14 +201,15 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     }, bodyExecutor);
   }
 
-  private CompletionStage<Void> hosts(List<MxHost> hosts, int i, List<Target> targets, Optional<MtaStsPolicy> sts) {
+  private CompletionStage<Void> hosts(List<MxHost> hosts, int i, List<Target> targets, Optional<MtaStsPolicy> sts,
+      DaneApplicability.Destination scope) {
     if (i >= hosts.size() || targets.stream().allMatch(t -> t.open().isEmpty())) {
       return CompletableFuture.completedFuture(null);
     }
     MxHost host = hosts.get(i);
     int port = host.addresses().get(0).getPort();
-    CompletionStage<DaneResolver.Lookup> tlsa = dane.isPresent() && !literal(host.name())
-        ? dane.get().tlsa(host.name(), port)
+    CompletionStage<DaneResolver.Lookup> tlsa = dane.isPresent()
+        ? dane.get().host(scope, host.name(), port)
         : CompletableFuture.completedFuture(new DaneResolver.Lookup.None("dane-off"));
     return tlsa.thenCompose(lookup -> {
       List<Target> candidates = new ArrayList<>();
@@ -226,7 +236,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
       }
       return addresses(host, 0, candidates);
-    }).thenCompose(v -> hosts(hosts, i + 1, targets, sts));
+    }).thenCompose(v -> hosts(hosts, i + 1, targets, sts, scope));
   }
 
   /** Tries the host's addresses in turn until one connection is made. */
@@ -404,9 +414,5 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       c = c.getCause();
     }
     return c instanceof ConnectFailure cf ? cf : new ConnectFailure("connect-failed", Optional.empty(), false, Optional.empty());
-  }
-
-  private static boolean literal(String host) {
-    return host.matches("[0-9.]+") || host.contains(":");
   }
 }
