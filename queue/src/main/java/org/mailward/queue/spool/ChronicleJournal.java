@@ -138,7 +138,12 @@ public final class ChronicleJournal implements AutoCloseable {
         syncedChannel.force(false);
         continue;
       }
-      FileChannel ch = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
+      FileChannel ch;
+      try {
+        ch = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // reclaimed: no live message had a frame in it
+      }
       try {
         ch.force(false);
       } finally {

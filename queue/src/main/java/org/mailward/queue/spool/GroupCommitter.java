@@ -225,11 +225,11 @@ final class GroupCommitter implements AutoCloseable {
       Task t = queue.poll();
       if (t == null) {
         if (!syncing) {
+          housekeeping(tick); // time-gated; only between syncs, so no file being forced is reclaimed
           if (hasGroup()) {
             closeGroup();
             continue;
           }
-          housekeeping(tick);
         }
         parked = true;
         if (queue.isEmpty() && (syncing || !hasGroup())) {
@@ -248,6 +248,7 @@ final class GroupCommitter implements AutoCloseable {
       }
       handle(t);
       if (!syncing && commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
+        housekeeping(tick);
         closeGroup();
       }
     }
