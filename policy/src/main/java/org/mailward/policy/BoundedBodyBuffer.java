@@ -1,11 +1,8 @@
 package org.mailward.policy;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -40,16 +37,50 @@ final class BoundedBodyBuffer {
     return truncated;
   }
 
+  /** The kept bytes, read in place; {@code available()} is all that is left (a size hint for the reader). */
   InputStream stream() {
-    List<InputStream> streams = new ArrayList<>(chunks.size());
-    for (byte[] c : chunks) {
-      streams.add(new ByteArrayInputStream(c));
-    }
-    return new SequenceInputStream(Collections.enumeration(streams));
+    return new ChunkStream();
   }
 
   void clear() {
     chunks.clear();
     kept = 0;
+  }
+
+  private final class ChunkStream extends InputStream {
+    private int chunk;
+    private int offset;
+    private long left = kept;
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] into, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      while (chunk < chunks.size() && offset == chunks.get(chunk).length) {
+        chunk++;
+        offset = 0;
+      }
+      if (chunk == chunks.size()) {
+        return -1;
+      }
+      byte[] c = chunks.get(chunk);
+      int n = Math.min(len, c.length - offset);
+      System.arraycopy(c, offset, into, off, n);
+      offset += n;
+      left -= n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return (int) Math.min(Integer.MAX_VALUE, left);
+    }
   }
 }

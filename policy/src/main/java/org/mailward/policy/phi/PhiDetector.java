@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.field.LenientFieldParser;
 import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
 import org.apache.james.mime4j.message.MaximalBodyDescriptor;
 import org.apache.james.mime4j.parser.AbstractContentHandler;
@@ -35,6 +36,8 @@ public final class PhiDetector {
 
   private final TextScanner scanner;
   private final PhiPolicy policy;
+  private final MimeConfig mimeConfig = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
+      .setMaxContentLen(-1).setStrictParsing(false).build();
 
   public PhiDetector(HealthDictionary dictionary, PhiPolicy policy) {
     this.scanner = new TextScanner(dictionary, policy.patterns());
@@ -43,10 +46,15 @@ public final class PhiDetector {
 
   /** Scans a message (header and body as received). {@code truncated} marks a partial body. */
   public PhiReport scan(InputStream message, boolean truncated) {
-    Handler handler = new Handler();
-    MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
-        .setMaxContentLen(-1).setStrictParsing(false).build();
-    MimeStreamParser parser = new MimeStreamParser(config, DecodeMonitor.SILENT, new DefaultBodyDescriptorBuilder());
+    Handler handler;
+    try {
+      handler = new Handler(message.available());
+    } catch (IOException e) {
+      handler = new Handler(0);
+    }
+    // Lenient field parsing: the strict (JavaCC) Content-Type parser allocated ~40 KB per header.
+    MimeStreamParser parser = new MimeStreamParser(mimeConfig, DecodeMonitor.SILENT,
+        new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
     parser.setContentDecoding(false); // TransferDecoding: mime4j's quoted-printable stream is slow
     parser.setContentHandler(handler);
     boolean unparseable = false;
@@ -78,8 +86,13 @@ public final class PhiDetector {
     int opaque;
     String purpose;
     final Map<String, Integer> counts = new HashMap<>();
-    private byte[] scratch = new byte[16 << 10];
+    private byte[] scratch;
     private int rawLength;
+
+    /** {@code expectedBytes}: the message's size if known, so that one scratch array fits every part. */
+    Handler(int expectedBytes) {
+      scratch = new byte[Math.max(4 << 10, Math.min(MAX_PART_BYTES, expectedBytes))];
+    }
 
     @Override
     public void startHeader() {
@@ -141,7 +154,8 @@ public final class PhiDetector {
 
     /**
      * Reads a part's raw (still transfer-encoded) bytes into {@link #scratch}, reused for every
-     * part of the message; beyond {@value #MAX_PART_BYTES} bytes the rest is skipped.
+     * part of the message (sized from the message, grown only if that was not known); beyond
+     * {@value #MAX_PART_BYTES} bytes the rest is skipped.
      */
     private byte[] read(InputStream in) throws IOException {
       int n = 0;

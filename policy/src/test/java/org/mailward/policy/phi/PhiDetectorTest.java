@@ -128,6 +128,16 @@ class PhiDetectorTest {
   }
 
   @Test
+  void attachmentNames_inRfc2231AndEncodedWordForms_areDecodedAndScanned() {
+    for (String disposition : new String[] {"filename*=UTF-8''biopsy%20report.pdf", "filename=\"=?UTF-8?Q?biopsy_report.pdf?=\"",
+        "\r\n filename*0=\"biopsy \";\r\n filename*1=\"report.pdf\""}) {
+      PhiReport r = scan("Subject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
+          + "Content-Type: application/pdf\r\nContent-Disposition: attachment; " + disposition + "\r\n\r\nJVBERi0=\r\n--x--\r\n");
+      assertThat(r.counts()).as(disposition).containsKey("attachment-name.health.procedure");
+    }
+  }
+
+  @Test
   void encapsulatedMessage_transferEncoded_isDecodedAndScanned() {
     String inner = "Subject: inner\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         + "SSN 123-45-=\r\n6789, treated for diabetes\r\n";
