@@ -103,12 +103,14 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
   /** One message of the batch. */
   static final class Target {
+    final String domain;
     final Item item;
     final List<Rcpt> rcpts = new ArrayList<>();
     boolean tlsRequiredNo;
     Requirement requirement;
 
-    Target(Item item) {
+    Target(String domain, Item item) {
+      this.domain = domain;
       this.item = item;
       item.recipientIndexes().forEach(i -> rcpts.add(new Rcpt(i)));
     }
@@ -124,7 +126,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
   @Override
   public CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch) {
-    List<Target> targets = batch.items().stream().map(Target::new).toList();
+    List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i)).toList();
     for (Target t : targets) {
       if (t.item.envelope().requiredLevel() == SecurityLevel.PORTAL) {
         t.rcpts.forEach(r -> {
@@ -268,7 +270,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   }
 
   private void connectFailed(MxHost host, InetSocketAddress address, List<Target> todo, ConnectFailure cf) {
-    cf.reply().filter(Replies::isThrottle).ifPresent(r -> throttled.accept(host.name()));
+    cf.reply().filter(Replies::isThrottle).ifPresent(r -> throttled.accept(todo.get(0).domain));
     for (Target t : todo) {
       Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, cf.reason(), t.requirement));
       for (Rcpt r : t.open()) {
@@ -352,7 +354,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       Rcpt r = res.rcpt();
       SmtpReply reply = res.reply();
       if (Replies.isThrottle(reply)) {
-        throttled.accept(host.name());
+        throttled.accept(t.domain); // the scheduler's gate is per destination domain
       }
       if (reply.isPositive()) {
         r.outcome = new RecipientOutcome.Delivered(reply, f);

@@ -23,7 +23,10 @@ import org.mailward.api.TlsFacts;
  * RCPT TO for each recipient (NOTIFY/ORCPT with DSN), DATA — all pipelined
  * when PIPELINING is offered — then the body streamed and dot-stuffed. Gives the
  * reply that decides each recipient; leaves the connection ready for the next
- * MAIL (RSET after a failed transaction). The caller has already checked TLS.
+ * MAIL (RSET after a failed transaction). A 421 means the server is closing
+ * (RFC 5321 3.8): it decides every command after it too, even those whose reply
+ * was cut off by the close, so that it reaches the caller (and its throttle) as
+ * a reply, not as a lost connection. The caller has already checked TLS.
  */
 final class Transfer {
   private final SmtpConnection conn;
@@ -66,7 +69,8 @@ final class Transfer {
     if (conn.offers("PIPELINING")) {
       List<CompletableFuture<SmtpReply>> replies = conn.pipeline(lines);
       return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> decide(replies.stream().map(CompletableFuture::join).toList()));
+          .handle((v, e) -> closingOr(replies, e))
+          .thenCompose(this::decide);
     }
     return sequential(lines, 0, new ArrayList<>()).thenCompose(this::decide);
   }
@@ -85,8 +89,38 @@ final class Transfer {
     }
     return conn.command(lines.get(i)).thenCompose(r -> {
       acc.add(r);
+      if (r.code() == 421) { // closing: nothing more is sent
+        while (acc.size() < lines.size()) {
+          acc.add(r);
+        }
+        return CompletableFuture.completedFuture(acc);
+      }
       return sequential(lines, i + 1, acc);
     });
+  }
+
+  /**
+   * The pipelined replies; where the connection dropped after a 421, the replies it cut off are that 421.
+   * Without a 421 first, a lost reply is a lost connection ({@code failure} is rethrown).
+   */
+  static List<SmtpReply> closingOr(List<CompletableFuture<SmtpReply>> replies, Throwable failure) {
+    List<SmtpReply> out = new ArrayList<>(replies.size());
+    SmtpReply closing = null;
+    for (CompletableFuture<SmtpReply> f : replies) {
+      if (!f.isCompletedExceptionally() && f.isDone()) {
+        SmtpReply r = f.join();
+        out.add(closing != null ? closing : r);
+        if (r.code() == 421 && closing == null) {
+          closing = r;
+        }
+      } else if (closing != null) {
+        out.add(closing);
+      } else {
+        throw failure instanceof java.util.concurrent.CompletionException ce ? ce
+            : new java.util.concurrent.CompletionException(failure);
+      }
+    }
+    return out;
   }
 
   private CompletionStage<List<Result>> decide(List<SmtpReply> replies) {
@@ -106,6 +140,10 @@ final class Transfer {
     if (!go) {
       SmtpReply why = data.filter(d -> !Replies.isGoAhead(d)).orElse(mail);
       accepted.forEach(r -> out.add(new Result(r, why)));
+      if (replies.stream().anyMatch(r -> r.code() == 421)) {
+        conn.close(); // the server is closing the channel: no RSET
+        return CompletableFuture.completedFuture(out);
+      }
       CompletionStage<SmtpReply> cleanup = data.isPresent() && Replies.isGoAhead(data.get()) ? conn.sendEmptyBody()
           : CompletableFuture.completedFuture(null);
       return cleanup.thenCompose(x -> conn.command("RSET")).handle((x, e) -> out);
