@@ -39,16 +39,18 @@ public final class Relay implements AutoCloseable {
   private final SmtpServer smtp;
   private final java.util.Optional<DeliveryService> delivery;
   private final java.util.Optional<MetricsEndpoint> metrics;
+  private final java.util.Optional<OneClickEndpoint> unsubscribe;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
   private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
-      java.util.Optional<MetricsEndpoint> metrics, List<ExecutorService> executors, Map<String, InetSocketAddress> listeners,
-      Duration drain, TenantDirectory tenants) {
+      java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe, List<ExecutorService> executors,
+      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
     this.delivery = delivery;
     this.metrics = metrics;
+    this.unsubscribe = unsubscribe;
     this.storage = storage;
     this.policy = policy;
     this.smtp = smtp;
@@ -88,6 +90,7 @@ public final class Relay implements AutoCloseable {
     executors.add(policyPool);
 
     SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
+    java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
@@ -111,11 +114,16 @@ public final class Relay implements AutoCloseable {
         service.start();
         delivery = java.util.Optional.of(service);
       }
+      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), storage.audit(),
+          clock);
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
+      unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
-      return new Relay(storage, policy, smtp, delivery, metrics, executors, java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
+      return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, executors, java.util.Collections.unmodifiableMap(bound),
+          config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException | IOException e) {
+      unsubscribe.ifPresent(OneClickEndpoint::close);
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
@@ -144,6 +152,7 @@ public final class Relay implements AutoCloseable {
   @Override
   public void close() {
     smtp.shutdown(drain);
+    unsubscribe.ifPresent(OneClickEndpoint::close);
     delivery.ifPresent(DeliveryService::close);
     metrics.ifPresent(MetricsEndpoint::close);
     for (ExecutorService e : executors) {

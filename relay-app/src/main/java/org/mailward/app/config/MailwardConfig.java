@@ -19,6 +19,7 @@ public record MailwardConfig(
     Delivery delivery,
     Policy policy,
     Metrics metrics,
+    UnsubscribeEndpoint unsubscribe,
     List<TenantEntry> tenants) {
 
   public MailwardConfig {
@@ -105,6 +106,13 @@ public record MailwardConfig(
   public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 
   public record Metrics(boolean enabled, String address, int port) {}
+
+  /** The one-click unsubscribe HTTPS endpoint (docs/unsubscribe.md). Empty certificate/key: the inbound TLS files. */
+  public record UnsubscribeEndpoint(boolean enabled, String address, int port, String certificate, String key) {
+    public UnsubscribeEndpoint {
+      InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
 
   /** A tenant declared in configuration (the admin API manages them in a later release). */
   public record TenantEntry(
