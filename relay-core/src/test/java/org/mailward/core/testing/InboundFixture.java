@@ -1,5 +1,7 @@
 package org.mailward.core.testing;
 
+import org.mailward.testkit.MemoryAuditJournal;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
