@@ -66,17 +66,20 @@ final class BenchReport {
 
   String table() {
     StringBuilder t = new StringBuilder();
-    t.append("| profile | system | size | injected msg/s | delivered msg/s | p50 ms | p99 ms | CPU s / 1k msgs | peak heap MB "
-        + "| peak RSS MB | vs Postfix | vs raw | accepted / 4xx / 5xx / errors | load avg |\n");
-    t.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    t.append("| profile | system | size | injected msg/s | delivered msg/s | p50 ms | p99 ms | p99 ms at ½ peak | CPU s / 1k msgs "
+        + "| peak heap MB | peak RSS MB | vs Postfix | vs raw | accepted / 4xx / 5xx / errors | load avg |\n");
+    t.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for (LegResult l : legs) {
       LegResult postfix = find("postfix", l.profile());
       LegResult raw = find("raw", l.profile());
       var in = l.injector();
-      t.append(String.format("| %s | %s | %s | %.0f | %s | %.2f | %.2f | %.2f (%s) | %s | %.0f | %s | %s | %d / %d / %d / %d | %.1f→%.1f |%n",
+      t.append(String.format("| %s | %s | %s | %.0f | %s | %.2f | %.2f | %s | %.2f (%s) | %s | %.0f | %s | %s | %d / %d / %d / %d | %.1f→%.1f |%n",
           l.profile().name(), l.system(), l.profile().sizeLabel(), l.acceptedPerSecond(),
           l.deliveredPerSecond() < 0 ? "— (delivery off)" : String.format("%.0f", l.deliveredPerSecond()),
-          in.path("p50Ms").asDouble(), in.path("p99Ms").asDouble(), l.cpuPerThousand(), l.cpuOf(),
+          in.path("p50Ms").asDouble(), in.path("p99Ms").asDouble(),
+          l.halfRate() == null ? "—" : String.format("%.2f (at %.0f/s)", l.halfRate().path("p99Ms").asDouble(),
+              l.halfRate().path("acceptedPerSecond").asDouble()),
+          l.cpuPerThousand(), l.cpuOf(),
           l.peakHeapBytes() < 0 ? "—" : Long.toString(l.peakHeapBytes() >> 20), l.peakRssBytes() / 1048576.0,
           ratio(l, postfix), ratio(l, raw), l.accepted(), in.path("tempFailed").asLong(), in.path("permFailed").asLong(),
           in.path("errors").asLong(), l.loadBefore(), l.loadAfter()));
@@ -106,10 +109,12 @@ final class BenchReport {
         continue;
       }
       long[] inj = longs(l.injector().path("perSecond"));
-      if (inj.length > 0) {
+      if (l.system().equals("raw")) {
+        tp.setTitle(String.format("Throughput %s (raw ceiling %.0f msg/s, not drawn)", profile, l.acceptedPerSecond()));
+      } else if (inj.length > 0) {
         addSeries(tp, l.system() + " injected", inj);
       }
-      if (l.deliveredPerSecond() >= 0 && l.deliveredSeries().length > 0) {
+      if (!l.system().equals("raw") && l.deliveredPerSecond() >= 0 && l.deliveredSeries().length > 0) {
         addSeries(tp, l.system() + " delivered", l.deliveredSeries());
       }
       Histogram h = histogram(l.injector().path("latencyHistogram").asText());
@@ -194,6 +199,7 @@ final class BenchReport {
       m.put("note", l.note());
       m.put("injector", l.injector());
       m.put("deliveredSeries", l.deliveredSeries());
+      m.put("halfRate", l.halfRate());
       out.add(m);
     }
     try {

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param duration how long to keep starting messages; zero = no limit
  * @param idleConnections extra sessions that connect, STARTTLS, AUTH and then sit idle until the end (P5)
  * @param replyTimeout a session waiting longer than this for a reply is closed and counted as an error
+ * @param rate messages per second over all sessions (open loop, paced); 0 = each session sends its next
+ *     message as soon as the previous one is answered (closed loop, finds the peak)
  */
 record InjectorConfig(
     String host,
@@ -31,11 +33,12 @@ record InjectorConfig(
     int idleConnections,
     String ehloName,
     Duration replyTimeout,
-    boolean pipelining) {
+    boolean pipelining,
+    double rate) {
 
   static final Set<String> OPTIONS = Set.of("host", "port", "user", "password", "connections", "messages-per-connection",
       "count", "duration", "size", "recipients", "from", "rcpt-domain", "rcpt-space", "idle-connections", "ehlo",
-      "reply-timeout");
+      "reply-timeout", "rate");
   static final Set<String> FLAGS = Set.of("starttls", "no-pipelining");
 
   InjectorConfig {
@@ -69,7 +72,8 @@ record InjectorConfig(
         a.integer("idle-connections", 0),
         a.string("ehlo", "injector.test"),
         a.duration("reply-timeout", Duration.ofSeconds(60)),
-        !a.flag("no-pipelining"));
+        !a.flag("no-pipelining"),
+        Double.parseDouble(a.string("rate", "0")));
   }
 
   String recipient(long index) {

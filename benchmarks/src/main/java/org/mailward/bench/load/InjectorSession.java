@@ -221,6 +221,18 @@ final class InjectorSession extends SimpleChannelInboundHandler<SmtpResponse> {
     }
     messagesHere++;
     inMessage = true;
+    long delay = shared.budget().startDelayNanos();
+    if (delay > 0) {
+      ctx.executor().schedule(() -> startMessage(ctx), delay, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } else {
+      startMessage(ctx);
+    }
+  }
+
+  private void startMessage(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
     shared.stats().started.increment();
     sequence = shared.budget().nextSequence();
     failureCode = 0;

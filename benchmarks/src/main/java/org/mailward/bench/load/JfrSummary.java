@@ -41,14 +41,27 @@ final class JfrSummary {
     AREAS.put("io.netty", "Netty I/O");
   }
 
+  private static final java.util.Set<String> WAIT_EVENTS = java.util.Set.of("jdk.ThreadPark", "jdk.JavaMonitorEnter",
+      "jdk.JavaMonitorWait", "jdk.SocketRead", "jdk.SocketWrite", "jdk.FileRead", "jdk.FileWrite", "jdk.FileForce");
+
   private JfrSummary() {}
 
   static String summarize(Path jfr) throws IOException {
     Map<String, Integer> top = new TreeMap<>();
     Map<String, Integer> areas = new TreeMap<>();
+    Map<String, Integer> ours = new TreeMap<>();
+    Map<String, Long> waits = new TreeMap<>();
     int samples = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-      if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+      String type = e.getEventType().getName();
+      if (WAIT_EVENTS.contains(type) && e.getStackTrace() != null) {
+        String who = firstMailwardFrame(e.getStackTrace().getFrames());
+        if (!who.startsWith("(")) {
+          waits.merge(type.substring(4) + " in " + who, e.getDuration().toMillis(), Long::sum);
+        }
+        continue;
+      }
+      if (!type.equals("jdk.ExecutionSample")) {
         continue;
       }
       RecordedStackTrace st = e.getStackTrace();
@@ -60,13 +73,30 @@ final class JfrSummary {
       RecordedFrame f0 = frames.get(0);
       top.merge(f0.getMethod().getType().getName() + "." + f0.getMethod().getName(), 1, Integer::sum);
       areas.merge(area(frames), 1, Integer::sum);
+      ours.merge(firstMailwardFrame(frames), 1, Integer::sum);
     }
     StringBuilder sb = new StringBuilder();
     sb.append("execution samples: ").append(samples).append("\n\nshare by area (first known frame from the top):\n");
     append(sb, areas, samples, 20);
     sb.append("\nhottest methods (top frame):\n");
     append(sb, top, samples, 20);
+    sb.append("\nby first Mailward frame on the stack (who called into the hot code):\n");
+    append(sb, ours, samples, 15);
+    sb.append("\nwhere Mailward threads waited (JFR park/monitor/socket/file events over their thresholds; ms summed"
+        + " over threads):\n");
+    waits.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+        .forEach(e -> sb.append(String.format("  %8d ms  %s%n", e.getValue(), e.getKey())));
     return sb.toString();
+  }
+
+  private static String firstMailwardFrame(List<RecordedFrame> frames) {
+    for (RecordedFrame f : frames) {
+      String type = f.getMethod().getType().getName();
+      if (type.startsWith("org.mailward.")) {
+        return type.substring("org.mailward.".length()) + "." + f.getMethod().getName();
+      }
+    }
+    return "(no Mailward frame: JDK/Netty/library threads)";
   }
 
   private static String area(List<RecordedFrame> frames) {

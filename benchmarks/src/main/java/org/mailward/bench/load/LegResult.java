@@ -13,10 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param cpuSeconds CPU (user+system) of the relay's process tree during the leg, drain included
  * @param peakHeapBytes peak Java heap of the relay; negative when not a JVM
  * @param deliveredSeries messages received by the sink in each second since the injector started
+ * @param halfRate the injector summary of a second, paced run at half the measured peak (null if not run)
  */
 record LegResult(String system, Profile profile, String mode, JsonNode injector, double deliveredPerSecond, long delivered,
     double cpuSeconds, String cpuOf, long peakHeapBytes, long peakRssBytes, double loadBefore, double loadAfter,
-    long[] deliveredSeries, String note) {
+    long[] deliveredSeries, String note, JsonNode halfRate) {
 
   long accepted() {
     return injector.path("accepted").asLong();

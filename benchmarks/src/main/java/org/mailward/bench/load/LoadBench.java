@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  */
 public final class LoadBench {
   private static final Set<String> OPTIONS = Set.of("seconds", "warmup", "drain", "connections", "messages-per-connection",
-      "profiles", "systems", "out", "mailward-classpath", "mailward-flags-file", "mailward-heap", "delivery", "p4-recipients");
+      "profiles", "systems", "out", "mailward-classpath", "mailward-flags-file", "mailward-heap", "delivery", "p4-recipients",
+      "half-rate");
   private static final Set<String> FLAGS = Set.of("jfr");
 
   private final Args args;
@@ -83,7 +84,8 @@ public final class LoadBench {
         if (reused != null && !system.equals("mailward")) {
           results.add(new LegResult(reused.system(), p, reused.mode(), reused.injector(), reused.deliveredPerSecond(),
               reused.delivered(), reused.cpuSeconds(), reused.cpuOf(), reused.peakHeapBytes(), reused.peakRssBytes(),
-              reused.loadBefore(), reused.loadAfter(), reused.deliveredSeries(), "same shape as " + reused.profile().name()));
+              reused.loadBefore(), reused.loadAfter(), reused.deliveredSeries(), "same shape as " + reused.profile().name(),
+              reused.halfRate()));
           continue;
         }
         String skip = skipReason(system, p);
@@ -219,8 +221,20 @@ public final class LoadBench {
       note = (note.isEmpty() ? "" : note + "; ") + inj.path("idleReady").asLong() + " idle TLS sessions held open (opened in "
           + inj.path("idleOpenSeconds").asDouble() + " s) while " + p.connections() + " sessions sent";
     }
+    long[] series = sink.perSecondSince(start, base, secs);
+    double load1 = ProcessTree.loadAverage();
+    JsonNode half = null;
+    if (List.of(args.string("half-rate", "P1,P3").split(",")).contains(p.name()) && inj.path("acceptedPerSecond").asDouble() > 2) {
+      // Open loop at half the peak just measured: the latency an operator sees when the relay is not saturated.
+      List<String> a = injectorArgs(p, port, auth, 0);
+      a.addAll(List.of("--duration", seconds.toMillis() + "ms", "--rate", Double.toString(inj.path("acceptedPerSecond").asDouble() / 2)));
+      half = runInjector(name + "-half", a, seconds.plusSeconds(120));
+      if (delivering) {
+        awaitCount(sink, sink.messages() + half.path("accepted").asLong(), drain);
+      }
+    }
     return new LegResult(system, p, mode, inj, deliveredRate, delivered, cpu1 - cpu0, cpuOf, heap, peakRss.get(), load0,
-        ProcessTree.loadAverage(), sink.perSecondSince(start, base, secs), note);
+        load1, series, note, half);
   }
 
   /** P4: fill the queue while the sink refuses, then release it and measure the drain. */
@@ -257,7 +271,7 @@ public final class LoadBench {
           + " messages x " + p.recipients() + ") queued while the sink answered 451, then released; "
           + "delivered/s counts recipients drained", inj, rate, delivered, cpu1 - cpu0, "relay", relay.peakHeapBytes(),
           new ProcessTree(relay.pid()).rssBytes(), load0, ProcessTree.loadAverage(),
-          sink.perSecondSince(start, baseMessages, secs), note);
+          sink.perSecondSince(start, baseMessages, secs), note, null);
     } finally {
       deleteTree(dir);
     }

@@ -65,13 +65,13 @@ final class MailwardRelay implements AutoCloseable {
     String dkim = "";
     if (profile.dkim()) {
       Path key = DkimKey.write(dir.resolve("dkim.pem"), "bench-passphrase");
-      env.put("MAILWARD_BENCH_DKIM_PASSPHRASE", "bench-passphrase");
+      env.put("BENCH_DKIM_PASSPHRASE", "bench-passphrase");
       dkim = """
                 dkim:
                   domain: clinic.example
                   selector: bench
                   keyFile: %s
-                  passphraseEnv: MAILWARD_BENCH_DKIM_PASSPHRASE
+                  passphraseEnv: BENCH_DKIM_PASSPHRASE
                   signAll: true
           """.formatted(key);
     }

@@ -78,7 +78,7 @@ public final class SmtpInjector {
 
       long start = System.nanoTime();
       long deadline = config.duration().isZero() ? Long.MAX_VALUE : start + config.duration().toNanos();
-      Budget budget = new Budget(config.count(), deadline);
+      Budget budget = new Budget(config.count(), deadline, start, config.rate());
       InjectorStats stats = new InjectorStats(start);
       InjectorSession.Shared shared = new InjectorSession.Shared(config, stats, budget, LoadTls.client(), body, message, () -> {});
       AtomicInteger active = new AtomicInteger();
@@ -96,6 +96,7 @@ public final class SmtpInjector {
       summary.put("tlsSessions", (long) summary.get("tlsSessions") + openStats.tlsSessions.sum());
       summary.put("idleReady", openStats.idleReady.sum());
       summary.put("idleOpenSeconds", InjectorStats.round(idleOpenSeconds));
+      summary.put("targetRate", config.rate());
       summary.put("errors", (long) summary.get("errors") + openStats.errors.sum());
       return summary;
     } finally {
