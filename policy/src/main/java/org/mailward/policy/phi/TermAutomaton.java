@@ -109,12 +109,17 @@ final class TermAutomaton {
   void scan(CharSequence text, MatchSink sink) {
     int n = text.length();
     char[] chunk = new char[Math.min(n, CHUNK)];
-    Pending[] pending = {new Pending(), new Pending(), new Pending()};
+    Pending[] pending = null;
     int s = 0;
     for (int base = 0; base < n; base += CHUNK) {
       int len = Math.min(CHUNK, n - base);
       copy(text, base, len, chunk);
-      s = len < 8 * overlap ? run(chunk, 0, len, s, text, base, sink) : fourWalks(chunk, len, s, text, base, sink, pending);
+      if (len < 8 * overlap) {
+        s = run(chunk, 0, len, s, text, base, sink); // short texts (subjects, file names) in one walk
+      } else {
+        pending = pending != null ? pending : new Pending[] {new Pending(), new Pending(), new Pending()};
+        s = fourWalks(chunk, len, s, text, base, sink, pending);
+      }
     }
   }
 
