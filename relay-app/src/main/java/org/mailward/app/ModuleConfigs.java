@@ -95,7 +95,7 @@ final class ModuleConfigs {
         l.perDomainConnections(), l.perMxConnections(), l.perDomainMessagesPerSecond(), l.pollInterval()));
     var r = d.retry();
     var retry = check("delivery.retry", () -> new DeliveryConfig.Retry(r.initialBackoff(), r.maxBackoff(), r.jitter(),
-        r.queueLifetime(), r.fallbackDelay(), r.throttleBackoff()));
+        r.queueLifetime(), r.fallbackDelay(), r.throttleBackoff(), r.delayWarning()));
     var tls = new DeliveryConfig.Tls(optional(d.tls().trustAnchors()).map(p -> dataDir().resolve(p)));
     var sts = check("delivery.mtaSts", () -> new DeliveryConfig.MtaSts(d.mtaSts().enabled(), d.mtaSts().httpsPort(),
         d.mtaSts().fetchTimeout(), d.mtaSts().maxPolicyAge()));

@@ -180,9 +180,11 @@ public record DeliveryConfig(
    * @param queueLifetime after this age a deferred recipient bounces (Postfix maximal_queue_lifetime)
    * @param fallbackDelay how long a recipient whose TLS level cannot be met is retried under fallback DEFER
    * @param throttleBackoff pause for a destination after a 421 or 4.7.x reply
+   * @param delayWarning age after which a still-deferred recipient's sender gets one "delayed" DSN (NOTIFY=DELAY,
+   *     the default); zero disables (Postfix delay_warning_time, sendmail Timeout.queuewarn)
    */
   public record Retry(Duration initialBackoff, Duration maxBackoff, double jitter, Duration queueLifetime, Duration fallbackDelay,
-      Duration throttleBackoff) {
+      Duration throttleBackoff, Duration delayWarning) {
     public Retry {
       positive(initialBackoff, "delivery.retry.initialBackoff");
       positive(maxBackoff, "delivery.retry.maxBackoff");
@@ -192,10 +194,24 @@ public record DeliveryConfig(
       if (jitter < 0 || jitter > 1) {
         throw new IllegalArgumentException("delivery.retry.jitter must be between 0 and 1");
       }
+      if (delayWarning.isNegative()) {
+        throw new IllegalArgumentException("delivery.retry.delayWarning must not be negative (0 disables it)");
+      }
+    }
+
+    /** With the default {@code delayWarning} (4h). */
+    public Retry(Duration initialBackoff, Duration maxBackoff, double jitter, Duration queueLifetime, Duration fallbackDelay,
+        Duration throttleBackoff) {
+      this(initialBackoff, maxBackoff, jitter, queueLifetime, fallbackDelay, throttleBackoff, Duration.ofHours(4));
     }
 
     public static Retry defaults() {
-      return new Retry(Duration.ofMinutes(5), Duration.ofHours(4), 0.2, Duration.ofDays(5), Duration.ofDays(1), Duration.ofMinutes(1));
+      return new Retry(Duration.ofMinutes(5), Duration.ofHours(4), 0.2, Duration.ofDays(5), Duration.ofDays(1), Duration.ofMinutes(1),
+          Duration.ofHours(4));
+    }
+
+    public Retry withDelayWarning(Duration v) {
+      return new Retry(initialBackoff, maxBackoff, jitter, queueLifetime, fallbackDelay, throttleBackoff, v);
     }
   }
 

@@ -30,6 +30,7 @@ import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
 import org.mailward.delivery.dsn.DsnWriter;
 import org.mailward.delivery.dsn.Injector;
+import org.mailward.delivery.dsn.RelayedNotices;
 import org.mailward.delivery.fallback.Fallback;
 import org.mailward.delivery.route.DnsClient;
 import org.mailward.delivery.route.Router;
@@ -89,9 +90,10 @@ public final class DeliveryService implements AutoCloseable {
     Injector injector = new Injector(spool, bodyExecutor);
     Fallback fallback = new Fallback(portal, injector, retry, clock, ids);
     Scheduler[] self = new Scheduler[1];
+    RelayedNotices relayed = new RelayedNotices();
     this.agent = new SmtpDeliveryAgent(router, mtaSts, dane, pool, new PeerVerifier(anchors.trustManager()), finisher, bodyExecutor,
-        retry, fallback, new AttemptAudit(audit, redactor, clock), domain -> self[0].throttled(domain), config.smtp(), clock);
-    DsnWriter dsn = new DsnWriter(spool, injector, config.smtp().heloName(), retry, clock, ids);
+        retry, fallback, new AttemptAudit(audit, redactor, clock), domain -> self[0].throttled(domain), relayed, config.smtp(), clock);
+    DsnWriter dsn = new DsnWriter(spool, injector, config.smtp().heloName(), retry, relayed, clock, ids);
     this.scheduler = new Scheduler(spool, agent, dsn, retry, config, clock, schedulerThread);
     self[0] = scheduler;
   }

@@ -48,4 +48,11 @@ public final class Mail {
         + "\r\nMessage-ID: <" + marker + "@clinic.example>\r\n\r\nBody line with marker " + marker
         + "\r\n.leading dot line\r\nlast line\r\n").getBytes(StandardCharsets.US_ASCII);
   }
+
+  /** The same envelope (new id) with every recipient's NOTIFY set to {@code notify}. */
+  public static Envelope withNotify(Envelope e, java.util.Set<Recipient.Notify> notify) {
+    return new Envelope(MessageId.generate(e.receivedAt().toEpochMilli(), RANDOM), e.tenant(), e.reversePath(), e.parameters(),
+        e.recipients().stream().map(r -> new Recipient(r.address(), notify, r.originalRecipient())).toList(), e.purpose(),
+        e.requiredLevel(), e.fallback(), e.headerEdits(), e.dkimSign(), e.receivedAt(), e.sessionId());
+  }
 }

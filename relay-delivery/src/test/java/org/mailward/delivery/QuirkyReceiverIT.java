@@ -14,32 +14,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageFinisher;
+import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Redactor;
 import org.mailward.api.SecurityLevel;
+import org.mailward.testkit.Receiver;
 import org.mailward.testkit.TestCa;
 
 /**
  * Receivers that behave in ways a well-kept MTA may: a 421 to RCPT under
  * PIPELINING with the connection closed at once (the destination is
- * throttled, like any 421/4.7.x).
+ * throttled, like any 421/4.7.x); a server that offers DSN (NOTIFY=SUCCESS is
+ * passed on) next to one that does not (Mailward owes a "relayed" DSN).
  */
 class QuirkyReceiverIT {
   @TempDir
   static Path work;
   static TestCa ca;
   static QuirkyReceiver busy; // 127.0.0.16: 421 4.7.0 to RCPT, then closes
+  static QuirkyReceiver dsn; // 127.0.0.17: offers DSN
+  static Receiver plain; // 127.0.0.18: no DSN
 
   @BeforeAll
   static void peers() throws Exception {
     ca = TestCa.create("quirky-test-ca");
     busy = QuirkyReceiver.start(work, "127.0.0.16", ca.issue("mx.busy.test"), "rcpt-421");
+    dsn = QuirkyReceiver.start(work, "127.0.0.17", ca.issue("mx.dsn.test"), "dsn");
+    plain = Receiver.start(work, "127.0.0.18", Optional.of(ca.issue("mx.plain.test")), "ok");
   }
 
   @AfterAll
   static void stop() {
-    if (busy != null) {
-      busy.close();
+    for (AutoCloseable c : new AutoCloseable[] {busy, dsn, plain}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // stopping anyway
+        }
+      }
     }
   }
 
@@ -52,7 +65,8 @@ class QuirkyReceiverIT {
 
   private Rig rig(Duration throttleBackoff) throws Exception {
     DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")),
-        Map.of("busy.test", "[127.0.0.16]:" + busy.port()), 9)
+        Map.of("busy.test", "[127.0.0.16]:" + busy.port(), "dsn.test", "[127.0.0.17]:" + dsn.port(),
+            "plain.test", "[127.0.0.18]:" + plain.port()), 9)
         .withRetry(new DeliveryConfig.Retry(Duration.ofMillis(200), Duration.ofMillis(200), 0.0, Duration.ofDays(5),
             Duration.ofDays(1), throttleBackoff));
     Clock clock = Clock.systemUTC();
@@ -86,6 +100,47 @@ class QuirkyReceiverIT {
       assertThat(attempts(r, env)).isEqualTo(1);
       Await.until(Duration.ofSeconds(10), () -> attempts(r, env) >= 2, "a try after the pause");
       assertThat(busy.messages()).isEmpty();
+    }
+  }
+
+  private static Envelope notifySuccess(Rig r, String rcpt) {
+    Envelope env = Mail.withNotify(Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, rcpt),
+        java.util.Set.of(Recipient.Notify.SUCCESS, Recipient.Notify.FAILURE));
+    r.spool().add(env, Mail.body("ok-" + env.id()));
+    return env;
+  }
+
+  private static java.util.List<Envelope> dsns(Rig r) {
+    return r.spool().committed.stream().filter(e -> e.reversePath().isEmpty()).toList();
+  }
+
+  @Test
+  void notifySuccess_toAServerWithoutDsn_getsTheSenderARelayedDsn_withHeadersOnly() throws Exception {
+    try (Rig r = rig(Duration.ofMillis(200))) {
+      Envelope env = notifySuccess(r, "patient@plain.test");
+      r.service().start();
+      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
+          .isPresent(), "delivery");
+      assertThat(dsns(r)).hasSize(1);
+      Envelope notice = dsns(r).get(0);
+      assertThat(notice.recipients().get(0).address().asString()).isEqualTo("sender@clinic.example");
+      assertThat(new String(r.spool().committedBody(notice.id()), java.nio.charset.StandardCharsets.US_ASCII))
+          .contains("Subject: Successful Mail Delivery Report").contains("Action: relayed").contains("Status: 2.0.0")
+          .contains("Final-Recipient: rfc822; patient@plain.test").contains("Remote-MTA: dns; 127.0.0.18")
+          .contains("Subject: Appointment ok-").doesNotContain("Body line with marker");
+    }
+  }
+
+  @Test
+  void notifySuccess_toAServerWithDsn_isPassedOn_andMailwardSendsNoDsnOfItsOwn() throws Exception {
+    try (Rig r = rig(Duration.ofMillis(200))) {
+      Envelope env = notifySuccess(r, "patient@dsn.test");
+      r.service().start();
+      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
+          .isPresent(), "delivery");
+      assertThat(dsn.messages()).filteredOn(m -> m.contains("ok-" + env.id())).singleElement()
+          .satisfies(m -> assertThat(m).contains("X-Test-Dsn-Rcpt: NOTIFY=FAILURE,SUCCESS"));
+      assertThat(dsns(r)).isEmpty();
     }
   }
 }

@@ -92,8 +92,9 @@ public record MailwardConfig(
   public record DeliveryLimits(int maxActive, int claimBatch, int maxInFlight, int perDomainConnections, int perMxConnections,
       double perDomainMessagesPerSecond, Duration pollInterval) {}
 
+  /** delayWarning 0: no "delayed" DSNs. */
   public record Retry(Duration initialBackoff, Duration maxBackoff, double jitter, Duration queueLifetime,
-      Duration fallbackDelay, Duration throttleBackoff) {}
+      Duration fallbackDelay, Duration throttleBackoff, Duration delayWarning) {}
 
   /** Empty trustAnchors: the JDK's CA bundle. */
   public record OutboundTls(String trustAnchors) {}

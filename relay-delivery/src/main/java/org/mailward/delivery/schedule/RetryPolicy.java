@@ -9,7 +9,11 @@ import org.mailward.delivery.DeliveryConfig;
  * When to try a deferred recipient again: exponential backoff from the initial
  * delay (doubling per attempt, capped), spread by ±jitter so that a destination
  * that came back is not hit by the whole backlog at once; never later than the
- * message's expiry, so the last try happens at the end of the queue lifetime.
+ * message's expiry, so the last try happens at the end of the queue lifetime;
+ * and never past the delay-warning time, so that one try happens then and the
+ * "delayed" DSN goes out on time. {@link #delayWarningDue} says which deferral
+ * is that one: the recipient was due at or before the warning time and is
+ * tried at or after it — true for exactly one attempt, with no state kept.
  */
 public final class RetryPolicy {
   private final DeliveryConfig.Retry retry;
@@ -31,7 +35,24 @@ public final class RetryPolicy {
     double spread = retry.jitter() == 0 ? 1.0 : 1.0 + (random.nextDouble() * 2 - 1) * retry.jitter();
     Instant at = now.plus(Duration.ofMillis(Math.max(1, (long) (delay * spread))));
     Instant expiry = expiry(receivedAt);
-    return at.isAfter(expiry) ? expiry : at;
+    at = at.isAfter(expiry) ? expiry : at;
+    if (!retry.delayWarning().isZero()) {
+      Instant warn = receivedAt.plus(retry.delayWarning());
+      at = now.isBefore(warn) && at.isAfter(warn) ? warn : at;
+    }
+    return at;
+  }
+
+  /**
+   * Whether a deferral now of a recipient that was due at {@code due} is the one that warns the sender
+   * (NOTIFY=DELAY): {@code due <= receivedAt + delayWarning <= now}.
+   */
+  public boolean delayWarningDue(Instant due, Instant now, Instant receivedAt) {
+    if (retry.delayWarning().isZero()) {
+      return false;
+    }
+    Instant warn = receivedAt.plus(retry.delayWarning());
+    return !due.isAfter(warn) && !now.isBefore(warn);
   }
 
   public Instant expiry(Instant receivedAt) {

@@ -20,6 +20,7 @@ import org.mailward.api.DeliveryAgent;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.RecipientOutcome;
+import org.mailward.api.RecipientRef;
 import org.mailward.api.SmtpReply;
 import org.mailward.api.Spool;
 import org.mailward.delivery.DeliveryConfig;
@@ -46,10 +47,14 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-  /** Called with the bounces of a batch before they are settled (DSN generation); may replace outcomes. */
+  /**
+   * Called with the outcomes of a batch before they are settled (DSN generation); may replace outcomes.
+   * {@code dueAt} is when each recipient was due for this attempt.
+   */
   @FunctionalInterface
   public interface BounceHook {
-    CompletionStage<List<Spool.Settlement>> beforeSettle(List<Spool.Settlement> settlements, Map<MessageId, Envelope> envelopes);
+    CompletionStage<List<Spool.Settlement>> beforeSettle(List<Spool.Settlement> settlements, Map<MessageId, Envelope> envelopes,
+        Map<RecipientRef, Instant> dueAt);
   }
 
   private final Spool spool;
@@ -186,6 +191,7 @@ public final class Scheduler {
     }
     List<DeliveryAgent.Item> items = new ArrayList<>();
     Map<MessageId, Envelope> envelopes = new HashMap<>();
+    Map<RecipientRef, Instant> dueAt = new HashMap<>();
     int recipients = 0;
     for (var e : byMessage.entrySet()) {
       Optional<Envelope> env = spool.envelope(e.getKey());
@@ -195,6 +201,7 @@ public final class Scheduler {
         continue;
       }
       envelopes.put(e.getKey(), env.get());
+      e.getValue().forEach(d -> dueAt.put(d.ref(), d.due()));
       int attempts = e.getValue().stream().mapToInt(Spool.DueRecipient::attempts).max().orElse(0);
       items.add(new DeliveryAgent.Item(env.get(), e.getValue().stream().map(d -> d.ref().index()).toList(), body.get(), attempts));
       recipients += e.getValue().size();
@@ -213,7 +220,7 @@ public final class Scheduler {
     }
     run.exceptionally(ex -> deferAll(items, "agent-failed"))
         .thenApply(s -> expire(s, envelopes))
-        .thenCompose(s -> bounces.beforeSettle(s, envelopes).exceptionally(ex -> s))
+        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> s))
         .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
           if (ex != null) {
             log.warn("settle failed for a batch of {} recipients: {}", s.size(), ex.toString());

@@ -12,12 +12,14 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.mailward.api.DeliveryAgent;
 import org.mailward.api.MessageFinisher;
+import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.SecurityLevel;
 import org.mailward.api.SmtpReply;
 import org.mailward.api.Spool;
 import org.mailward.api.TlsFacts;
 import org.mailward.delivery.DeliveryConfig;
+import org.mailward.delivery.dsn.RelayedNotices;
 import org.mailward.delivery.fallback.Fallback;
 import org.mailward.delivery.route.MxHost;
 import org.mailward.delivery.route.Route;
@@ -60,12 +62,13 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private final Fallback fallback;
   private final AttemptAudit audit;
   private final Consumer<String> throttled;
+  private final RelayedNotices relayed;
   private final DeliveryConfig.Smtp smtp;
   private final Clock clock;
 
   public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneApplicability> dane, ConnectionPool pool,
       PeerVerifier verifier, MessageFinisher finisher, Executor bodyExecutor, RetryPolicy retry, Fallback fallback,
-      AttemptAudit audit, Consumer<String> throttled, DeliveryConfig.Smtp smtp, Clock clock) {
+      AttemptAudit audit, Consumer<String> throttled, RelayedNotices relayed, DeliveryConfig.Smtp smtp, Clock clock) {
     this.router = router;
     this.mtaSts = mtaSts;
     this.dane = dane;
@@ -77,6 +80,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     this.fallback = fallback;
     this.audit = audit;
     this.throttled = throttled;
+    this.relayed = relayed;
     this.smtp = smtp;
     this.clock = clock;
   }
@@ -330,7 +334,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         pool.release(lease, false);
         return CompletableFuture.<List<Target>>completedFuture(List.of());
       }
-      record(host, address, t, f, results);
+      record(host, address, t, f, results, conn.offers("DSN"));
       // recipients beyond maxRecipientsPerTransaction get another transaction on this connection
       int next = !results.isEmpty() && !t.open().isEmpty() ? i : i + 1;
       return sendAll(host, address, lease, todo, next);
@@ -346,7 +350,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     return List.of();
   }
 
-  private void record(MxHost host, InetSocketAddress address, Target t, TlsFacts f, List<Transfer.Result> results) {
+  private void record(MxHost host, InetSocketAddress address, Target t, TlsFacts f, List<Transfer.Result> results,
+      boolean serverDsn) {
     Instant now = clock.instant();
     List<AttemptAudit.RcptResult> lines = new ArrayList<>();
     String overall = "delivered";
@@ -358,6 +363,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       }
       if (reply.isPositive()) {
         r.outcome = new RecipientOutcome.Delivered(reply, f);
+        if (!serverDsn && t.item.envelope().recipients().get(r.index).wants(Recipient.Notify.SUCCESS)) {
+          relayed.owe(t.item.envelope().ref(r.index));
+        }
         lines.add(new AttemptAudit.RcptResult(r.index, "delivered", Optional.of(reply)));
       } else if (reply.isPermanent()) {
         r.outcome = new RecipientOutcome.Bounced("rejected", Optional.of(reply), Optional.of(f));

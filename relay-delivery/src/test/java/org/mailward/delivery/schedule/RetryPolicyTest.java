@@ -43,4 +43,36 @@ class RetryPolicyTest {
     assertThat(p.fallbackDue(T0.plus(Duration.ofHours(23)), T0)).isFalse();
     assertThat(p.fallbackDue(T0.plus(Duration.ofDays(1)), T0)).isTrue();
   }
+
+  /** Simulates tries a second after each due time for 12 hours; returns how many deferrals warned, and the due times. */
+  private static int warnings(RetryPolicy p, java.util.List<Instant> dues) {
+    Instant due = T0;
+    Instant now = T0;
+    int warned = 0;
+    for (int attempts = 1; now.isBefore(T0.plus(Duration.ofHours(12))); attempts++) {
+      if (p.delayWarningDue(due, now, T0)) {
+        warned++;
+      }
+      due = p.next(now, attempts, T0);
+      dues.add(due);
+      now = due.plusSeconds(1);
+    }
+    return warned;
+  }
+
+  @Test
+  void aRetryThatWouldJumpPastTheDelayWarningTime_isMadeAtIt_andExactlyOneDeferralWarns() {
+    java.util.List<Instant> dues = new java.util.ArrayList<>();
+    assertThat(warnings(policy(0.2), dues)).isEqualTo(1);
+    assertThat(dues).contains(T0.plus(Duration.ofHours(4)));
+  }
+
+  @Test
+  void delayWarningZero_neverWarns_andLeavesTheScheduleAlone() {
+    RetryPolicy off = new RetryPolicy(new DeliveryConfig.Retry(Duration.ofMinutes(5), Duration.ofHours(4), 0, Duration.ofDays(5),
+        Duration.ofDays(1), Duration.ofMinutes(1), Duration.ZERO), new java.util.Random(7));
+    java.util.List<Instant> dues = new java.util.ArrayList<>();
+    assertThat(warnings(off, dues)).isZero();
+    assertThat(dues).doesNotContain(T0.plus(Duration.ofHours(4)));
+  }
 }

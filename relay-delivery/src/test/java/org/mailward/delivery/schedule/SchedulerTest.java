@@ -54,7 +54,8 @@ class SchedulerTest {
   private Scheduler scheduler(DeliveryConfig config, DeliveryAgent agent) {
     RetryPolicy retry = new RetryPolicy(config.retry(), new java.util.Random(1));
     Injector injector = new Injector(spool, Runnable::run);
-    DsnWriter dsn = new DsnWriter(spool, injector, "mailward.test", retry, clock, new java.security.SecureRandom());
+    DsnWriter dsn = new DsnWriter(spool, injector, "mailward.test", retry, new org.mailward.delivery.dsn.RelayedNotices(), clock,
+        new java.security.SecureRandom());
     return new Scheduler(spool, agent, dsn, retry, config, clock, thread);
   }
 
@@ -183,5 +184,34 @@ class SchedulerTest {
     Envelope e = spool.committed.stream().filter(x -> x.reversePath().isEmpty()
         && x.recipients().get(0).address().asString().equals(sender)).findFirst().orElseThrow();
     return new String(spool.committedBody(e.id()), StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void theDeferralThatCrossesTheDelayWarningTime_sendsOneDelayedDsn_butNotForALaterOne_norForNotifyFailureOnly() {
+    Envelope crossing = add("crossing", NOW.minus(Duration.ofHours(5)));   // due before the 4 h mark, tried after it
+    Envelope warned = add("warned", NOW.minus(Duration.ofHours(6)));       // due after the mark: warned already
+    Envelope failureOnly = Mail.withNotify(Mail.envelope(NOW.minus(Duration.ofHours(5)), SecurityLevel.ENCRYPT,
+        "p-failonly@dest.example"), java.util.Set.of(org.mailward.api.Recipient.Notify.FAILURE));
+    spool.add(failureOnly, Mail.body("failonly"));
+    spool.claimDue(NOW, 1000);
+    spool.settle(List.of(
+        new Spool.Settlement(crossing.ref(0), deferred(NOW.minus(Duration.ofHours(2)))),
+        new Spool.Settlement(warned.ref(0), deferred(NOW.minus(Duration.ofMinutes(30)))),
+        new Spool.Settlement(failureOnly.ref(0), deferred(NOW.minus(Duration.ofHours(2))))));
+    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred("deferred",
+        Optional.of(SmtpReply.of(451, "4.3.0", "try later")), Optional.empty(), NOW.plusSeconds(600))));
+    s.start();
+    Await.until(Duration.ofSeconds(10), () -> spool.settled.size() >= 6, "three more deferrals");
+    List<Envelope> dsns = spool.committed.stream().filter(e -> e.reversePath().isEmpty()).toList();
+    assertThat(dsns).hasSize(1);
+    String text = new String(spool.committedBody(dsns.get(0).id()), StandardCharsets.US_ASCII);
+    assertThat(text).contains("Subject: Delayed Mail (still being retried)").contains("Action: delayed").contains("Status: 4.3.0")
+        .contains("Final-Recipient: rfc822; p-crossing@dest.example").contains("Will-Retry-Until: ")
+        .contains("Diagnostic-Code: smtp; 451 4.3.0 try later").contains("Subject: Appointment crossing")
+        .doesNotContain("Body line with marker");
+  }
+
+  private static RecipientOutcome.Deferred deferred(Instant retryAt) {
+    return new RecipientOutcome.Deferred("x", Optional.empty(), Optional.empty(), retryAt);
   }
 }
