@@ -89,9 +89,13 @@ public final class PhiDetector {
     private byte[] scratch;
     private int rawLength;
 
-    /** {@code expectedBytes}: the message's size if known, so that one scratch array fits every part. */
+    /**
+     * {@code expectedBytes}: the message's size if known, so that one scratch array fits every
+     * part of an ordinary message; a large one (attachments, which are never read) starts at
+     * 256 KB and grows only for a text part that needs it.
+     */
     Handler(int expectedBytes) {
-      scratch = new byte[Math.max(4 << 10, Math.min(MAX_PART_BYTES, expectedBytes))];
+      scratch = new byte[Math.max(4 << 10, Math.min(256 << 10, expectedBytes))];
     }
 
     @Override

@@ -138,6 +138,21 @@ class PhiDetectorTest {
   }
 
   @Test
+  void largeTextPart_fromAStreamOfUnknownSize_isScannedToTheEnd() {
+    String body = "Our clinic news. ".repeat(20_000) + "SSN 123-45-6789, treated for diabetes\r\n";
+    byte[] message = ("Subject: hi\r\nContent-Type: text/plain\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    java.io.InputStream unknownSize = new java.io.FilterInputStream(new ByteArrayInputStream(message)) {
+      @Override
+      public int available() {
+        return 0;
+      }
+    };
+    PhiReport r = detector.scan(unknownSize, false);
+    assertThat(r.bodyPhi()).isTrue();
+    assertThat(r.counts()).containsEntry("id.ssn", 1);
+  }
+
+  @Test
   void encapsulatedMessage_transferEncoded_isDecodedAndScanned() {
     String inner = "Subject: inner\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         + "SSN 123-45-=\r\n6789, treated for diabetes\r\n";
