@@ -25,7 +25,8 @@ import org.mailward.testkit.TestCa;
  * Receivers that behave in ways a well-kept MTA may: a 421 to RCPT under
  * PIPELINING with the connection closed at once (the destination is
  * throttled, like any 421/4.7.x); a server that offers DSN (NOTIFY=SUCCESS is
- * passed on) next to one that does not (Mailward owes a "relayed" DSN).
+ * passed on) next to one that does not (Mailward owes a "relayed" DSN); one
+ * without 8BITMIME (7-bit content goes, 8-bit content bounces 5.6.3).
  */
 class QuirkyReceiverIT {
   @TempDir
@@ -34,6 +35,7 @@ class QuirkyReceiverIT {
   static QuirkyReceiver busy; // 127.0.0.16: 421 4.7.0 to RCPT, then closes
   static QuirkyReceiver dsn; // 127.0.0.17: offers DSN
   static Receiver plain; // 127.0.0.18: no DSN
+  static QuirkyReceiver sevenBit; // 127.0.0.19: no 8BITMIME
 
   @BeforeAll
   static void peers() throws Exception {
@@ -41,11 +43,12 @@ class QuirkyReceiverIT {
     busy = QuirkyReceiver.start(work, "127.0.0.16", ca.issue("mx.busy.test"), "rcpt-421");
     dsn = QuirkyReceiver.start(work, "127.0.0.17", ca.issue("mx.dsn.test"), "dsn");
     plain = Receiver.start(work, "127.0.0.18", Optional.of(ca.issue("mx.plain.test")), "ok");
+    sevenBit = QuirkyReceiver.start(work, "127.0.0.19", ca.issue("mx.seven.test"), "no-8bitmime");
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {busy, dsn, plain}) {
+    for (AutoCloseable c : new AutoCloseable[] {busy, dsn, plain, sevenBit}) {
       if (c != null) {
         try {
           c.close();
@@ -66,7 +69,7 @@ class QuirkyReceiverIT {
   private Rig rig(Duration throttleBackoff) throws Exception {
     DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")),
         Map.of("busy.test", "[127.0.0.16]:" + busy.port(), "dsn.test", "[127.0.0.17]:" + dsn.port(),
-            "plain.test", "[127.0.0.18]:" + plain.port()), 9)
+            "plain.test", "[127.0.0.18]:" + plain.port(), "seven.test", "[127.0.0.19]:" + sevenBit.port()), 9)
         .withRetry(new DeliveryConfig.Retry(Duration.ofMillis(200), Duration.ofMillis(200), 0.0, Duration.ofDays(5),
             Duration.ofDays(1), throttleBackoff));
     Clock clock = Clock.systemUTC();
@@ -141,6 +144,43 @@ class QuirkyReceiverIT {
       assertThat(dsn.messages()).filteredOn(m -> m.contains("ok-" + env.id())).singleElement()
           .satisfies(m -> assertThat(m).contains("X-Test-Dsn-Rcpt: NOTIFY=FAILURE,SUCCESS"));
       assertThat(dsns(r)).isEmpty();
+    }
+  }
+
+  private static Envelope eightBitMime(Rig r, String rcpt, byte[] body) {
+    Envelope env = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, org.mailward.api.TlsFallback.DEFER,
+        new org.mailward.api.MailParameters(0, org.mailward.api.MailParameters.BodyType.EIGHT_BIT_MIME, false, false,
+            Optional.empty(), Optional.empty()), "sender@clinic.example", rcpt);
+    r.spool().add(env, body);
+    return env;
+  }
+
+  @Test
+  void eightBitMimeDeclared_butSevenBitContent_goesToAServerWithout8bitmime_withoutBodyParameter() throws Exception {
+    try (Rig r = rig(Duration.ofMillis(200))) {
+      Envelope env = eightBitMime(r, "patient@seven.test", Mail.body("ascii"));
+      r.service().start();
+      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
+          .isPresent(), "delivery");
+      assertThat(sevenBit.messages()).filteredOn(m -> m.contains("Appointment ascii")).singleElement()
+          .satisfies(m -> assertThat(m).contains("X-Test-Mail-Options: SIZE=").doesNotContain("BODY="));
+    }
+  }
+
+  @Test
+  void eightBitContent_toAServerWithout8bitmime_bouncesWith_5_6_3_andNothingIsSent() throws Exception {
+    try (Rig r = rig(Duration.ofMillis(200))) {
+      byte[] body = ("From: <sender@clinic.example>\r\nSubject: Rendez-vous\r\nContent-Type: text/plain; charset=utf-8\r\n"
+          + "Content-Transfer-Encoding: 8bit\r\n\r\nVotre caf\u00e9 est pr\u00eat.\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Envelope env = eightBitMime(r, "patient@seven.test", body);
+      r.service().start();
+      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Bounced.class::isInstance)
+          .isPresent(), "bounce");
+      RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) r.spool().outcome(env.ref(0)).orElseThrow();
+      assertThat(b.reply()).hasValueSatisfying(x -> assertThat(x.status()).isEqualTo("5.6.3"));
+      assertThat(sevenBit.messages()).noneMatch(m -> m.contains("Rendez-vous"));
+      assertThat(dsns(r)).singleElement().satisfies(d -> assertThat(new String(r.spool().committedBody(d.id()),
+          java.nio.charset.StandardCharsets.UTF_8)).contains("Action: failed").contains("Status: 5.6.3"));
     }
   }
 }

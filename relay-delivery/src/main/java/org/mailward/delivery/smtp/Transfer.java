@@ -26,7 +26,10 @@ import org.mailward.api.TlsFacts;
  * MAIL (RSET after a failed transaction). A 421 means the server is closing
  * (RFC 5321 3.8): it decides every command after it too, even those whose reply
  * was cut off by the close, so that it reaches the caller (and its throttle) as
- * a reply, not as a lost connection. The caller has already checked TLS.
+ * a reply, not as a lost connection. An 8-bit message (BODY=8BITMIME) to a
+ * server without 8BITMIME goes out only if its content is 7-bit after all
+ * (then without BODY=); otherwise its recipients get 554 5.6.3 and bounce —
+ * no MIME conversion (see docs/delivery.md). The caller has already checked TLS.
  */
 final class Transfer {
   private final SmtpConnection conn;
@@ -57,9 +60,38 @@ final class Transfer {
     boolean utf8Needed = env.parameters().smtpUtf8() || env.reversePath().map(EmailAddress::isInternational).orElse(false)
         || rcpts.stream().anyMatch(r -> env.recipients().get(r.index).address().isInternational());
     if (utf8Needed && !conn.offers("SMTPUTF8")) {
-      SmtpReply no = SmtpReply.of(553, "5.6.7", "Receiving server does not support SMTPUTF8");
-      return CompletableFuture.completedFuture(rcpts.stream().map(r -> new Result(r, no)).toList());
+      return refuseAll(SmtpReply.of(553, "5.6.7", "Receiving server does not support SMTPUTF8"));
     }
+    if (env.parameters().body() != MailParameters.BodyType.SEVEN_BIT && !conn.offers("8BITMIME")) {
+      return CompletableFuture.supplyAsync(this::hasEightBit, bodyExecutor).thenCompose(eight -> eight
+          ? refuseAll(SmtpReply.of(554, "5.6.3", "Conversion required but not supported: 8-bit message, no 8BITMIME"))
+          : transaction(env, utf8Needed));
+    }
+    return transaction(env, utf8Needed);
+  }
+
+  private CompletionStage<List<Result>> refuseAll(SmtpReply reply) {
+    return CompletableFuture.completedFuture(rcpts.stream().map(r -> new Result(r, reply)).toList());
+  }
+
+  /** Whether the spooled message has any byte above 127 (read on the body executor; a read error defers, as a lost transfer). */
+  private boolean hasEightBit() {
+    try (java.io.InputStream in = item.body().open()) {
+      byte[] buf = new byte[16 * 1024];
+      for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] < 0) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private CompletionStage<List<Result>> transaction(Envelope env, boolean utf8Needed) {
     List<String> lines = new ArrayList<>();
     lines.add(mailFrom(env, utf8Needed));
     for (SmtpDeliveryAgent.Rcpt r : rcpts) {
