@@ -96,7 +96,8 @@ final class ModuleConfigs {
     var r = d.retry();
     var retry = check("delivery.retry", () -> new DeliveryConfig.Retry(r.initialBackoff(), r.maxBackoff(), r.jitter(),
         r.queueLifetime(), r.fallbackDelay(), r.throttleBackoff(), r.delayWarning()));
-    var tls = new DeliveryConfig.Tls(optional(d.tls().trustAnchors()).map(p -> dataDir().resolve(p)));
+    var tls = new DeliveryConfig.Tls(optional(d.tls().trustAnchors()).map(p -> dataDir().resolve(p)),
+        optional(d.tls().trustAnchorsPassword()));
     var sts = check("delivery.mtaSts", () -> new DeliveryConfig.MtaSts(d.mtaSts().enabled(), d.mtaSts().httpsPort(),
         d.mtaSts().fetchTimeout(), d.mtaSts().maxPolicyAge()));
     var dane = new DeliveryConfig.Dane(d.dane().enabled(),

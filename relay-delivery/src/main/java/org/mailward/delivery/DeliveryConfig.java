@@ -216,11 +216,18 @@ public record DeliveryConfig(
   }
 
   /**
-   * @param trustAnchorsPem CA certificates (PEM bundle) for VERIFY and MTA-STS; empty = the JDK's cacerts
+   * @param trustAnchors CA certificates for VERIFY and MTA-STS: a PEM bundle or a PKCS#12 trust store (told
+   *     apart by content); empty = the JDK's cacerts
+   * @param trustAnchorsPassword the PKCS#12 store's password (integrity only; empty: none); unused for PEM
    */
-  public record Tls(Optional<Path> trustAnchorsPem) {
+  public record Tls(Optional<Path> trustAnchors, Optional<String> trustAnchorsPassword) {
+    /** Without a trust-store password. */
+    public Tls(Optional<Path> trustAnchors) {
+      this(trustAnchors, Optional.empty());
+    }
+
     public static Tls defaults() {
-      return new Tls(Optional.empty());
+      return new Tls(Optional.empty(), Optional.empty());
     }
   }
 

@@ -73,7 +73,7 @@ public final class DeliveryService implements AutoCloseable {
     this.fetchExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mailward-mta-sts"));
     this.schedulerThread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mailward-scheduler"));
     Bootstrap bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class);
-    TrustAnchors anchors = TrustAnchors.load(config.tls().trustAnchorsPem());
+    TrustAnchors anchors = TrustAnchors.load(config.tls().trustAnchors(), config.tls().trustAnchorsPassword());
     this.pool = new ConnectionPool(bootstrap, config.smtp(), sslContext(), config.limits().perMxConnections());
     DnsClient dns = new DnsClient(config.dns().resolver(), config.dns().timeout(), config.dns().maxCacheTtl(), clock, dnsExecutor);
     Router router = new Router(config.routes(), dns, config.dns().ipv6());

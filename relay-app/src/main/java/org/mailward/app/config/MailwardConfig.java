@@ -96,8 +96,8 @@ public record MailwardConfig(
   public record Retry(Duration initialBackoff, Duration maxBackoff, double jitter, Duration queueLifetime,
       Duration fallbackDelay, Duration throttleBackoff, Duration delayWarning) {}
 
-  /** Empty trustAnchors: the JDK's CA bundle. */
-  public record OutboundTls(String trustAnchors) {}
+  /** Empty trustAnchors: the JDK's CA bundle. trustAnchors: PEM bundle or PKCS#12 store; the password only for the latter. */
+  public record OutboundTls(String trustAnchors, String trustAnchorsPassword) {}
 
   public record MtaSts(boolean enabled, int httpsPort, Duration fetchTimeout, Duration maxPolicyAge) {}
 
