@@ -1,5 +1,7 @@
 package org.mailward.policy.phi;
 
+import java.util.List;
+
 /**
  * Reduces HTML to the text a reader would see, for scanning only: tags become spaces, comments,
  * {@code script} and {@code style} content are dropped, common entities and numeric references are
@@ -12,7 +14,7 @@ package org.mailward.policy.phi;
  * allocates its few digits).
  */
 final class HtmlText {
-  private static final String[] RAW_TEXT = {"script", "style"};
+  private static final List<String> RAW_TEXT = List.of("script", "style");
 
   private final String html;
   private final int n;
