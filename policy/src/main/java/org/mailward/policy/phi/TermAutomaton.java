@@ -17,15 +17,14 @@ import java.util.TreeSet;
  * times the row width), stored complemented ({@code ~offset}) when that state ends one or more
  * terms; an extra last column of each row locates the state's outputs. Scanning is then one table
  * load per character plus a sign test. Because each load depends on the previous one, a single
- * walk is bound by load latency, so each chunk is walked by four independent walks at once (each
- * but the first starting a longest-term length early so that its state is exact where its stretch
- * begins).
- * The text is copied into one reused {@code char} chunk (a vectorised {@code String.getChars}),
- * and nothing is allocated per character. Only at a match are the outputs walked and the
- * whole-word rule checked:
- * the characters just before and just after the term must not be alphabetic
- * ({@link Character#isAlphabetic}), the rule {@code org.ahocorasick}'s {@code onlyWholeWords()}
- * applies; overlapping matches are all reported, in order of their end.
+ * walk is bound by load latency, so each 8 K chunk is walked as four stretches at once (each but
+ * the first starting a longest-term length early, so that its state is exact where its stretch
+ * begins). The text is copied into one chunk array per scan (a vectorised
+ * {@code String.getChars}); nothing is allocated per character. Only at a match are the outputs
+ * walked and the whole-word rule checked: the characters just before and just after the term must
+ * not be alphabetic ({@link Character#isAlphabetic}), the rule of {@code org.ahocorasick}'s
+ * {@code onlyWholeWords()}, which this class replaced; overlapping matches are all reported, in
+ * order of their end.
  */
 final class TermAutomaton {
   private static final int CHUNK = 8192;
