@@ -98,8 +98,7 @@ class EspToRecipientIT {
         assertThat(message).startsWith("DKIM-Signature:").contains("d=clinic.example").contains("s=s2026");
         assertThat(TestResources.dkimVerify(message, dkim.dnsRecord(), dir)).as("dkimverify").contains("pass");
 
-        var audit = relay.storage().audit().query(java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60),
-            Optional.empty(), 1000);
+        var audit = Audits.awaitType(relay, "delivery.attempt");
         assertThat(audit).anySatisfy(r -> {
           assertThat(r.event().type()).isEqualTo("delivery.attempt");
           assertThat(r.event().facts().toString()).contains("TLSv1.").doesNotContain("jane");

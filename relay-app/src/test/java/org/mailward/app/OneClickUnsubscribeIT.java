@@ -150,7 +150,7 @@ class OneClickUnsubscribeIT {
     assertThat(espCalled.await(10, TimeUnit.SECONDS)).as("the ESP is told").isTrue();
     assertThat(espBodies).containsExactly("List-Unsubscribe=One-Click");
 
-    List<AuditRecord> audit = relay.storage().audit().query(Instant.EPOCH, Instant.now().plusSeconds(60), Optional.empty(), 1000);
+    List<AuditRecord> audit = Audits.awaitType(relay, "unsubscribe.revoked");
     assertThat(audit).filteredOn(r -> r.event().type().equals("unsubscribe.revoked")).singleElement().satisfies(r -> {
       assertThat(r.event().tenant()).contains(CLINIC);
       assertThat(r.event().facts()).containsEntry("purpose", "marketing").containsEntry("repeat", "false");
