@@ -54,8 +54,11 @@ final class BoundedBodyBuffer {
 
     @Override
     public int read() {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      if (!skipSpentChunks()) {
+        return -1;
+      }
+      left--;
+      return chunks.get(chunk)[offset++] & 0xFF;
     }
 
     @Override
@@ -63,11 +66,7 @@ final class BoundedBodyBuffer {
       if (len == 0) {
         return 0;
       }
-      while (chunk < chunks.size() && offset == chunks.get(chunk).length) {
-        chunk++;
-        offset = 0;
-      }
-      if (chunk == chunks.size()) {
+      if (!skipSpentChunks()) {
         return -1;
       }
       byte[] c = chunks.get(chunk);
@@ -76,6 +75,15 @@ final class BoundedBodyBuffer {
       offset += n;
       left -= n;
       return n;
+    }
+
+    /** Moves past fully read (or empty) chunks; false at the end. */
+    private boolean skipSpentChunks() {
+      while (chunk < chunks.size() && offset == chunks.get(chunk).length) {
+        chunk++;
+        offset = 0;
+      }
+      return chunk < chunks.size();
     }
 
     @Override
