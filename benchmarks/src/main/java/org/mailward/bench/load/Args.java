@@ -66,7 +66,7 @@ final class Args {
     return Boolean.parseBoolean(values.getOrDefault(name, "false"));
   }
 
-  /** A duration as {@code 250ms}, {@code 30s}, {@code 2m} or a bare number of seconds; zero when absent and def is null. */
+  /** A duration as {@code 250ms}, {@code 30s}, {@code 2m} or a bare number of seconds; {@code def} when absent. */
   Duration duration(String name, Duration def) {
     String s = values.get(name);
     return s == null ? def : duration(s);

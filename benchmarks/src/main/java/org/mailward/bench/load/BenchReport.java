@@ -67,7 +67,7 @@ final class BenchReport {
   String table() {
     StringBuilder t = new StringBuilder();
     t.append("| profile | system | size | injected msg/s | delivered msg/s | p50 ms | p99 ms | p99 ms at ½ peak | CPU s / 1k msgs "
-        + "| peak heap MB | peak RSS MB | vs Postfix | vs raw | accepted / 4xx / 5xx / errors | load avg |\n");
+        + "| peak heap MB | peak RSS MB | vs Postfix (inj / dlv) | vs raw (inj / dlv) | accepted / 4xx / 5xx / errors | load avg |\n");
     t.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for (LegResult l : legs) {
       LegResult postfix = find("postfix", l.profile());
@@ -91,11 +91,16 @@ final class BenchReport {
     return legs.stream().filter(l -> l.system().equals(system) && l.profile().name().equals(p.name())).findFirst().orElse(null);
   }
 
+  /** Injected rate over the reference's, then delivered over delivered (when both delivered). */
   private static String ratio(LegResult l, LegResult ref) {
     if (ref == null || ref == l || ref.acceptedPerSecond() <= 0) {
       return "—";
     }
-    return String.format("%.2f×", l.acceptedPerSecond() / ref.acceptedPerSecond());
+    String injected = String.format("%.2f×", l.acceptedPerSecond() / ref.acceptedPerSecond());
+    if (l.deliveredPerSecond() > 0 && ref.deliveredPerSecond() > 0) {
+      return injected + String.format(" / %.2f×", l.deliveredPerSecond() / ref.deliveredPerSecond());
+    }
+    return injected;
   }
 
   private void plots(String profile) throws IOException {
