@@ -8,6 +8,8 @@
 #
 # Usage: benchmarks/load/run.sh [--build] [options]
 #   --build                    rebuild benchmarks.jar and relay-app first (otherwise only when missing)
+#   --head                     measure the committed Mailward: build relay-app from `git archive HEAD` in a
+#                              temp directory (nobody's working tree or ~/.m2 install is used for Mailward)
 #   --profiles P1,P3           any of P1..P5 (P4 needs working delivery)
 #   --systems raw,postfix,mailward
 #   --seconds 30s --warmup 8s --drain 60s       bounded legs
@@ -23,9 +25,14 @@ JAVA=java
 [ -n "${JAVA_HOME:-}" ] && JAVA="$JAVA_HOME/bin/java"
 
 BUILD=0
+HEAD=0
 ARGS=()
 for a in "$@"; do
-  if [ "$a" = "--build" ]; then BUILD=1; else ARGS+=("$a"); fi
+  case "$a" in
+    --build) BUILD=1 ;;
+    --head) HEAD=1 ;;
+    *) ARGS+=("$a") ;;
+  esac
 done
 
 mvn_build() {
@@ -33,9 +40,21 @@ mvn_build() {
   ./mvnw -B -q -o "$@" || ./mvnw -B -q "$@"
 }
 
+SNAP=$(mktemp -d /tmp/mailward-bench-app.XXXXXX)
+trap 'rm -rf "$SNAP"' EXIT
 APP=relay-app/target
+VERSION="relay-app/target of this checkout, built $(date -u -r relay-app/target/relay-app-0.1.0-SNAPSHOT.jar +%FT%TZ 2>/dev/null || echo now)"
+if [ "$HEAD" = 1 ]; then
+  echo "run.sh: building Mailward at $(git rev-parse --short HEAD) in $SNAP/src ..." >&2
+  mkdir -p "$SNAP/src"
+  git archive HEAD | tar -x -C "$SNAP/src"
+  # package (not install): the reactor's own jars end up on runtime.classpath, ~/.m2 is left alone
+  (cd "$SNAP/src" && { ./mvnw -B -q -o package -DskipTests -pl relay-app -am || ./mvnw -B -q package -DskipTests -pl relay-app -am; }) >&2
+  APP=$SNAP/src/relay-app/target
+  VERSION="commit $(git rev-parse --short HEAD) (git archive, built for this run)"
+fi
 APPJAR=$APP/relay-app-0.1.0-SNAPSHOT.jar
-if [ "$BUILD" = 1 ] || [ ! -f "$APPJAR" ] || [ ! -f "$APP/runtime.classpath" ]; then
+if [ "$HEAD" = 0 ] && { [ "$BUILD" = 1 ] || [ ! -f "$APPJAR" ] || [ ! -f "$APP/runtime.classpath" ]; }; then
   echo "run.sh: building relay-app and what it needs..." >&2
   mvn_build install -DskipTests -pl relay-app -am >&2
 fi
@@ -44,13 +63,12 @@ if [ "$BUILD" = 1 ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
   mvn_build package -DskipTests -pl benchmarks >&2
 fi
 
-# Snapshot Mailward's class path so a concurrent build cannot change it under a running leg.
-SNAP=$(mktemp -d /tmp/mailward-bench-app.XXXXXX)
-trap 'rm -rf "$SNAP"' EXIT
+# Snapshot Mailward's jar so a concurrent build cannot change it under a running leg.
 cp "$APPJAR" "$SNAP/relay-app.jar"
 cp "$APP/classes/mailward-jvm.flags" "$SNAP/jvm.flags"
 MAILWARD_CP="$SNAP/relay-app.jar:$(cat "$APP/runtime.classpath")"
 
 exec_args=(-Djava.awt.headless=true -Xmx1g -cp benchmarks/target/benchmarks.jar org.mailward.bench.load.LoadBench
-  --mailward-classpath "$MAILWARD_CP" --mailward-flags-file "$SNAP/jvm.flags" --out benchmarks/results)
+  --mailward-classpath "$MAILWARD_CP" --mailward-flags-file "$SNAP/jvm.flags" --out benchmarks/results
+  --mailward-version "$VERSION")
 "$JAVA" "${exec_args[@]}" "${ARGS[@]}"

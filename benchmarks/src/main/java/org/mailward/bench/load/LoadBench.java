@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
 public final class LoadBench {
   private static final Set<String> OPTIONS = Set.of("seconds", "warmup", "drain", "connections", "messages-per-connection",
       "profiles", "systems", "out", "mailward-classpath", "mailward-flags-file", "mailward-heap", "delivery", "p4-recipients",
-      "half-rate");
+      "half-rate", "consent", "mailward-version");
   private static final Set<String> FLAGS = Set.of("jfr");
 
   private final Args args;
@@ -41,6 +41,8 @@ public final class LoadBench {
   private final Duration seconds;
   private final Duration warmup;
   private final Duration drain;
+  /** The Postfix instance of the running leg, if any: stopped by the shutdown hook when the bench is interrupted. */
+  private volatile PostfixRelay activePostfix;
 
   private LoadBench(Args args, Path runDir) {
     this.args = args;
@@ -56,6 +58,14 @@ public final class LoadBench {
     Path runDir = out.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(runDir);
     LoadBench bench = new LoadBench(a, runDir);
+    // Interrupted (Ctrl-C, SIGTERM): stop what this bench started, and nothing else.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      PostfixRelay postfix = bench.activePostfix;
+      if (postfix != null) {
+        postfix.close();
+      }
+      ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+    }, "bench-cleanup"));
     List<LegResult> results = bench.runAll();
     BenchReport report = new BenchReport(results, runDir, bench.describe());
     String table = report.write();
@@ -68,7 +78,8 @@ public final class LoadBench {
   private String describe() {
     return "legs of " + seconds.toSeconds() + " s after a " + warmup.toSeconds() + " s warm-up, drain up to "
         + drain.toSeconds() + " s; " + args.integer("connections", 16) + " sending sessions, "
-        + args.integer("messages-per-connection", 100) + " messages per connection";
+        + args.integer("messages-per-connection", 100) + " messages per connection; Mailward: "
+        + args.string("mailward-version", "relay-app/target of this checkout");
   }
 
   private List<LegResult> runAll() throws Exception {
@@ -134,6 +145,7 @@ public final class LoadBench {
             null, true);
         case "postfix" -> {
           try (PostfixRelay postfix = PostfixRelay.start(sink.port())) {
+            activePostfix = postfix;
             yield measure(name, system, "Postfix " + postfixVersion() + ", durable queue, STARTTLS in and out, no AUTH",
                 p, sink, postfix.port(), postfix.masterPid(), "relay", false, null, true);
           }
@@ -144,7 +156,12 @@ public final class LoadBench {
     }
   }
 
-  private LegResult mailwardLeg(String name, Profile p, SinkProcess sink) throws Exception {
+  private LegResult mailwardLeg(String name, Profile profile, SinkProcess sink) throws Exception {
+    Profile p = profile.purpose().equals("marketing") && args.string("consent", "import").equals("off")
+        ? profile.withPurpose("transactional") : profile;
+    String purpose = p.purpose().equals("marketing")
+        ? "; tenant purpose marketing, " + MailwardRelay.RECIPIENT_SPACE + " authorizations imported (consent lookup per RCPT)"
+        : "; tenant purpose " + p.purpose() + " (no consent record needed)";
     String delivery = args.string("delivery", "auto");
     boolean tryDelivery = !delivery.equals("off");
     Path dir = Files.createTempDirectory("mailward-bench-" + p.name());
@@ -157,13 +174,13 @@ public final class LoadBench {
           if (flowing || delivery.equals("on")) {
             String mode = flowing ? "full relay: inbound + policy + spool + delivery to the sink"
                 : "delivery ON but mail did not reach the sink";
-            return measure(name, "mailward", mode, p, sink, relay.port(), relay.pid(), "relay", true, relay, false);
+            return measure(name, "mailward", mode + purpose, p, sink, relay.port(), relay.pid(), "relay", true, relay, false);
           }
           System.err.println("bench: Mailward delivery is not flowing to the sink (not wired yet?); measuring with delivery off");
         }
       }
       try (MailwardRelay relay = MailwardRelay.start(launch(), dir.resolve("b"), p, sink.port(), false, jfr)) {
-        return measure(name, "mailward", "inbound + policy + spool only (delivery.enabled: false; delivery not wired yet)",
+        return measure(name, "mailward", "inbound + policy + spool only (delivery.enabled: false)" + purpose,
             p, sink, relay.port(), relay.pid(), "relay", true, relay, true);
       }
     } finally {
@@ -302,6 +319,7 @@ public final class LoadBench {
         "--messages-per-connection", Integer.toString(args.integer("messages-per-connection", 100)),
         "--size", Integer.toString(p.messageSize()), "--recipients", Integer.toString(p.recipients()),
         "--from", "news@clinic.example", "--rcpt-domain", MailwardRelay.RECIPIENT_DOMAIN,
+        "--rcpt-space", Integer.toString(MailwardRelay.RECIPIENT_SPACE),
         "--idle-connections", Integer.toString(idle)));
     if (auth) {
       a.addAll(List.of("--user", MailwardRelay.USER, "--password", MailwardRelay.PASSWORD));

@@ -25,6 +25,8 @@ final class MailwardRelay implements AutoCloseable {
   static final String USER = "apikey-bench";
   static final String PASSWORD = "bench-password-0123456789";
   static final String RECIPIENT_DOMAIN = "patients.example";
+  /** Distinct recipients the injector cycles through ({@code p0@…} to {@code p49999@…}); each gets consent for marketing. */
+  static final int RECIPIENT_SPACE = 50_000;
 
   private final ChildProcess process;
   private final int port;
@@ -121,6 +123,9 @@ final class MailwardRelay implements AutoCloseable {
         dkim);
     Path config = dir.resolve("mailward.yaml");
     Files.writeString(config, yaml);
+    if (profile.purpose().equals("marketing")) {
+      importConsent(launch, dir, config);
+    }
     Path gcLog = dir.resolve("gc.log");
     List<String> flags = new ArrayList<>(launch.jvmFlags());
     flags.add("-Xmx" + launch.heap());
@@ -137,6 +142,29 @@ final class MailwardRelay implements AutoCloseable {
       throw e;
     }
     return new MailwardRelay(p, port, gcLog);
+  }
+
+  /**
+   * Grants a marketing authorization to every recipient the injector will use, with {@code mailward
+   * consent-import} (offline, before start), so P1's consent lookups find a record.
+   */
+  private static void importConsent(Launch launch, Path dir, Path config) throws IOException, InterruptedException {
+    Path csv = dir.resolve("consent.csv");
+    java.time.LocalDate today = java.time.LocalDate.now();
+    try (var w = Files.newBufferedWriter(csv)) {
+      w.write("email,purposes,granted_at,expires_at,evidence\n");
+      for (int i = 0; i < RECIPIENT_SPACE; i++) {
+        w.write("p" + i + "@" + RECIPIENT_DOMAIN + ",marketing," + today.minusDays(30) + "," + today.plusDays(335)
+            + ",bench-form-" + i + "\n");
+      }
+    }
+    ChildProcess c = ChildProcess.start(ChildProcess.java(launch.jvmFlags(), launch.classpath(), "org.mailward.app.Main",
+        List.of("consent-import", "--config", config.toString(), "--tenant", "bench", csv.toString())), Map.of(),
+        dir.resolve("consent-import.out"), n -> {});
+    int rc = c.waitFor(Duration.ofMinutes(5));
+    if (rc != 0) {
+      throw new IllegalStateException("consent-import failed (exit " + rc + "):\n" + c.output());
+    }
   }
 
   int port() {

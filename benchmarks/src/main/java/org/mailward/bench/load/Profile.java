@@ -9,8 +9,8 @@ import java.util.Locale;
  * Mailward signs with DKIM. Raw and Postfix legs reuse a profile's message
  * shape so the ratios compare like with like.
  *
- * @param purpose the tenant's default purpose in the Mailward config; P1's "marketing with consent"
- *     runs as {@code transactional} until a consent bulk-import exists (no consent record needed)
+ * @param purpose the tenant's default purpose in the Mailward config; {@code marketing} means every
+ *     recipient needs an authorization, which the bench imports before the relay starts
  */
 record Profile(String name, String description, int messageSize, int recipients, int connections, int idleConnections,
     String purpose, boolean dkim, boolean backlog) {
@@ -18,9 +18,9 @@ record Profile(String name, String description, int messageSize, int recipients,
   static Profile named(String name, int connections) {
     return switch (name.toUpperCase(Locale.ROOT)) {
       case "P1" -> new Profile("P1", "60 KB HIPAA marketing: TLS in/out, encrypted spool, PHI scan, ESP DKIM pass-through",
-          60 * 1024, 1, connections, 0, "transactional", false, false);
+          60 * 1024, 1, connections, 0, "marketing", false, false);
       case "P2" -> new Profile("P2", "P1 + Mailward DKIM signing (RSA-2048)",
-          60 * 1024, 1, connections, 0, "transactional", true, false);
+          60 * 1024, 1, connections, 0, "marketing", true, false);
       case "P3" -> new Profile("P3", "4 KB transactional", 4 * 1024, 1, connections, 0, "transactional", false, false);
       case "P4" -> new Profile("P4", "backlog drain: recipients queued while the sink answers 4xx, then released",
           4 * 1024, 100, connections, 0, "transactional", false, true);
@@ -33,6 +33,11 @@ record Profile(String name, String description, int messageSize, int recipients,
   static List<Profile> parse(String csv, int connections) {
     return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .map(s -> named(s, connections)).toList();
+  }
+
+  /** The same profile with another tenant purpose (e.g. {@code transactional} when consent cannot be imported). */
+  Profile withPurpose(String p) {
+    return new Profile(name, description, messageSize, recipients, connections, idleConnections, p, dkim, backlog);
   }
 
   String sizeLabel() {
