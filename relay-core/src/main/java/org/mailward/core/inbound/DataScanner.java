@@ -1,14 +1,15 @@
 package org.mailward.core.inbound;
 
 /**
- * Reads a DATA body byte by byte: removes dot-stuffing and finds the end. Only
+ * Reads a DATA body: removes dot-stuffing and finds the end, copying the runs
+ * between line ends in bulk and deciding byte by byte only around CR and LF. Only
  * {@code CRLF . CRLF} ends the data (the first CRLF being a real line end); a
  * bare CR or bare LF anywhere is recorded as a violation, and the caller refuses
  * the message once the end is reached, so both sides stay in step. This is the
  * defence against SMTP smuggling ({@code \n.\n}, {@code \r.\r}, {@code \r\n.\n}).
  * Holds no buffers of its own; not thread-safe.
  */
-final class DataScanner {
+public final class DataScanner {
   private static final int LINE_START = 0;
   private static final int MID_LINE = 1;
   private static final int SAW_CR = 2;
@@ -26,11 +27,30 @@ final class DataScanner {
    *
    * @return (consumed << 32) | produced
    */
-  long scan(byte[] in, int off, int len, byte[] out) {
+  public long scan(byte[] in, int off, int len, byte[] out) {
     int o = 0;
     int i = off;
     int end = off + len;
     while (i < end && state != ENDED) {
+      if (state == MID_LINE) {
+        // Hot path: copy the run up to the next CR or LF in bulk (most of a body).
+        int start = i;
+        while (i < end) {
+          byte c = in[i];
+          if (c == '\r' || c == '\n') {
+            break;
+          }
+          i++;
+        }
+        int run = i - start;
+        if (run > 0) {
+          System.arraycopy(in, start, out, o, run);
+          o += run;
+        }
+        if (i == end) {
+          break;
+        }
+      }
       byte b = in[i++];
       switch (state) {
         case LINE_START -> {
@@ -89,11 +109,11 @@ final class DataScanner {
     return o + 1;
   }
 
-  boolean ended() {
+  public boolean ended() {
     return state == ENDED;
   }
 
-  boolean sawBareLineEnding() {
+  public boolean sawBareLineEnding() {
     return bareLineEnding;
   }
 }
