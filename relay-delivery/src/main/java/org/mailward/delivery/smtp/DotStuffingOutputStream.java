@@ -47,22 +47,33 @@ final class DotStuffingOutputStream extends FilterOutputStream {
     lineStart = false;
   }
 
-  /** Copies runs of ordinary bytes in bulk; only line ends and line-leading dots take the byte path. */
+  /**
+   * Copies runs of bytes in bulk, proper CRLF pairs included; only bare CR or LF,
+   * a CR split from its LF by the buffer's end, and line-leading dots take the
+   * byte path. A well-formed body goes out in a few large writes.
+   */
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     int end = off + len;
     int start = off;
     for (int i = off; i < end; i++) {
       byte c = b[i];
-      if (pendingCr || c == '\r' || c == '\n' || (lineStart && c == '.')) {
-        if (i > start) {
-          out.write(b, start, i - start);
+      if (!pendingCr) {
+        if (c == '\r' && i + 1 < end && b[i + 1] == '\n') {
+          i++;
+          lineStart = true;
+          continue;
         }
-        write(c);
-        start = i + 1;
-      } else {
-        lineStart = false;
+        if (c != '\r' && c != '\n' && !(lineStart && c == '.')) {
+          lineStart = false;
+          continue;
+        }
       }
+      if (i > start) {
+        out.write(b, start, i - start);
+      }
+      write(c);
+      start = i + 1;
     }
     if (end > start) {
       out.write(b, start, end - start);

@@ -39,4 +39,24 @@ class DotStuffingOutputStreamTest {
     assertThat(encode("no newline", 3)).isEqualTo("no newline\r\n.\r\n");
     assertThat(encode("", 1)).isEqualTo(".\r\n");
   }
+
+  @org.junit.jupiter.api.Test
+  void bulkWrites_encodeExactlyLikeByteWrites_forRandomBodiesAndChunkings() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20261126);
+    byte[] alphabet = {'a', 'b', '.', '\r', '\n'};
+    for (int round = 0; round < 2000; round++) {
+      byte[] body = new byte[random.nextInt(1, 64)];
+      for (int i = 0; i < body.length; i++) {
+        body[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      ByteArrayOutputStream reference = new ByteArrayOutputStream();
+      DotStuffingOutputStream bytewise = new DotStuffingOutputStream(reference);
+      for (byte x : body) {
+        bytewise.write(x);
+      }
+      bytewise.finish();
+      String chunked = encode(new String(body, StandardCharsets.ISO_8859_1), random.nextInt(1, 16));
+      org.assertj.core.api.Assertions.assertThat(chunked).isEqualTo(reference.toString(StandardCharsets.ISO_8859_1));
+    }
+  }
 }
