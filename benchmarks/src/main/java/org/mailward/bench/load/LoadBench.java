@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +183,7 @@ public final class LoadBench {
             p, sink, relay.port(), relay.pid(), "relay", true, relay, true);
       }
     } finally {
-      deleteTree(dir);
+      LocalResources.deleteTree(dir);
     }
   }
 
@@ -290,7 +289,7 @@ public final class LoadBench {
           new ProcessTree(relay.pid()).rssBytes(), load0, ProcessTree.loadAverage(),
           sink.perSecondSince(start, baseMessages, secs), note, null);
     } finally {
-      deleteTree(dir);
+      LocalResources.deleteTree(dir);
     }
   }
 
@@ -384,13 +383,4 @@ public final class LoadBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      for (Path path : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | java.io.UncheckedIOException ignored) {
-      // best effort: a temp directory
-    }
-  }
 }

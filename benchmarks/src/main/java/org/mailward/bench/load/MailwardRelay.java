@@ -1,8 +1,6 @@
 package org.mailward.bench.load;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +60,7 @@ final class MailwardRelay implements AutoCloseable {
   private static MailwardRelay start(Launch launch, Path dir, Profile profile, int sinkPort, boolean delivery, Path jfrFile,
       boolean deliveryExtras) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int port = freePort();
+    int port = LocalResources.freeLoopbackPort();
     Map<String, String> env = new HashMap<>();
     String dkim = "";
     if (profile.dkim()) {
@@ -124,7 +122,7 @@ final class MailwardRelay implements AutoCloseable {
     Path config = dir.resolve("mailward.yaml");
     Files.writeString(config, yaml);
     if (profile.purpose().equals("marketing")) {
-      importConsent(launch, dir, config);
+      importConsent(launch, dir, config, env);
     }
     Path gcLog = dir.resolve("gc.log");
     List<String> flags = new ArrayList<>(launch.jvmFlags());
@@ -148,7 +146,8 @@ final class MailwardRelay implements AutoCloseable {
    * Grants a marketing authorization to every recipient the injector will use, with {@code mailward
    * consent-import} (offline, before start), so P1's consent lookups find a record.
    */
-  private static void importConsent(Launch launch, Path dir, Path config) throws IOException, InterruptedException {
+  private static void importConsent(Launch launch, Path dir, Path config, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path csv = dir.resolve("consent.csv");
     java.time.LocalDate today = java.time.LocalDate.now();
     try (var w = Files.newBufferedWriter(csv)) {
@@ -159,7 +158,7 @@ final class MailwardRelay implements AutoCloseable {
       }
     }
     ChildProcess c = ChildProcess.start(ChildProcess.java(launch.jvmFlags(), launch.classpath(), "org.mailward.app.Main",
-        List.of("consent-import", "--config", config.toString(), "--tenant", "bench", csv.toString())), Map.of(),
+        List.of("consent-import", "--config", config.toString(), "--tenant", "bench", csv.toString())), env,
         dir.resolve("consent-import.out"), n -> {});
     int rc = c.waitFor(Duration.ofMinutes(5));
     if (rc != 0) {
@@ -217,12 +216,6 @@ final class MailwardRelay implements AutoCloseable {
     return flags;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 
   @Override
   public void close() throws InterruptedException {

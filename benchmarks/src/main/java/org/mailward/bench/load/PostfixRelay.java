@@ -2,16 +2,13 @@ package org.mailward.bench.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mailward.testkit.TestCa;
@@ -46,7 +43,7 @@ final class PostfixRelay implements AutoCloseable {
   static PostfixRelay start(int sinkPort) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("mailward-bench-postfix");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    PostfixRelay p = new PostfixRelay(dir, freePort());
+    PostfixRelay p = new PostfixRelay(dir, LocalResources.freeLoopbackPort());
     try {
       p.configure(sinkPort);
       p.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
@@ -190,12 +187,6 @@ final class PostfixRelay implements AutoCloseable {
     return text;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 
   @Override
   public void close() {
@@ -211,13 +202,6 @@ final class PostfixRelay implements AutoCloseable {
       }
       running = false;
     }
-    try (var s = Files.walk(dir)) {
-      List<Path> paths = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
-      for (Path path : paths) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | java.io.UncheckedIOException ignored) {
-      // a daemon may still be removing its sockets
-    }
+    LocalResources.deleteTree(dir);
   }
 }
