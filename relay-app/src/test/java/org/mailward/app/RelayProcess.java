@@ -24,6 +24,11 @@ final class RelayProcess implements AutoCloseable {
   }
 
   static RelayProcess start(Path config) throws IOException, InterruptedException {
+    return start(config, "512m");
+  }
+
+  /** @param maxHeap the child's -Xmx, e.g. {@code 96m} to prove something streams */
+  static RelayProcess start(Path config, String maxHeap) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String flags = System.getProperty("mailward.jvm.flags", "");
@@ -34,7 +39,7 @@ final class RelayProcess implements AutoCloseable {
       cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
-    cmd.add("-Xmx512m");
+    cmd.add("-Xmx" + maxHeap);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
