@@ -1,5 +1,6 @@
 package org.mailward.queue.spool;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.mailward.queue.SpoolConfig;
 
 class ChronicleAuditJournalTest {
   @TempDir Path dir;
-  private final SpoolFixtures.MutableClock clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-02T10:00:00Z"));
   private final MessageId m1 = MessageId.generate(1_700_000_000_000L, new SecureRandom());
   private final MessageId m2 = MessageId.generate(1_700_000_000_001L, new SecureRandom());
 

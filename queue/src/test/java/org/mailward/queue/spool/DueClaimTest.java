@@ -1,5 +1,6 @@
 package org.mailward.queue.spool;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailward.queue.spool.SpoolFixtures.body;
 import static org.mailward.queue.spool.SpoolFixtures.envelope;
@@ -29,7 +30,7 @@ import org.mailward.queue.SpoolConfig;
 class DueClaimTest {
   @TempDir Path dir;
   private final SecureRandom random = new SecureRandom();
-  private final SpoolFixtures.MutableClock clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-02T10:00:00Z"));
 
   private SpoolStorage open() {
     return RocksChronicleSpool.open(SpoolConfig.defaults(dir).withLimits(4096, 256L << 20, 0), clock);

@@ -1,5 +1,6 @@
 package org.mailward.queue.spool;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mailward.queue.spool.SpoolFixtures.body;
@@ -120,7 +121,7 @@ class RocksChronicleSpoolTest {
 
   @Test
   void dueRecipient_isLeasedOnce_untilSettled_andDeferredComesBackAtItsRetryTime() throws Exception {
-    var clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+    var clock = new ManualClock(Instant.parse("2026-11-02T10:00:00Z"));
     try (SpoolStorage s = open(clock)) {
       Spool spool = s.spool();
       MessageId id = commit(spool, clock, body(5, 100), 2);
@@ -185,7 +186,7 @@ class RocksChronicleSpoolTest {
 
   @Test
   void recipientCounts_ofFinishedMessages_surviveRestarts() throws Exception {
-    var clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+    var clock = new ManualClock(Instant.parse("2026-11-02T10:00:00Z"));
     MessageId pending;
     try (SpoolStorage s = open(clock)) {
       Spool spool = s.spool();

@@ -1,5 +1,6 @@
 package org.mailward.queue.spool;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mailward.queue.spool.SpoolFixtures.body;
@@ -57,7 +58,7 @@ class SpoolLifecycleTest {
 
   @Test
   void journalCycle_isDeleted_onceEveryMessageInItIsFinished_andNotBefore() throws Exception {
-    var clock = new SpoolFixtures.MutableClock(Instant.parse("2026-11-02T10:00:00Z"));
+    var clock = new ManualClock(Instant.parse("2026-11-02T10:00:00Z"));
     try (SpoolStorage s = RocksChronicleSpool.open(config(SpoolConfig.Roll.SECONDLY_FOR_TESTS, 0), clock)) {
       Spool spool = s.spool();
       MessageId old = commit(spool, clock, 1);

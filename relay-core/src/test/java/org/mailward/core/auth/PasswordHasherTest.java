@@ -1,11 +1,10 @@
 package org.mailward.core.auth;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.mailward.core.inbound.InboundConfig;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +46,7 @@ class PasswordHasherTest {
 
   @Test
   void throttle_locksAUserAfterTheLimit_andReleasesAfterTheLockout() {
-    MutableClock clock = new MutableClock();
+    ManualClock clock = new ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     AuthThrottle t = new AuthThrottle(new InboundConfig.AuthThrottling(100, 3, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ZERO), clock);
     for (int i = 0; i < 3; i++) {
       assertThat(t.allowed("127.0.0.1", "u1")).isTrue();
@@ -55,13 +54,13 @@ class PasswordHasherTest {
     }
     assertThat(t.allowed("127.0.0.2", "u1")).isFalse();
     assertThat(t.allowed("127.0.0.2", "u2")).isTrue();
-    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    clock.advance(Duration.ofMinutes(6));
     assertThat(t.allowed("127.0.0.2", "u1")).isTrue();
   }
 
   @Test
   void throttle_locksAnAddressSprayingManyUsers() {
-    MutableClock clock = new MutableClock();
+    ManualClock clock = new ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     AuthThrottle t = new AuthThrottle(new InboundConfig.AuthThrottling(4, 100, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ZERO), clock);
     for (int i = 0; i < 4; i++) {
       t.recordFailure("127.0.0.9", "user" + i);
@@ -70,22 +69,4 @@ class PasswordHasherTest {
     assertThat(t.allowed("127.0.0.8", "fresh")).isTrue();
   }
 
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -1,48 +1,30 @@
 package org.mailward.core.auth;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class VerifiedCredentialsTest {
-  private static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2026-11-26T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
+  private static final java.time.Instant START = java.time.Instant.parse("2026-11-26T00:00:00Z");
 
   @Test
   void aVerifiedPassword_isRememberedForItsStoredHash_untilTheTtlPasses() {
-    MovableClock clock = new MovableClock();
+    ManualClock clock = new ManualClock(START);
     VerifiedCredentials cache = new VerifiedCredentials(clock, Duration.ofMinutes(10), 100);
     cache.remember("$argon2id$a", "secret-one".toCharArray());
     assertThat(cache.recentlyVerified("$argon2id$a", "secret-one".toCharArray())).isTrue();
     assertThat(cache.recentlyVerified("$argon2id$a", "secret-two".toCharArray())).isFalse();
     assertThat(cache.recentlyVerified("$argon2id$b", "secret-one".toCharArray())).as("a changed stored hash misses").isFalse();
-    clock.now = clock.now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     assertThat(cache.recentlyVerified("$argon2id$a", "secret-one".toCharArray())).isFalse();
   }
 
   @Test
   void theCacheIsBounded_evictingTheLeastRecentlyUsed() {
-    VerifiedCredentials cache = new VerifiedCredentials(new MovableClock(), Duration.ofMinutes(10), 2);
+    VerifiedCredentials cache = new VerifiedCredentials(new ManualClock(START), Duration.ofMinutes(10), 2);
     cache.remember("h", "one".toCharArray());
     cache.remember("h", "two".toCharArray());
     assertThat(cache.recentlyVerified("h", "one".toCharArray())).isTrue();
@@ -54,7 +36,7 @@ class VerifiedCredentialsTest {
 
   @Test
   void aZeroTtl_disablesTheCache() {
-    VerifiedCredentials cache = new VerifiedCredentials(new MovableClock(), Duration.ZERO, 10);
+    VerifiedCredentials cache = new VerifiedCredentials(new ManualClock(START), Duration.ZERO, 10);
     cache.remember("h", "one".toCharArray());
     assertThat(cache.recentlyVerified("h", "one".toCharArray())).isFalse();
   }

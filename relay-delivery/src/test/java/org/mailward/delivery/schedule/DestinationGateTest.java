@@ -1,37 +1,16 @@
 package org.mailward.delivery.schedule;
 
+import org.mailward.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.mailward.delivery.DeliveryConfig;
 
 class DestinationGateTest {
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-20T12:00:00Z");
 
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-20T12:00:00Z"));
 
   private DestinationGate gate(int perDomain, double rate) {
     return new DestinationGate(new DeliveryConfig.Limits(100, 10, 10, perDomain, 4, rate, Duration.ofMillis(100)),
@@ -45,7 +24,7 @@ class DestinationGateTest {
     g.finished(true);
     assertThat(g.concurrency()).isEqualTo(4);
     assertThat(g.admit(10)).isZero();
-    clock.now = clock.now.plus(Duration.ofSeconds(61));
+    clock.advance(Duration.ofSeconds(61));
     assertThat(g.admit(10)).isEqualTo(10);
     g.started(1);
     g.finished(false);
@@ -69,7 +48,7 @@ class DestinationGateTest {
     g.started(10);
     g.finished(false);
     assertThat(g.admit(100)).isZero();
-    clock.now = clock.now.plus(Duration.ofMillis(500));
+    clock.advance(Duration.ofMillis(500));
     assertThat(g.admit(100)).isEqualTo(5);
   }
 }
