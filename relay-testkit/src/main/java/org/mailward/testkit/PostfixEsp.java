@@ -3,17 +3,14 @@ package org.mailward.testkit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A private Postfix instance playing the ESP (the upstream sender): its own
@@ -54,10 +51,10 @@ public final class PostfixEsp implements AutoCloseable {
     PostfixEsp p = new PostfixEsp(dir, freePort());
     try {
       p.configure(mailwardPort, username, password, caPem);
-      p.run(Duration.ofSeconds(60), "/usr/sbin/postfix", "-c", p.etc.toString(), "check");
-      p.run(Duration.ofSeconds(60), "/usr/sbin/postfix", "-c", p.etc.toString(), "start");
+      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
+      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "start");
       p.running = true;
-      p.awaitListening(Duration.ofSeconds(20));
+      PrivatePostfix.awaitListening(p.smtpPort, Duration.ofSeconds(20), p::log);
       return p;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.close();
@@ -84,12 +81,12 @@ public final class PostfixEsp implements AutoCloseable {
 
   /** Output of {@code postqueue -p} for this instance. */
   public String queue() throws IOException, InterruptedException {
-    return run(Duration.ofSeconds(20), "/usr/sbin/postqueue", "-c", etc.toString(), "-p");
+    return PrivatePostfix.run("/usr/sbin/postqueue", "-c", etc.toString(), "-p");
   }
 
   /** Asks Postfix to retry its deferred mail now. */
   public void flush() throws IOException, InterruptedException {
-    run(Duration.ofSeconds(20), "/usr/sbin/postqueue", "-c", etc.toString(), "-f");
+    PrivatePostfix.run("/usr/sbin/postqueue", "-c", etc.toString(), "-f");
   }
 
   private void configure(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
@@ -132,66 +129,15 @@ public final class PostfixEsp implements AutoCloseable {
         "delay_warning_time = 0",
         "biff = no");
     Files.write(etc.resolve("main.cf"), main, StandardCharsets.US_ASCII);
-    // No chroot anywhere: the instance lives in a temp directory without the files a chroot needs.
-    List<String> master = List.of(
-        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
-        "pickup    unix  n - n 60 1 pickup",
-        "cleanup   unix  n - n - 0 cleanup",
-        "qmgr      unix  n - n 300 1 qmgr",
-        "tlsmgr    unix  - - n 1000? 1 tlsmgr",
-        "rewrite   unix  - - n - - trivial-rewrite",
-        "bounce    unix  - - n - 0 bounce",
-        "defer     unix  - - n - 0 bounce",
-        "trace     unix  - - n - 0 bounce",
-        "verify    unix  - - n - 1 verify",
-        "flush     unix  n - n 1000? 0 flush",
-        "proxymap  unix  - - n - - proxymap",
-        "proxywrite unix - - n - 1 proxymap",
-        "smtp      unix  - - n - - smtp",
-        "relay     unix  - - n - - smtp",
-        "showq     unix  n - n - - showq",
-        "error     unix  - - n - - error",
-        "retry     unix  - - n - - error",
-        "discard   unix  - - n - - discard",
-        "local     unix  - n n - - local",
-        "anvil     unix  - - n - 1 anvil",
-        "scache    unix  - - n - 1 scache",
-        "postlog   unix-dgram n - n - 1 postlogd");
-    Files.write(etc.resolve("master.cf"), master, StandardCharsets.US_ASCII);
+    Files.write(etc.resolve("master.cf"), PrivatePostfix.masterCf(smtpPort), StandardCharsets.US_ASCII);
     Path sasl = etc.resolve("sasl_passwd");
     Files.writeString(sasl, relay + " " + username + ":" + password + "\n", StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(sasl, PosixFilePermissions.fromString("rw-------"));
     // Without -c, postmap would read /etc/postfix/main.cf.
-    run(Duration.ofSeconds(30), "/usr/sbin/postmap", "-c", etc.toString(), "hash:" + sasl);
+    PrivatePostfix.run("/usr/sbin/postmap", "-c", etc.toString(), "hash:" + sasl);
   }
 
-  private void awaitListening(Duration timeout) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", smtpPort), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IOException("Postfix did not listen on 127.0.0.1:" + smtpPort + "; log:\n" + log());
-  }
 
-  private String run(Duration timeout, String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + Arrays.toString(command));
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(Arrays.toString(command) + " exited " + p.exitValue() + ": " + text);
-    }
-    return text;
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
@@ -204,15 +150,7 @@ public final class PostfixEsp implements AutoCloseable {
   @Override
   public void close() {
     if (running) {
-      try {
-        run(Duration.ofSeconds(30), "/usr/sbin/postfix", "-c", etc.toString(), "stop");
-      } catch (IOException | InterruptedException e) {
-        try {
-          run(Duration.ofSeconds(30), "/usr/sbin/postfix", "-c", etc.toString(), "abort");
-        } catch (IOException | InterruptedException ignored) {
-          // best effort
-        }
-      }
+      PrivatePostfix.stop(etc);
       running = false;
     }
     try (var s = Files.walk(dir)) {

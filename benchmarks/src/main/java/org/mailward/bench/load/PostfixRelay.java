@@ -1,16 +1,13 @@
 package org.mailward.bench.load;
 
+import org.mailward.testkit.PrivatePostfix;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.mailward.testkit.TestCa;
 
 /**
@@ -46,10 +43,10 @@ final class PostfixRelay implements AutoCloseable {
     PostfixRelay p = new PostfixRelay(dir, LocalResources.freeLoopbackPort());
     try {
       p.configure(sinkPort);
-      p.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
-      p.run("/usr/sbin/postfix", "-c", p.etc.toString(), "start");
+      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
+      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "start");
       p.running = true;
-      p.awaitListening();
+      PrivatePostfix.awaitListening(p.port, Duration.ofSeconds(20), p::log);
       return p;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.close();
@@ -122,46 +119,9 @@ final class PostfixRelay implements AutoCloseable {
         "delay_warning_time = 0",
         "biff = no");
     Files.write(etc.resolve("main.cf"), main, StandardCharsets.US_ASCII);
-    List<String> master = List.of(
-        "127.0.0.1:" + port + " inet n - n - - smtpd",
-        "pickup    unix  n - n 60 1 pickup",
-        "cleanup   unix  n - n - 0 cleanup",
-        "qmgr      unix  n - n 300 1 qmgr",
-        "tlsmgr    unix  - - n 1000? 1 tlsmgr",
-        "tlsproxy  unix  - - n - 0 tlsproxy",
-        "rewrite   unix  - - n - - trivial-rewrite",
-        "bounce    unix  - - n - 0 bounce",
-        "defer     unix  - - n - 0 bounce",
-        "trace     unix  - - n - 0 bounce",
-        "verify    unix  - - n - 1 verify",
-        "flush     unix  n - n 1000? 0 flush",
-        "proxymap  unix  - - n - - proxymap",
-        "proxywrite unix - - n - 1 proxymap",
-        "smtp      unix  - - n - - smtp",
-        "relay     unix  - - n - - smtp",
-        "showq     unix  n - n - - showq",
-        "error     unix  - - n - - error",
-        "retry     unix  - - n - - error",
-        "discard   unix  - - n - - discard",
-        "local     unix  - n n - - local",
-        "anvil     unix  - - n - 1 anvil",
-        "scache    unix  - - n - 1 scache",
-        "postlog   unix-dgram n - n - 1 postlogd");
-    Files.write(etc.resolve("master.cf"), master, StandardCharsets.US_ASCII);
+    Files.write(etc.resolve("master.cf"), PrivatePostfix.masterCf(port), StandardCharsets.US_ASCII);
   }
 
-  private void awaitListening() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IOException("Postfix did not listen on 127.0.0.1:" + port + "; log:\n" + log());
-  }
 
   String log() {
     try {
@@ -172,34 +132,12 @@ final class PostfixRelay implements AutoCloseable {
     }
   }
 
-  private String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + Arrays.toString(command));
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(Arrays.toString(command) + " exited " + p.exitValue() + ": " + text);
-    }
-    return text;
-  }
 
 
   @Override
   public void close() {
     if (running) {
-      try {
-        run("/usr/sbin/postfix", "-c", etc.toString(), "stop");
-      } catch (IOException | InterruptedException e) {
-        try {
-          run("/usr/sbin/postfix", "-c", etc.toString(), "abort");
-        } catch (IOException | InterruptedException ignored) {
-          // best effort
-        }
-      }
+      PrivatePostfix.stop(etc);
       running = false;
     }
     LocalResources.deleteTree(dir);
