@@ -16,6 +16,7 @@
 #   --connections 16 --messages-per-connection 100
 #   --delivery auto|on|off     Mailward delivery (auto: use it if mail reaches the sink)
 #   --jfr                      record Mailward with JFR and summarise hot spots in the report
+#   BENCH_MAILWARD_JVM_FLAGS="..." adds JVM flags to Mailward's JVM (e.g. -agentpath:.../libasyncProfiler.so=start,...)
 #   --mailward-heap 1g  --p4-recipients 200000 (issue 8 asks 1000000: pass it for the full P4)
 # Postfix legs need root and Debian's postfix package. JAVA_HOME selects the JDK.
 set -euo pipefail
@@ -66,6 +67,10 @@ fi
 # Snapshot Mailward's jar so a concurrent build cannot change it under a running leg.
 cp "$APPJAR" "$SNAP/relay-app.jar"
 cp "$APP/classes/mailward-jvm.flags" "$SNAP/jvm.flags"
+# BENCH_MAILWARD_JVM_FLAGS (not MAILWARD_*: those are configuration overrides): extra flags for the Mailward JVM only (e.g. an async-profiler -agentpath)
+if [ -n "${BENCH_MAILWARD_JVM_FLAGS:-}" ]; then
+  printf ' %s\n' "$BENCH_MAILWARD_JVM_FLAGS" >> "$SNAP/jvm.flags"
+fi
 MAILWARD_CP="$SNAP/relay-app.jar:$(cat "$APP/runtime.classpath")"
 
 exec_args=(-Djava.awt.headless=true -Xmx1g -cp benchmarks/target/benchmarks.jar org.mailward.bench.load.LoadBench

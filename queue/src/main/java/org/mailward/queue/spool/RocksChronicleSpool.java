@@ -3,7 +3,7 @@
 // group-committed by the GroupCommitter. This class is the thin front: begin,
 // reads (envelope, body, stats); claims and leases are DueLeases'.
 //
-// Leases: a claim adds refs to DueLeases' set; the syncer thread removes them
+// Leases: a claim moves rows from DueLeases' in-memory index to its leases; the syncer thread drops them
 // only after the settling batch is durable, so a claim never sees a
 // recipient's old due row after its lease is gone.
 package org.mailward.queue.spool;
@@ -143,7 +143,7 @@ public final class RocksChronicleSpool implements Spool {
     return leases.claim(now, limit, order);
   }
 
-  /** Due-index rows read by all claims so far (tests and metrics: claims skip leased ranges). */
+  /** Due-index rows visited by all claims so far (tests: claims do not walk leased rows). */
   public long dueRowsRead() {
     return leases.rowsRead();
   }

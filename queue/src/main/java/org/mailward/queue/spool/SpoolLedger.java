@@ -1,5 +1,5 @@
 // Turns one group of commits and settlements into RocksDB writes, and keeps the
-// in-memory views (counters, cycle counts, the claim ranges of DueLeases) in
+// in-memory views (counters, cycle counts, DueLeases' due index) in
 // step once the group is durable.
 // Writer thread only (the effects it hands over run on the syncer thread).
 // Within a group, statuses live in an overlay so several settlements of one
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ final class SpoolLedger {
   private final Map<MessageId, RecipientStates> overlay = new HashMap<>();
   private final Set<MessageId> dirty = new LinkedHashSet<>();
   private final List<Runnable> effects = new ArrayList<>();
-  private final Set<Long> insertedDue = new HashSet<>();
+  private final List<DueLeases.Change> dueChanges = new ArrayList<>();
 
   SpoolLedger(RocksDatabase db, CycleLedger cycles, SpoolCounters counters, AuditChain audit, DueLeases leases,
       Clock clock) {
@@ -118,8 +117,7 @@ final class SpoolLedger {
     }
     for (int i = 0; i < s.size(); i++) {
       if (s.states[i] == State.PENDING) {
-        wb.put(due, SpoolKeys.due(now, new RecipientRef(m.id, i)), SpoolKeys.dueValue(0, s.domains[i]));
-        insertedDue.add(now);
+        putDue(wb, SpoolKeys.due(now, new RecipientRef(m.id, i)), SpoolKeys.dueValue(0, s.domains[i]));
       }
     }
   }
@@ -148,7 +146,9 @@ final class SpoolLedger {
       return;
     }
     if (hasDueRow) {
-      wb.delete(due, SpoolKeys.due(s.due[i], ref));
+      byte[] oldRow = SpoolKeys.due(s.due[i], ref);
+      wb.delete(due, oldRow);
+      dueChanges.add(new DueLeases.Change(oldRow, null));
     }
     State next = State.of(outcome);
     if (!(outcome instanceof RecipientOutcome.Dropped)) {
@@ -157,11 +157,15 @@ final class SpoolLedger {
     s.states[i] = next;
     if (outcome instanceof RecipientOutcome.Deferred d) {
       s.due[i] = d.retryAt().toEpochMilli();
-      wb.put(due, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
-      insertedDue.add(s.due[i]);
+      putDue(wb, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
     }
     dirty.add(ref.messageId());
     effects.add(() -> counters.move(old, next));
+  }
+
+  private void putDue(WriteBatch wb, byte[] key, byte[] value) throws RocksDBException {
+    wb.put(due, key, value);
+    dueChanges.add(new DueLeases.Change(key, value));
   }
 
   /**
@@ -206,9 +210,9 @@ final class SpoolLedger {
    * (counters, cycle counts; safe to run on the syncer thread) and starts the next group.
    */
   List<Runnable> sealGroup() {
-    if (!insertedDue.isEmpty()) {
-      long[] millis = insertedDue.stream().mapToLong(Long::longValue).toArray();
-      effects.add(() -> leases.inserted(millis));
+    if (!dueChanges.isEmpty()) {
+      List<DueLeases.Change> changes = List.copyOf(dueChanges);
+      effects.add(() -> leases.apply(changes));
     }
     List<Runnable> out = List.copyOf(effects);
     clearGroup();
@@ -218,7 +222,7 @@ final class SpoolLedger {
   /** The group failed: forget it (RocksDB has none of it). */
   void clearGroup() {
     effects.clear();
-    insertedDue.clear();
+    dueChanges.clear();
     overlay.clear();
     dirty.clear();
   }

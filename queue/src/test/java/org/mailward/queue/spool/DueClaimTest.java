@@ -121,4 +121,42 @@ class DueClaimTest {
           .extracting(DueRecipient::ref).containsExactly(deferredAgain.ref(), new org.mailward.api.RecipientRef(fresh, 0));
     }
   }
+
+  @Test
+  void dueIndex_isRebuiltOnOpen_withoutDeliveredRows_andWithDeferredOnesAtTheirNewTime() throws Exception {
+    MessageId delivered;
+    MessageId deferred;
+    MessageId leasedOnly;
+    MessageId untouched;
+    Instant retryAt;
+    try (SpoolStorage s = open()) {
+      Spool spool = s.spool();
+      delivered = commit(spool, 1);
+      clock.advance(Duration.ofMillis(1)); // due order is time order, then message id
+      deferred = commit(spool, 1);
+      clock.advance(Duration.ofMillis(1));
+      leasedOnly = commit(spool, 1);
+      clock.advance(Duration.ofMillis(1));
+      untouched = commit(spool, 1);
+      clock.advance(Duration.ofSeconds(1));
+      List<DueRecipient> claimed = spool.claimDue(clock.instant(), 3, ClaimOrder.OLDEST_DUE_FIRST);
+      assertThat(ids(claimed)).containsExactly(delivered, deferred, leasedOnly);
+      retryAt = clock.instant().plus(Duration.ofMinutes(5));
+      spool.settle(List.of(
+          new Settlement(claimed.get(0).ref(), new RecipientOutcome.Delivered(org.mailward.api.SmtpReply.of(250, "2.0.0", "ok"), null)),
+          new Settlement(claimed.get(1).ref(), new RecipientOutcome.Deferred("4.4.1", Optional.empty(),
+              Optional.empty(), retryAt)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    try (SpoolStorage s = open()) {
+      Spool spool = s.spool();
+      assertThat(ids(spool.claimDue(clock.instant(), 10, ClaimOrder.OLDEST_DUE_FIRST)))
+          .as("a lease does not survive a restart; a delivered row does not come back")
+          .containsExactly(leasedOnly, untouched);
+      clock.advance(Duration.ofMinutes(5));
+      List<DueRecipient> later = spool.claimDue(clock.instant(), 10, ClaimOrder.OLDEST_DUE_FIRST);
+      assertThat(ids(later)).containsExactly(deferred);
+      assertThat(later.get(0).due()).isEqualTo(retryAt);
+      assertThat(later.get(0).attempts()).isEqualTo(1);
+    }
+  }
 }
