@@ -43,9 +43,17 @@ final class CycleLedger {
       return 0;
     }
     int deleted = 0;
+    boolean idleClosed = false;
     for (File f : files) {
       int cycle = journal.cycleOfFile(f.getName());
-      if (cycle >= 0 && cycle < protectFrom && live(cycle) == 0 && f.delete()) {
+      if (cycle < 0 || cycle >= protectFrom || live(cycle) != 0) {
+        continue;
+      }
+      if (!idleClosed) {
+        journal.closeIdleTailers(); // an idle tailer may still map the file
+        idleClosed = true;
+      }
+      if (f.delete()) {
         deleted++;
         LOG.info("reclaimed body journal cycle {}", f.getName());
       }

@@ -1,5 +1,5 @@
-// A spooled body, decrypted on the fly: each open() gets its own Chronicle
-// tailer that jumps straight to the message's frames (their indexes come from
+// A spooled body, decrypted on the fly: each open() borrows a Chronicle tailer
+// from the journal's pool that jumps straight to the message's frames (their indexes come from
 // the message row) and opens them one at a time; at most one frame is in heap.
 // A frame that fails authentication, is out of place or missing, or a body
 // whose last frame is not flagged last, ends the stream with an IOException.
@@ -42,7 +42,7 @@ final class SpoolBodySource implements BodySource {
   }
 
   private final class FrameStream extends InputStream {
-    private final ExcerptTailer tailer = journal.tailer();
+    private final ExcerptTailer tailer = journal.borrowTailer();
     private final FrameCipher cipher = new FrameCipher(key, id);
     private byte[] plain = new byte[0];
     private int pos;
@@ -114,7 +114,7 @@ final class SpoolBodySource implements BodySource {
     public void close() {
       if (!closed) {
         closed = true;
-        tailer.close();
+        journal.giveBack(tailer);
       }
     }
   }
