@@ -11,9 +11,16 @@ import java.io.OutputStream;
 public interface MessageFinisher {
   Prepared prepare(Envelope envelope, BodySource body) throws IOException;
 
-  /** The message as it will be sent, streamable without being held whole. */
-  interface Prepared {
+  /**
+   * The message as it will be sent, streamable without being held whole. It may
+   * hold the spooled body open from {@code prepare} (one pass instead of two);
+   * the caller closes it after writing.
+   */
+  interface Prepared extends java.io.Closeable {
     void writeTo(OutputStream out) throws IOException;
+
+    @Override
+    default void close() throws IOException {}
   }
 
   /** Sends the body as it is (no edits, no signature). */

@@ -46,19 +46,26 @@ public final class DkimFinisher implements MessageFinisher {
   @Override
   public Prepared prepare(Envelope envelope, BodySource body) throws IOException {
     HeaderBlock header;
-    try (InputStream in = body.open()) {
+    InputStream in = body.open();
+    try {
       header = HeaderBlock.read(in).apply(envelope.headerEdits());
       DkimSigner signer = envelope.dkimSign() ? signers.get(envelope.tenant()) : null;
       if (envelope.dkimSign() && signer == null) {
         LOG.warn("message {} asks for DKIM but tenant {} has no key; sent unsigned", envelope.id(), envelope.tenant());
       }
-      if (signer != null) {
-        byte[] bodyHash = RelaxedBodyHash.of(in);
-        header = header.withFirst(signer.sign(header.fields(), bodyHash));
+      if (signer == null) {
+        return new OnePass(header, body, in); // the body follows on the stream the header came from
       }
+      byte[] bodyHash = RelaxedBodyHash.of(in);
+      header = header.withFirst(signer.sign(header.fields(), bodyHash));
     } catch (GeneralSecurityException e) {
+      in.close();
       throw new IOException("DKIM signing failed for message " + envelope.id(), e);
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
     }
+    in.close();
     HeaderBlock finalHeader = header;
     return out -> writeMessage(finalHeader, body, out);
   }
@@ -68,6 +75,45 @@ public final class DkimFinisher implements MessageFinisher {
     try (InputStream in = body.open()) {
       in.skipNBytes(header.length());
       in.transferTo(out);
+    }
+  }
+
+  /**
+   * An unsigned message whose body stream is still open just past the header
+   * block: the first write continues on it (the body is read and decrypted once,
+   * not twice); a second write reads the body afresh.
+   */
+  private static final class OnePass implements Prepared {
+    private final HeaderBlock header;
+    private final BodySource body;
+    private InputStream rest;
+
+    OnePass(HeaderBlock header, BodySource body, InputStream rest) {
+      this.header = header;
+      this.body = body;
+      this.rest = rest;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+      if (rest == null) {
+        writeMessage(header, body, out);
+        return;
+      }
+      try (InputStream in = rest) {
+        rest = null;
+        header.writeTo(out);
+        in.transferTo(out);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (rest != null) {
+        InputStream in = rest;
+        rest = null;
+        in.close();
+      }
     }
   }
 

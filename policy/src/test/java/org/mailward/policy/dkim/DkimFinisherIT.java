@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.BodySource;
+import org.mailward.api.MessageFinisher;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Envelope;
 import org.mailward.api.HeaderEdit;
@@ -106,12 +107,18 @@ class DkimFinisherIT {
 
   private static String finish(DkimFinisher finisher, Envelope envelope) throws IOException {
     AtomicInteger opens = new AtomicInteger();
+    AtomicInteger closes = new AtomicInteger();
     byte[] bytes = MESSAGE.getBytes(StandardCharsets.UTF_8);
     BodySource body = new BodySource() {
       @Override
       public InputStream open() {
         opens.incrementAndGet();
-        return new ByteArrayInputStream(bytes);
+        return new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+          @Override
+          public void close() {
+            closes.incrementAndGet();
+          }
+        };
       }
 
       @Override
@@ -120,8 +127,14 @@ class DkimFinisherIT {
       }
     };
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    finisher.prepare(envelope, body).writeTo(out);
-    assertThat(opens.get()).isEqualTo(2);
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    try (MessageFinisher.Prepared prepared = finisher.prepare(envelope, body)) {
+      prepared.writeTo(out);
+      assertThat(opens.get()).as("signed: hash pass + write pass; unsigned: one pass").isEqualTo(envelope.dkimSign() ? 2 : 1);
+      prepared.writeTo(again);
+    }
+    assertThat(again.toByteArray()).as("a second write (another MX) sends the same bytes").isEqualTo(out.toByteArray());
+    assertThat(closes.get()).as("every stream opened is closed").isEqualTo(opens.get());
     return out.toString(StandardCharsets.UTF_8);
   }
 

@@ -207,9 +207,10 @@ public final class SmtpConnection {
     CompletableFuture<SmtpReply> result = new CompletableFuture<>();
     bodyExecutor.execute(() -> {
       long deadline = System.nanoTime() + dataTimeout.toNanos();
-      try (ChannelOutputStream cos = new ChannelOutputStream(channel, handler, deadline)) {
+      try (ChannelOutputStream cos = new ChannelOutputStream(channel, handler, deadline);
+          MessageFinisher.Prepared prepared = supplier.get()) {
         DotStuffingOutputStream dot = new DotStuffingOutputStream(cos);
-        supplier.get().writeTo(dot);
+        prepared.writeTo(dot);
         CompletableFuture<SmtpReply> fin = handler.expect()
             .orTimeout(dataTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete(this::closeOnTimeout);
         dot.finish();
