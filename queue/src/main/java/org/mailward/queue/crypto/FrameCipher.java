@@ -41,6 +41,31 @@ public final class FrameCipher {
     }
   }
 
+  /**
+   * Encrypts {@code len} bytes into {@code out} (ciphertext then the 16-byte tag,
+   * {@code len + TAG_BYTES} bytes); returns that length.
+   */
+  public int seal(byte[] plain, int off, int len, byte[] out, long index, boolean last) {
+    try {
+      init(Cipher.ENCRYPT_MODE, index, last);
+      return cipher.doFinal(plain, off, len, out, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("frame seal failed", e);
+    }
+  }
+
+  /** Decrypts and authenticates {@code len} sealed bytes into {@code out}; returns the plaintext length. */
+  public int open(byte[] sealed, int len, byte[] out, long index, boolean last) throws AEADBadTagException {
+    try {
+      init(Cipher.DECRYPT_MODE, index, last);
+      return cipher.doFinal(sealed, 0, len, out, 0);
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("frame open failed", e);
+    }
+  }
+
   /** Decrypts and authenticates a frame sealed at {@code index} with this {@code last} flag. */
   public byte[] open(byte[] sealed, long index, boolean last) throws AEADBadTagException {
     try {

@@ -95,14 +95,19 @@ public final class ChronicleJournal implements AutoCloseable {
    * first makes both copies bulk memory moves. Writer thread only.
    */
   public void writeBulk(Bytes<?> b, byte[] src) {
-    if (staging == null || staging.capacity() < src.length) {
+    writeBulk(b, src, src.length);
+  }
+
+  /** {@link #writeBulk(Bytes, byte[])} of {@code src[0, len)}. */
+  public void writeBulk(Bytes<?> b, byte[] src, int len) {
+    if (staging == null || staging.capacity() < len) {
       releaseStaging();
-      staging = ByteBuffer.allocateDirect(Math.max(src.length, 64 * 1024));
+      staging = ByteBuffer.allocateDirect(Math.max(len, 64 * 1024));
       stagingStore = BytesStore.wrap(staging);
     }
     staging.clear();
-    staging.put(src);
-    b.write(stagingStore, 0L, src.length);
+    staging.put(src, 0, len);
+    b.write(stagingStore, 0L, len);
   }
 
   private void releaseStaging() {

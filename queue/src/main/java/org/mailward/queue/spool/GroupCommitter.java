@@ -66,7 +66,9 @@ final class GroupCommitter implements AutoCloseable {
 
   private sealed interface Task {}
 
-  private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed) implements Task {}
+  /** {@code sealed[0, len)} is the frame; the array goes back to {@code recycle} once appended. */
+  private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, FramePool recycle)
+      implements Task {}
 
   private record Commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled,
       CompletableFuture<Void> done) implements Task {}
@@ -144,9 +146,9 @@ final class GroupCommitter implements AutoCloseable {
 
   // ---- producers (any thread, never block) ----
 
-  void frame(PendingMessage msg, long index, boolean last, byte[] sealed) {
-    pendingBytes.addAndGet(sealed.length);
-    offer(new Frame(msg, index, last, sealed));
+  void frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, FramePool recycle) {
+    pendingBytes.addAndGet(len);
+    offer(new Frame(msg, index, last, sealed, len, recycle));
   }
 
   CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled) {
@@ -269,7 +271,15 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private void appendFrame(Frame f) {
-    pendingBytes.addAndGet(-f.sealed().length);
+    try {
+      appendFrameOnce(f);
+    } finally {
+      f.recycle().give(f.sealed());
+    }
+  }
+
+  private void appendFrameOnce(Frame f) {
+    pendingBytes.addAndGet(-f.len());
     PendingMessage m = f.msg();
     if (m.failed) {
       return;
@@ -284,7 +294,7 @@ final class GroupCommitter implements AutoCloseable {
         b.writeLong(m.id.lsb());
         b.writeLong(f.index());
         b.writeBoolean(f.last());
-        body.writeBulk(b, f.sealed());
+        body.writeBulk(b, f.sealed(), f.len());
       });
       m.addFrame(index);
       int cycle = body.cycleOf(index);
@@ -296,7 +306,7 @@ final class GroupCommitter implements AutoCloseable {
         cycles.add(m.lastCycle + 1, cycle);
         m.lastCycle = cycle;
       }
-      bytesSinceCheck += f.sealed().length;
+      bytesSinceCheck += f.len();
       if (bytesSinceCheck > Math.max(1L << 20, config.minFreeBytes() / 4)) {
         checkFreeSpace();
       }

@@ -41,7 +41,8 @@ public final class RocksChronicleSpool implements Spool {
   private final MasterKey master;
   private final SecureRandom random;
   private final SpoolCounters counters;
-  private final int frameBytes;
+  private final FramePool plainFrames;
+  private final FramePool sealedFrames;
   private final DueLeases leases;
 
   private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
@@ -53,7 +54,8 @@ public final class RocksChronicleSpool implements Spool {
     this.master = master;
     this.random = random;
     this.counters = counters;
-    this.frameBytes = frameBytes;
+    this.plainFrames = new FramePool(frameBytes);
+    this.sealedFrames = new FramePool(frameBytes + FrameCipher.TAG_BYTES);
   }
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
@@ -110,7 +112,7 @@ public final class RocksChronicleSpool implements Spool {
     committer.ensureNotBehind();
     DataKey key = DataKey.generate(random);
     PendingMessage msg = new PendingMessage(id, key.toStored(master));
-    return new SpoolMessageWriter(committer, msg, new FrameCipher(key, id), frameBytes);
+    return new SpoolMessageWriter(committer, msg, new FrameCipher(key, id), plainFrames, sealedFrames);
   }
 
   @Override
@@ -129,7 +131,7 @@ public final class RocksChronicleSpool implements Spool {
       return Optional.empty();
     }
     DataKey key = DataKey.fromStored(storedKey, master);
-    return Optional.of(new SpoolBodySource(body, id, key, rec.get().frames(), rec.get().size()));
+    return Optional.of(new SpoolBodySource(body, id, key, rec.get().frames(), rec.get().size(), plainFrames, sealedFrames));
   }
 
   @Override

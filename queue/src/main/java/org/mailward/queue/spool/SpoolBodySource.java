@@ -22,13 +22,18 @@ final class SpoolBodySource implements BodySource {
   private final DataKey key;
   private final long[] frames;
   private final long size;
+  private final FramePool plainPool;
+  private final FramePool sealedPool;
 
-  SpoolBodySource(ChronicleJournal journal, MessageId id, DataKey key, long[] frames, long size) {
+  SpoolBodySource(ChronicleJournal journal, MessageId id, DataKey key, long[] frames, long size, FramePool plainPool,
+      FramePool sealedPool) {
     this.journal = journal;
     this.id = id;
     this.key = key;
     this.frames = frames;
     this.size = size;
+    this.plainPool = plainPool;
+    this.sealedPool = sealedPool;
   }
 
   @Override
@@ -44,7 +49,9 @@ final class SpoolBodySource implements BodySource {
   private final class FrameStream extends InputStream {
     private final ExcerptTailer tailer = journal.borrowTailer();
     private final FrameCipher cipher = new FrameCipher(key, id);
-    private byte[] plain = new byte[0];
+    private byte[] plain = plainPool.take();
+    private byte[] sealed = sealedPool.take();
+    private int plainLen;
     private int pos;
     private int next;
     private boolean closed;
@@ -65,7 +72,7 @@ final class SpoolBodySource implements BodySource {
       if (!fill()) {
         return -1;
       }
-      int n = Math.min(len, plain.length - pos);
+      int n = Math.min(len, plainLen - pos);
       System.arraycopy(plain, pos, b, off, n);
       pos += n;
       return n;
@@ -75,18 +82,19 @@ final class SpoolBodySource implements BodySource {
       if (closed) {
         throw new IOException("stream closed");
       }
-      while (pos == plain.length) {
+      while (pos == plainLen) {
         if (next == frames.length) {
           return false;
         }
-        plain = readFrame(next);
+        plainLen = readFrame(next);
         pos = 0;
         next++;
       }
       return true;
     }
 
-    private byte[] readFrame(int i) throws IOException {
+    /** Opens frame {@code i} into {@code plain}; returns its plaintext length. */
+    private int readFrame(int i) throws IOException {
       boolean last = i == frames.length - 1;
       if (!tailer.moveToIndex(frames[i])) {
         throw new IOException("body frame " + i + " of " + id + " is missing from the journal");
@@ -102,9 +110,15 @@ final class SpoolBodySource implements BodySource {
         if (!stored.equals(id) || index != i || storedLast != last) {
           throw new IOException("body frame " + i + " of " + id + " is out of place");
         }
-        byte[] sealed = new byte[(int) b.readRemaining()];
-        b.read(sealed);
-        return cipher.open(sealed, i, last);
+        int n = (int) b.readRemaining();
+        if (n > sealed.length) {
+          sealed = new byte[n]; // written with a larger spool.frameBytes before a restart
+        }
+        if (n - FrameCipher.TAG_BYTES > plain.length) {
+          plain = new byte[n - FrameCipher.TAG_BYTES];
+        }
+        b.read(sealed, 0, n);
+        return cipher.open(sealed, n, plain, i, last);
       } catch (AEADBadTagException e) {
         throw new IOException("body frame " + i + " of " + id + " failed authentication", e);
       }
@@ -115,6 +129,10 @@ final class SpoolBodySource implements BodySource {
       if (!closed) {
         closed = true;
         journal.giveBack(tailer);
+        plainPool.give(plain); // arrays of another size (a larger frame) are not pooled
+        sealedPool.give(sealed);
+        plain = null;
+        sealed = null;
       }
     }
   }
