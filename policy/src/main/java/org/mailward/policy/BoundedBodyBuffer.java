@@ -7,17 +7,29 @@ import java.util.List;
 
 /**
  * Copies of body chunks as they stream past on the event loop, up to a byte budget; beyond it the
- * rest is counted but not kept (and the scan is marked truncated). Copying is all {@link #add}
- * does, so it never blocks. Not thread-safe: fed by one event loop, read after {@code finish}.
+ * rest is counted but not kept (and the scan is marked truncated). Chunks are appended into 64 KB
+ * blocks from a {@link BlockPool} (not one array per chunk), which {@link #release} hands back
+ * once the body has been read. Copying is all {@link #add} does, so it never blocks. Not
+ * thread-safe: fed by one event loop, read after {@code finish} (the executor hand-off orders
+ * the two), released by whoever read it last.
  */
 final class BoundedBodyBuffer {
   private final int limit;
-  private final List<byte[]> chunks = new ArrayList<>();
+  private final BlockPool pool;
+  private final List<byte[]> blocks = new ArrayList<>();
+  /** Bytes used in the last block (every earlier block is full). */
+  private int fill;
   private long kept;
   private boolean truncated;
 
+  /** A buffer whose blocks are allocated and dropped (no pool to return them to). */
   BoundedBodyBuffer(int limit) {
+    this(limit, new BlockPool(0));
+  }
+
+  BoundedBodyBuffer(int limit, BlockPool pool) {
     this.limit = limit;
+    this.pool = pool;
   }
 
   void add(ByteBuffer chunk) {
@@ -25,12 +37,22 @@ final class BoundedBodyBuffer {
     if (room < chunk.remaining()) {
       truncated = true;
     }
-    if (room > 0) {
-      byte[] copy = new byte[room];
-      chunk.duplicate().get(copy);
-      chunks.add(copy);
-      kept += room;
+    if (room <= 0) {
+      return;
     }
+    ByteBuffer from = chunk.duplicate();
+    int left = room;
+    while (left > 0) {
+      if (blocks.isEmpty() || fill == BlockPool.BLOCK_BYTES) {
+        blocks.add(pool.take());
+        fill = 0;
+      }
+      int n = Math.min(left, BlockPool.BLOCK_BYTES - fill);
+      from.get(blocks.get(blocks.size() - 1), fill, n);
+      fill += n;
+      left -= n;
+    }
+    kept += room;
   }
 
   boolean truncated() {
@@ -39,26 +61,34 @@ final class BoundedBodyBuffer {
 
   /** The kept bytes, read in place; {@code available()} is all that is left (a size hint for the reader). */
   InputStream stream() {
-    return new ChunkStream();
+    return new BlockStream();
   }
 
-  void clear() {
-    chunks.clear();
+  /**
+   * Gives the blocks back to the pool and forgets the kept bytes. Call it once nothing reads the
+   * buffer any more (a stream from {@link #stream} is then spent); calling it again does nothing.
+   */
+  void release() {
+    for (byte[] block : blocks) {
+      pool.give(block);
+    }
+    blocks.clear();
+    fill = 0;
     kept = 0;
   }
 
-  private final class ChunkStream extends InputStream {
-    private int chunk;
+  private final class BlockStream extends InputStream {
+    private int block;
     private int offset;
     private long left = kept;
 
     @Override
     public int read() {
-      if (!skipSpentChunks()) {
+      if (!skipSpentBlocks()) {
         return -1;
       }
       left--;
-      return chunks.get(chunk)[offset++] & 0xFF;
+      return blocks.get(block)[offset++] & 0xFF;
     }
 
     @Override
@@ -66,24 +96,28 @@ final class BoundedBodyBuffer {
       if (len == 0) {
         return 0;
       }
-      if (!skipSpentChunks()) {
+      if (!skipSpentBlocks()) {
         return -1;
       }
-      byte[] c = chunks.get(chunk);
-      int n = Math.min(len, c.length - offset);
-      System.arraycopy(c, offset, into, off, n);
+      int n = Math.min(len, used(block) - offset);
+      System.arraycopy(blocks.get(block), offset, into, off, n);
       offset += n;
       left -= n;
       return n;
     }
 
-    /** Moves past fully read (or empty) chunks; false at the end. */
-    private boolean skipSpentChunks() {
-      while (chunk < chunks.size() && offset == chunks.get(chunk).length) {
-        chunk++;
+    /** Moves past fully read blocks; false at the end. */
+    private boolean skipSpentBlocks() {
+      while (block < blocks.size() && offset == used(block)) {
+        block++;
         offset = 0;
       }
-      return chunk < chunks.size();
+      return block < blocks.size() && left > 0;
+    }
+
+    /** Bytes of block {@code b} that hold body (the rest of a reused block is stale). */
+    private int used(int b) {
+      return b == blocks.size() - 1 ? fill : BlockPool.BLOCK_BYTES;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mailward.api.HeaderEdit;
 import org.mailward.api.MessageVerdict;
 import org.mailward.api.PolicyEngine.MessageInspection;
@@ -38,6 +39,11 @@ import org.mailward.policy.unsubscribe.UnsubscribeTokens;
  * loop); {@link #finish} runs the MIME parse and PHI scan, the purpose header, post-DATA consent
  * drops and the unsubscribe headers on the policy executor. Evidence names detectors and rules
  * with counts, never text.
+ *
+ * <p>The buffer's pooled blocks are given back exactly once: by {@link #abort} if the check never
+ * finishes, else by the scan, after its last read. Once {@link #finish} is called the event loop
+ * no longer touches the buffer (a late feed or abort is ignored; a second finish fails), so the
+ * blocks are never read by one thread while another returns or refills them.
  */
 final class MessageCheck implements MessageInspection {
   static final String PURPOSE_HEADER = "X-Mailward-Purpose";
@@ -51,9 +57,10 @@ final class MessageCheck implements MessageInspection {
   private final Clock clock;
   private final Executor executor;
   private final BoundedBodyBuffer buffer;
+  private final AtomicBoolean finishing = new AtomicBoolean();
 
   MessageCheck(Transaction transaction, TenantPolicy policy, PhiDetector detector, ConsentCache cache, ConsentStore store,
-      UnsubscribeTokens tokens, Clock clock, Executor executor, int maxBytes) {
+      UnsubscribeTokens tokens, Clock clock, Executor executor, int maxBytes, BlockPool blocks) {
     this.transaction = transaction;
     this.policy = policy;
     this.detector = detector;
@@ -62,23 +69,30 @@ final class MessageCheck implements MessageInspection {
     this.tokens = tokens;
     this.clock = clock;
     this.executor = executor;
-    this.buffer = new BoundedBodyBuffer(maxBytes);
+    this.buffer = new BoundedBodyBuffer(maxBytes, blocks);
   }
 
   @Override
   public void feed(ByteBuffer chunk) {
-    buffer.add(chunk);
+    if (!finishing.get()) {
+      buffer.add(chunk);
+    }
   }
 
   @Override
   public CompletionStage<MessageVerdict> finish(List<Recipient> accepted) {
+    if (!finishing.compareAndSet(false, true)) {
+      return CompletableFuture.failedFuture(new IllegalStateException("message check already finished"));
+    }
     List<Recipient> recipients = List.copyOf(accepted);
     return CompletableFuture.supplyAsync(() -> decide(recipients), executor);
   }
 
   @Override
   public void abort() {
-    buffer.clear();
+    if (!finishing.get()) {
+      buffer.release();
+    }
   }
 
   MessageVerdict decide(List<Recipient> accepted) {
@@ -88,7 +102,7 @@ final class MessageCheck implements MessageInspection {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      buffer.clear();
+      buffer.release();
     }
     List<RuleHit> evidence = new ArrayList<>();
     List<HeaderEdit> edits = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class BoundedBodyBufferTest {
@@ -38,5 +39,52 @@ class BoundedBodyBufferTest {
     assertThat(chunk.remaining()).isEqualTo(4); // the caller's buffer is left as it was
     assertThat(buffer.truncated()).isTrue();
     assertThat(new String(buffer.stream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcdef");
+  }
+
+  @Test
+  void aBodyLargerThanABlock_spansBlocks_andReadsBackByteForByte() throws Exception {
+    byte[] body = new byte[3 * BlockPool.BLOCK_BYTES + 123];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) (i * 31 + 7);
+    }
+    BoundedBodyBuffer buffer = new BoundedBodyBuffer(1 << 20, new BlockPool(8));
+    for (int off = 0; off < body.length; off += 8191) { // chunks that straddle block boundaries
+      buffer.add(ByteBuffer.wrap(body, off, Math.min(8191, body.length - off)));
+    }
+    InputStream in = buffer.stream();
+    assertThat(in.available()).isEqualTo(body.length);
+    assertThat(in.readAllBytes()).isEqualTo(body);
+  }
+
+  @Test
+  void release_givesEachBlockBackOnce_andAReusedBlockShowsNoneOfTheLastBody() throws Exception {
+    BlockPool pool = new BlockPool(8);
+    BoundedBodyBuffer first = new BoundedBodyBuffer(1 << 20, pool);
+    byte[] big = new byte[BlockPool.BLOCK_BYTES + 10];
+    Arrays.fill(big, (byte) 'X');
+    first.add(ByteBuffer.wrap(big));
+    first.stream().readAllBytes();
+    first.release();
+    first.release(); // a second release gives nothing back twice
+    assertThat(pool.idle()).isEqualTo(2);
+
+    BoundedBodyBuffer second = new BoundedBodyBuffer(1 << 20, pool);
+    second.add(bytes("short body"));
+    assertThat(pool.idle()).isEqualTo(1);
+    assertThat(new String(second.stream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("short body");
+    second.release();
+    assertThat(pool.idle()).isEqualTo(2);
+  }
+
+  @Test
+  void thePool_keepsNoMoreIdleBlocksThanItsCap() {
+    BlockPool pool = new BlockPool(1);
+    byte[] a = pool.take();
+    byte[] b = pool.take();
+    pool.give(a);
+    pool.give(b);
+    assertThat(pool.idle()).isEqualTo(1);
+    assertThat(pool.take()).isSameAs(a);
+    assertThat(pool.take()).isNotSameAs(b); // b was dropped, a new block is allocated
   }
 }

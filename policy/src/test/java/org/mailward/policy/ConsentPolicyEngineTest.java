@@ -289,6 +289,23 @@ class ConsentPolicyEngineTest {
     }
   }
 
+  @Test
+  void aLateAbortOrFeed_leavesTheFinishingScanItsBody_andASecondFinishFailsClosed() {
+    ConsentPolicyEngine engine = engine(rules(new PurposeRule(MatchOn.CREDENTIAL, "apikey-clinic", Purpose.TREATMENT)));
+    String phi = "Subject: Reminder\r\n\r\nSSN 123-45-6789, treated for diabetes.\r\n";
+    for (int round = 0; round < 20; round++) { // pooled blocks come back and are reused round after round
+      PolicyEngine.MessageInspection inspection = engine.inspect(transaction("news@clinic.example"));
+      inspection.feed(ByteBuffer.wrap((round % 2 == 0 ? phi : "Subject: Reminder\r\n\r\nSee you soon.\r\n")
+          .getBytes(StandardCharsets.UTF_8)));
+      CompletableFuture<MessageVerdict> verdict = inspection.finish(List.of(rcpt("pat@example.net"))).toCompletableFuture();
+      inspection.abort();
+      inspection.feed(ByteBuffer.wrap("SSN 123-45-6789 diabetes".getBytes(StandardCharsets.UTF_8)));
+      assertThat(inspection.finish(List.of(rcpt("pat@example.net"))).toCompletableFuture()).isCompletedExceptionally();
+      MessageVerdict.Accept v = (MessageVerdict.Accept) verdict.join();
+      assertThat(v.evidence().contains(new RuleHit("phi.body", 1))).as("round " + round).isEqualTo(round % 2 == 0);
+    }
+  }
+
   private static MessageVerdict finish(ConsentPolicyEngine engine, List<Recipient> accepted, String message) {
     PolicyEngine.MessageInspection inspection = engine.inspect(transaction("news@clinic.example"));
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);

@@ -73,7 +73,12 @@ public final class HealthDictionary {
 
   /** Calls {@code sink} for every match (overlapping ones included), in order of end position. */
   void scan(CharSequence text, TermSink sink) {
-    automaton.scan(text, (payload, start, end) -> sink.term(categoryByOrdinal[payload], start, end));
+    scan(text, new char[Math.min(text.length(), TermAutomaton.CHUNK)], sink);
+  }
+
+  /** As {@link #scan(CharSequence, TermSink)}, through the caller's reused {@code chunk} ({@link TermAutomaton#scan(CharSequence, char[], TermAutomaton.MatchSink)}). */
+  void scan(CharSequence text, char[] chunk, TermSink sink) {
+    automaton.scan(text, chunk, (payload, start, end) -> sink.term(categoryByOrdinal[payload], start, end));
   }
 
   @FunctionalInterface

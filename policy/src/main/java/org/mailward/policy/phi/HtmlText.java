@@ -8,56 +8,60 @@ import java.util.List;
  * decoded. A small hand-written stripper (jsoup is not in the stack, and a sanitizer such as
  * OWASP's keeps markup, which is not what a scanner wants). Not a renderer and not a sanitizer.
  *
- * <p>Cost: the runs of text between markup are found with {@code String.indexOf} (vectorised) and
- * copied in bulk into one {@code char[]} no longer than the input (no construct yields more
- * characters than it takes); nothing is allocated per tag or per character (a numeric reference
- * allocates its few digits).
+ * <p>Cost: it reads a {@code char[]} (the part as decoded into {@link ScanScratch}) and writes into
+ * another one no longer than the input (no construct yields more characters than it takes), which
+ * the scan reuses from message to message; the runs of text between markup are copied in bulk.
+ * Nothing is allocated per tag, per entity or per character.
  */
 final class HtmlText {
   private static final List<String> RAW_TEXT = List.of("script", "style");
 
-  private final String html;
+  private final char[] html;
+  private final CharArrayText view;
   private final int n;
   private final char[] out;
   private int o;
 
-  private HtmlText(String html) {
+  private HtmlText(char[] html, int n, char[] out) {
     this.html = html;
-    this.n = html.length();
-    this.out = new char[n];
+    this.view = new CharArrayText(html, n);
+    this.n = n;
+    this.out = out;
   }
 
+  /** The text of {@code html}, as a new string (tests and one-off use). */
   static String toText(String html) {
-    return new HtmlText(html).strip();
+    char[] in = html.toCharArray();
+    char[] out = new char[in.length];
+    return new String(out, 0, new HtmlText(in, in.length, out).strip());
   }
 
-  private String strip() {
+  /** The text of {@code html}, in {@code scratch}'s HTML array: valid until the scan that owns {@code scratch} ends. */
+  static CharArrayText toText(CharArrayText html, ScanScratch scratch) {
+    char[] out = scratch.html(html.length());
+    return new CharArrayText(out, new HtmlText(html.array(), html.length(), out).strip());
+  }
+
+  /** Writes the text into {@link #out}; returns its length. */
+  private int strip() {
     int i = 0;
-    int nextTag = -1;
-    int nextEntity = -1;
     while (i < n) {
-      if (nextTag < i) {
-        nextTag = indexOf('<', i);
-      }
-      if (nextEntity < i) {
-        nextEntity = indexOf('&', i);
-      }
-      int next = Math.min(nextTag, nextEntity);
+      int next = nextMarkup(i);
       if (next > i) {
-        html.getChars(i, next, out, o);
+        System.arraycopy(html, i, out, o, next - i);
         o += next - i;
         i = next;
         if (i == n) {
           break;
         }
       }
-      if (html.charAt(i) == '&') {
+      if (html[i] == '&') {
         i = entity(i);
-      } else if (html.startsWith("<!--", i)) {
-        int close = html.indexOf("-->", i + 4);
+      } else if (startsWith("<!--", i)) {
+        int close = indexOf("-->", i + 4);
         i = close < 0 ? n : close + 3;
       } else {
-        int close = i + 1 < n && html.charAt(i + 1) == '/' ? -1 : skipRawText(i);
+        int close = i + 1 < n && html[i + 1] == '/' ? -1 : skipRawText(i);
         if (close < 0) {
           close = indexOf('>', i + 1);
           close = close == n ? n : close + 1;
@@ -66,7 +70,21 @@ final class HtmlText {
         out[o++] = ' ';
       }
     }
-    return new String(out, 0, o);
+    return o;
+  }
+
+  /** The first {@code <} or {@code &} at or after {@code from}, else {@code n}. */
+  private int nextMarkup(int from) {
+    final char[] h = html;
+    int i = from;
+    while (i < n) {
+      char c = h[i];
+      if (c == '<' || c == '&') {
+        return i;
+      }
+      i++;
+    }
+    return n;
   }
 
   /** For {@code <script>} and {@code <style>}: the index after the matching close tag, else -1. */
@@ -86,7 +104,7 @@ final class HtmlText {
 
   /** Where {@code </tag} (any case, then a non-alphanumeric) starts at or after {@code from}, else -1. */
   private int closeTag(String tag, int from) {
-    for (int i = html.indexOf("</", from); i >= 0; i = html.indexOf("</", i + 1)) {
+    for (int i = indexOf("</", from); i >= 0; i = indexOf("</", i + 1)) {
       if (startsWithIgnoreCase(i + 2, tag)) {
         return i;
       }
@@ -98,7 +116,7 @@ final class HtmlText {
   private int entity(int i) {
     int semi = -1;
     for (int j = i + 1; j < Math.min(n, i + 10); j++) {
-      if (html.charAt(j) == ';') {
+      if (html[j] == ';') {
         semi = j;
         break;
       }
@@ -129,12 +147,12 @@ final class HtmlText {
 
   /** {@code &#NNN;} or {@code &#xHHH;}: writes the code point and returns true when it is valid. */
   private boolean numeric(int at, int len) {
-    if (len < 2 || html.charAt(at) != '#') {
+    if (len < 2 || html[at] != '#') {
       return false;
     }
-    boolean hex = html.charAt(at + 1) == 'x' || html.charAt(at + 1) == 'X';
+    boolean hex = html[at + 1] == 'x' || html[at + 1] == 'X';
     try {
-      int cp = Integer.parseInt(html, at + (hex ? 2 : 1), at + len, hex ? 16 : 10);
+      int cp = Integer.parseInt(view, at + (hex ? 2 : 1), at + len, hex ? 16 : 10);
       if (!Character.isValidCodePoint(cp)) {
         return false;
       }
@@ -148,7 +166,7 @@ final class HtmlText {
   /** The lower-case {@code word} is at {@code at}, in any case. */
   private boolean is(int at, String word) {
     for (int k = 0; k < word.length(); k++) {
-      if (Character.toLowerCase(html.charAt(at + k)) != word.charAt(k)) {
+      if (Character.toLowerCase(html[at + k]) != word.charAt(k)) {
         return false;
       }
     }
@@ -161,11 +179,40 @@ final class HtmlText {
       return false;
     }
     int after = at + prefix.length();
-    return after == n || !Character.isLetterOrDigit(html.charAt(after));
+    return after == n || !Character.isLetterOrDigit(html[after]);
   }
 
+  /** {@code s} is at {@code at}, exactly. */
+  private boolean startsWith(String s, int at) {
+    if (at < 0 || at + s.length() > n) {
+      return false;
+    }
+    for (int k = 0; k < s.length(); k++) {
+      if (html[at + k] != s.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where {@code s} first starts at or after {@code from}, else -1 (as {@code String.indexOf}). */
+  private int indexOf(String s, int from) {
+    char first = s.charAt(0);
+    for (int i = Math.max(0, from); i + s.length() <= n; i++) {
+      if (html[i] == first && startsWith(s, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Where {@code c} first is at or after {@code from}, else {@code n}. */
   private int indexOf(char c, int from) {
-    int at = html.indexOf(c, from);
-    return at < 0 ? n : at;
+    for (int i = Math.max(0, from); i < n; i++) {
+      if (html[i] == c) {
+        return i;
+      }
+    }
+    return n;
   }
 }

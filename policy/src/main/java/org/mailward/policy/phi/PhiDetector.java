@@ -29,29 +29,48 @@ import org.mailward.policy.PolicyConfig.PhiPolicy;
  * ({@link TransferDecoding}) and decoded with their charset (HTML reduced to text), the Subject and attachment names scanned strictly
  * (any identifier or health term counts), bodies in the Zix style (an identifier near health
  * context, or any identifier under the tenant's stricter rule). Blocking; run it on a worker.
- * Thread-safe: each call has its own parser.
+ * Thread-safe: each call has its own parser, and works in its thread's reused arrays ({@link
+ * ScanBuffers}: raw part bytes, decoded text, stripped HTML), which it gives back when it returns.
  */
 public final class PhiDetector {
   private static final int MAX_PART_BYTES = 8 << 20;
 
   private final TextScanner scanner;
   private final PhiPolicy policy;
+  private final ScanBuffers buffers;
   private final MimeConfig mimeConfig = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
       .setMaxContentLen(-1).setStrictParsing(false).build();
 
+  /** A detector with scratch arrays of its own (one set per thread that scans). */
   public PhiDetector(HealthDictionary dictionary, PhiPolicy policy) {
+    this(dictionary, policy, new ScanBuffers());
+  }
+
+  /** A detector sharing {@code buffers} with the engine's other detectors (one set per thread, not per tenant). */
+  public PhiDetector(HealthDictionary dictionary, PhiPolicy policy, ScanBuffers buffers) {
     this.scanner = new TextScanner(dictionary, policy.patterns());
     this.policy = policy;
+    this.buffers = buffers;
   }
 
   /** Scans a message (header and body as received). {@code truncated} marks a partial body. */
   public PhiReport scan(InputStream message, boolean truncated) {
-    Handler handler;
+    ScanScratch scratch = buffers.acquire();
     try {
-      handler = new Handler(message.available());
-    } catch (IOException e) {
-      handler = new Handler(0);
+      return scan(message, truncated, scratch);
+    } finally {
+      buffers.release(scratch);
     }
+  }
+
+  private PhiReport scan(InputStream message, boolean truncated, ScanScratch scratch) {
+    int expected;
+    try {
+      expected = message.available();
+    } catch (IOException e) {
+      expected = 0;
+    }
+    Handler handler = new Handler(expected, scratch);
     // Lenient field parsing: the strict (JavaCC) Content-Type parser allocated ~40 KB per header.
     MimeStreamParser parser = new MimeStreamParser(mimeConfig, DecodeMonitor.SILENT,
         new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
@@ -69,7 +88,12 @@ public final class PhiDetector {
 
   /** Scans a text on its own (benchmarks and tests of the body rule). */
   public TextFindings scanText(CharSequence text) {
-    return scanner.scan(text);
+    ScanScratch scratch = buffers.acquire();
+    try {
+      return scanner.scan(text, scratch.chunk());
+    } finally {
+      buffers.release(scratch);
+    }
   }
 
   /** True when the text meets the body rule. */
@@ -86,16 +110,24 @@ public final class PhiDetector {
     int opaque;
     String purpose;
     final Map<String, Integer> counts = new HashMap<>();
-    private byte[] scratch;
+    private final ScanScratch scratch;
+    private byte[] raw;
     private int rawLength;
 
     /**
-     * {@code expectedBytes}: the message's size if known, so that one scratch array fits every
-     * part of an ordinary message; a large one (attachments, which are never read) starts at
-     * 256 KB and grows only for a text part that needs it.
+     * {@code expectedBytes}: the message's size if known, so that one raw array fits every part
+     * of an ordinary message; a large one (attachments, which are never read) starts at 256 KB and
+     * grows only for a text part that needs it. The thread's array from earlier scans is reused
+     * when it is at least that large.
      */
-    Handler(int expectedBytes) {
-      scratch = new byte[Math.max(4 << 10, Math.min(256 << 10, expectedBytes))];
+    Handler(int expectedBytes, ScanScratch scratch) {
+      this.scratch = scratch;
+      int initial = Math.max(4 << 10, Math.min(256 << 10, expectedBytes));
+      raw = scratch.raw();
+      if (raw.length < initial) {
+        raw = new byte[initial];
+        scratch.raw(raw);
+      }
     }
 
     @Override
@@ -117,7 +149,7 @@ public final class PhiDetector {
       switch (name) {
         case "subject" -> {
           String subject = DecoderUtil.decodeEncodedWords(MimeUtil.unfold(field.getBody()), DecodeMonitor.SILENT);
-          TextFindings f = scanner.scan(subject);
+          TextFindings f = scanner.scan(subject, scratch.chunk());
           add("subject.", f);
           subjectPhi |= f.identifierCount() > 0 || f.healthCount() > 0;
         }
@@ -135,7 +167,7 @@ public final class PhiDetector {
           name = md.getContentTypeParameters().get("name");
         }
         if (name != null) {
-          TextFindings f = scanner.scan(DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT));
+          TextFindings f = scanner.scan(DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT), scratch.chunk());
           add("attachment-name.", f);
           bodyPhi |= f.identifierCount() > 0 || f.healthCount() > 0;
         }
@@ -145,40 +177,41 @@ public final class PhiDetector {
         opaque++;
         return;
       }
-      byte[] raw = read(is);
+      read(is);
       TransferDecoding.Decoded decoded = TransferDecoding.decode(bd.getTransferEncoding(), raw, rawLength);
-      String text = new String(decoded.bytes(), 0, decoded.length(), charset(bd.getCharset()));
+      // Decoded into the thread's text array, as new String(bytes, charset) would, and scanned there.
+      CharArrayText text = scratch.decode(decoded.bytes(), decoded.length(), charset(bd.getCharset()));
       if (type.equals("text/html")) {
-        text = HtmlText.toText(text);
+        text = HtmlText.toText(text, scratch);
       }
-      TextFindings f = scanner.scan(text);
+      TextFindings f = scanner.scan(text, scratch.chunk());
       add("", f);
       bodyPhi |= isBodyPhi(f);
     }
 
     /**
-     * Reads a part's raw (still transfer-encoded) bytes into {@link #scratch}, reused for every
-     * part of the message (sized from the message, grown only if that was not known); beyond
-     * {@value #MAX_PART_BYTES} bytes the rest is skipped.
+     * Reads a part's raw (still transfer-encoded) bytes into {@link #raw}, reused for every part
+     * of the message and kept in the thread's scratch for later ones (sized from the message,
+     * grown only if that was not known); beyond {@value #MAX_PART_BYTES} bytes the rest is skipped.
      */
-    private byte[] read(InputStream in) throws IOException {
+    private void read(InputStream in) throws IOException {
       int n = 0;
       while (true) {
-        if (n == scratch.length) {
-          if (n == MAX_PART_BYTES) {
+        if (n == raw.length) {
+          if (n >= MAX_PART_BYTES) {
             in.transferTo(OutputStream.nullOutputStream());
             break;
           }
-          scratch = Arrays.copyOf(scratch, Math.min(MAX_PART_BYTES, n * 2));
+          raw = Arrays.copyOf(raw, Math.min(MAX_PART_BYTES, n * 2));
+          scratch.raw(raw);
         }
-        int r = in.read(scratch, n, scratch.length - n);
+        int r = in.read(raw, n, raw.length - n);
         if (r < 0) {
           break;
         }
         n += r;
       }
       rawLength = n;
-      return scratch;
     }
 
     private void add(String prefix, TextFindings f) {

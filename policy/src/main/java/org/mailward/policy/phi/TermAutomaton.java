@@ -19,15 +19,16 @@ import java.util.TreeSet;
  * load per character plus a sign test. Because each load depends on the previous one, a single
  * walk is bound by load latency, so each 8 K chunk is walked as four stretches at once (each but
  * the first starting a longest-term length early, so that its state is exact where its stretch
- * begins). The text is copied into one chunk array per scan (a vectorised
- * {@code String.getChars}); nothing is allocated per character. Only at a match are the outputs
+ * begins). The text is copied chunk by chunk into one array (a vectorised
+ * {@code String.getChars} or an array copy), the caller's reused scratch array when it passes
+ * one; nothing is allocated per character. Only at a match are the outputs
  * walked and the whole-word rule checked: the characters just before and just after the term must
  * not be alphabetic ({@link Character#isAlphabetic}), the rule of {@code org.ahocorasick}'s
  * {@code onlyWholeWords()}, which this class replaced; overlapping matches are all reported, in
  * order of their end.
  */
 final class TermAutomaton {
-  private static final int CHUNK = 8192;
+  static final int CHUNK = 8192;
 
   private final byte[] columnOf;
   private final int width;
@@ -106,8 +107,18 @@ final class TermAutomaton {
 
   /** Reports every whole-word match in {@code text}, in order of end position. */
   void scan(CharSequence text, MatchSink sink) {
+    scan(text, new char[Math.min(text.length(), CHUNK)], sink);
+  }
+
+  /**
+   * As {@link #scan(CharSequence, MatchSink)}, walking the text through the caller's {@code chunk}
+   * (at least {@code min(text.length(), CHUNK)} long, a reused scratch array; overwritten).
+   */
+  void scan(CharSequence text, char[] chunk, MatchSink sink) {
     int n = text.length();
-    char[] chunk = new char[Math.min(n, CHUNK)];
+    if (chunk.length < Math.min(n, CHUNK)) {
+      throw new IllegalArgumentException("chunk shorter than " + Math.min(n, CHUNK));
+    }
     Pending[] pending = null;
     int s = 0;
     for (int base = 0; base < n; base += CHUNK) {
@@ -236,6 +247,8 @@ final class TermAutomaton {
   private static void copy(CharSequence text, int from, int len, char[] into) {
     if (text instanceof String s) {
       s.getChars(from, from + len, into, 0);
+    } else if (text instanceof CharArrayText c) {
+      System.arraycopy(c.array(), from, into, 0, len);
     } else if (text instanceof StringBuilder sb) {
       sb.getChars(from, from + len, into, 0);
     } else {

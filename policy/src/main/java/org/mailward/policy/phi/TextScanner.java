@@ -43,9 +43,14 @@ public final class TextScanner {
   }
 
   public TextFindings scan(CharSequence text) {
+    return scan(text, new char[Math.min(text.length(), TermAutomaton.CHUNK)]);
+  }
+
+  /** As {@link #scan(CharSequence)}, with the dictionary pass walking through the caller's reused {@code chunk}. */
+  TextFindings scan(CharSequence text, char[] chunk) {
     TextFindings findings = new TextFindings(detectorNames);
     Cues cues = new Cues();
-    dictionary.scan(text, (category, start, end) -> {
+    dictionary.scan(text, chunk, (category, start, end) -> {
       if (category.isHealth()) {
         findings.health(category.ordinal(), start); // health categories are numbered like their detectors
       } else {

@@ -138,6 +138,20 @@ class PhiDetectorTest {
   }
 
   @Test
+  void messagesScannedOneAfterAnother_onOneThread_shareNoFindings() {
+    String phi = "Subject: hi\r\nContent-Type: text/html\r\n\r\n<p>SSN 123-45-6789, treated for diabetes</p>"
+        + "<p>" + "Our clinic news. ".repeat(5_000) + "</p>\r\n";
+    String clean = "Subject: hi\r\nContent-Type: text/html\r\n\r\n<p>See you soon</p>\r\n";
+    PhiReport first = scan(phi);
+    PhiReport second = scan(clean);
+    PhiReport third = scan(phi);
+    assertThat(first.bodyPhi()).isTrue();
+    assertThat(second.bodyPhi()).isFalse();
+    assertThat(second.counts()).isEmpty();
+    assertThat(third).isEqualTo(first);
+  }
+
+  @Test
   void largeTextPart_fromAStreamOfUnknownSize_isScannedToTheEnd() {
     String body = "Our clinic news. ".repeat(20_000) + "SSN 123-45-6789, treated for diabetes\r\n";
     byte[] message = ("Subject: hi\r\nContent-Type: text/plain\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
