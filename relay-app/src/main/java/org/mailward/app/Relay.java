@@ -69,6 +69,7 @@ public final class Relay implements AutoCloseable {
   public static Relay start(MailwardConfig config, String source, Map<String, String> env, Clock clock, PrintStream out)
       throws IOException, InterruptedException {
     ModuleConfigs modules = new ModuleConfigs(config, source, env);
+    String crypto = CryptoProviders.install(config.crypto().provider());
     Path data = modules.dataDir();
     FirstStart.privateDirectory(data);
 
@@ -119,7 +120,7 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
-      log.info("Mailward listening on {} (TLS provider {})", bound, smtp.tlsProvider());
+      log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, executors, java.util.Collections.unmodifiableMap(bound),
           config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException | IOException e) {

@@ -19,6 +19,7 @@ public record MailwardConfig(
     Delivery delivery,
     Policy policy,
     Metrics metrics,
+    Crypto crypto,
     UnsubscribeEndpoint unsubscribe,
     List<TenantEntry> tenants) {
 
@@ -107,6 +108,11 @@ public record MailwardConfig(
   public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 
   public record Metrics(boolean enabled, String address, int port) {}
+
+  /** AUTO: AWS-LC (Amazon Corretto Crypto Provider) first when its native library loads; JDK: the JDK's providers only. */
+  public enum CryptoProvider { AUTO, JDK }
+
+  public record Crypto(CryptoProvider provider) {}
 
   /** The one-click unsubscribe HTTPS endpoint (docs/unsubscribe.md). Empty certificate/key: the inbound TLS files. */
   public record UnsubscribeEndpoint(boolean enabled, String address, int port, String certificate, String key) {
