@@ -33,11 +33,50 @@ final class RelaxedBodyHash {
     byte[] buf = new byte[16384];
     int n;
     while ((n = body.read(buf)) > 0) {
-      for (int i = 0; i < n; i++) {
-        h.accept(buf[i]);
-      }
+      h.accept(buf, n);
     }
     return h.finish();
+  }
+
+  /**
+   * Inside a line with content and nothing pending, a run of bytes other than CR,
+   * LF, SP and TAB is copied as it is; everything else takes the byte path (the
+   * byte path alone cost ~10 ns a byte, more than the RSA signature per 60 KB).
+   */
+  private void accept(byte[] b, int n) {
+    int i = 0;
+    while (i < n) {
+      if (lineHasContent && !pendingCr && !pendingSpace) {
+        int j = i;
+        while (j < n && isPlain(b[j])) {
+          j++;
+        }
+        if (j > i) {
+          emit(b, i, j - i);
+          i = j;
+          continue;
+        }
+      }
+      accept(b[i++]);
+    }
+  }
+
+  private static boolean isPlain(byte c) {
+    return c != '\r' && c != '\n' && c != ' ' && c != '\t';
+  }
+
+  private void emit(byte[] b, int off, int len) {
+    while (len > 0) {
+      if (used == out.length) {
+        digest.update(out, 0, used);
+        used = 0;
+      }
+      int k = Math.min(len, out.length - used);
+      System.arraycopy(b, off, out, used, k);
+      used += k;
+      off += k;
+      len -= k;
+    }
   }
 
   private void accept(byte b) {
