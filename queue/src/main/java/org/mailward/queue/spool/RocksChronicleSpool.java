@@ -76,7 +76,9 @@ public final class RocksChronicleSpool implements Spool {
     boolean fsync = config.durability() == SpoolConfig.Durability.FSYNC;
     RocksDatabase db = RocksDatabase.open(dir.resolve("rocksdb"));
     ChronicleJournal body = new ChronicleJournal(dir.resolve("body"), rollCycle(config.roll()), clock, fsync);
+    body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
+    auditJournal.touchPagesAhead();
     AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
