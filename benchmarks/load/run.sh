@@ -12,7 +12,7 @@
 #                              temp directory (nobody's working tree or ~/.m2 install is used for Mailward)
 #   --profiles P1,P3           any of P1..P5 (P4 needs working delivery)
 #   --systems raw,postfix,mailward
-#   --seconds 30s --warmup 8s --drain 60s       bounded legs
+#   --seconds 30s --warmup 40s --drain 60s      bounded legs (the warm-up lets C2 compile the hot paths)
 #   --connections 16 --messages-per-connection 100
 #   --delivery auto|on|off     Mailward delivery (auto: use it if mail reaches the sink)
 #   --jfr                      record Mailward with JFR and summarise hot spots in the report

@@ -47,7 +47,7 @@ public final class LoadBench {
     this.args = args;
     this.runDir = runDir;
     this.seconds = args.duration("seconds", Duration.ofSeconds(30));
-    this.warmup = args.duration("warmup", Duration.ofSeconds(8));
+    this.warmup = args.duration("warmup", Duration.ofSeconds(40)); // C2 is still compiling the hot paths for ~30 s
     this.drain = args.duration("drain", Duration.ofSeconds(60));
   }
 
