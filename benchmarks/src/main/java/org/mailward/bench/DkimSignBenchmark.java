@@ -5,9 +5,7 @@
 // the signature cost.
 package org.mailward.bench;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -15,23 +13,14 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.mailward.api.BodySource;
-import org.mailward.api.EmailAddress;
 import org.mailward.api.Envelope;
 import org.mailward.api.HeaderEdit;
-import org.mailward.api.MailParameters;
-import org.mailward.api.MessageId;
-import org.mailward.api.Purpose;
-import org.mailward.api.Recipient;
-import org.mailward.api.SecurityLevel;
-import org.mailward.api.TlsFallback;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.policy.dkim.DkimKey;
 import org.mailward.policy.dkim.DkimSigner;
@@ -80,24 +69,10 @@ public class DkimSignBenchmark {
     }
     Clock clock = Clock.fixed(PolicyBenchData.NOW, ZoneOffset.UTC);
     finisher = new DkimFinisher(Map.of(PolicyBenchData.TENANT, new DkimSigner("clinic.example", "mw1", key, clock)));
-    envelope = new Envelope(MessageId.generate(clock.millis(), new Random(1)), PolicyBenchData.TENANT, Optional.empty(),
-        MailParameters.defaults(), List.of(Recipient.of(EmailAddress.parse("pat@example.net", false).orElseThrow())),
-        Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER,
+    envelope = PolicyBenchData.marketingEnvelope(
         List.of(new HeaderEdit.Replace("List-Unsubscribe", "<https://u.clinic.example/u/token>"),
-            new HeaderEdit.Replace("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")),
-        true, clock.instant(), "bench");
-    byte[] message = PolicyBenchData.marketingHtmlMessage();
-    body = new BodySource() {
-      @Override
-      public InputStream open() {
-        return new ByteArrayInputStream(message);
-      }
-
-      @Override
-      public long size() {
-        return message.length;
-      }
-    };
+            new HeaderEdit.Replace("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")), true);
+    body = PolicyBenchData.marketingBody();
   }
 
   @Benchmark

@@ -5,28 +5,15 @@
 // score is messages/s; run with -prof gc for bytes allocated per message.
 package org.mailward.bench;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mailward.api.BodySource;
-import org.mailward.api.EmailAddress;
 import org.mailward.api.Envelope;
 import org.mailward.api.HeaderEdit;
-import org.mailward.api.MailParameters;
 import org.mailward.api.MessageFinisher;
-import org.mailward.api.MessageId;
-import org.mailward.api.Purpose;
-import org.mailward.api.Recipient;
-import org.mailward.api.SecurityLevel;
-import org.mailward.api.TlsFallback;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,26 +40,10 @@ public class HeaderRewriteBenchmark {
   @Setup
   public void setUp() {
     finisher = new DkimFinisher(Map.of());
-    Clock clock = Clock.fixed(PolicyBenchData.NOW, ZoneOffset.UTC);
-    envelope = new Envelope(MessageId.generate(clock.millis(), new Random(1)), PolicyBenchData.TENANT, Optional.empty(),
-        MailParameters.defaults(), List.of(Recipient.of(EmailAddress.parse("pat@example.net", false).orElseThrow())),
-        Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER,
-        List.of(new HeaderEdit.Remove("X-Mailward-Purpose"),
-            new HeaderEdit.Replace("List-Unsubscribe", "<https://u.clinic.example/u/token>"),
-            new HeaderEdit.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")),
-        false, clock.instant(), "bench");
-    byte[] message = PolicyBenchData.marketingHtmlMessage();
-    body = new BodySource() {
-      @Override
-      public InputStream open() {
-        return new ByteArrayInputStream(message);
-      }
-
-      @Override
-      public long size() {
-        return message.length;
-      }
-    };
+    envelope = PolicyBenchData.marketingEnvelope(List.of(new HeaderEdit.Remove("X-Mailward-Purpose"),
+        new HeaderEdit.Replace("List-Unsubscribe", "<https://u.clinic.example/u/token>"),
+        new HeaderEdit.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")), false);
+    body = PolicyBenchData.marketingBody();
   }
 
   @Benchmark

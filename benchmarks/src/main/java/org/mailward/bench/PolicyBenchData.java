@@ -87,6 +87,30 @@ final class PolicyBenchData {
     return message.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The marketing message as a spooled body that opens from memory. */
+  static org.mailward.api.BodySource marketingBody() {
+    byte[] message = marketingHtmlMessage();
+    return new org.mailward.api.BodySource() {
+      @Override
+      public java.io.InputStream open() {
+        return new java.io.ByteArrayInputStream(message);
+      }
+
+      @Override
+      public long size() {
+        return message.length;
+      }
+    };
+  }
+
+  /** A one-recipient marketing envelope with these header edits, DKIM-signed or not, at NOW. */
+  static org.mailward.api.Envelope marketingEnvelope(List<org.mailward.api.HeaderEdit> edits, boolean dkimSign) {
+    return new org.mailward.api.Envelope(MessageId.generate(NOW.toEpochMilli(), new Random(1)), TENANT, Optional.empty(),
+        MailParameters.defaults(),
+        List.of(org.mailward.api.Recipient.of(EmailAddress.parse("pat@example.net", false).orElseThrow())),
+        Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER, edits, dkimSign, NOW, "bench");
+  }
+
   static Tenant tenant() {
     return new Tenant(TENANT, "apikey-bench", "$pbkdf2-sha256$x", Set.of("clinic.example"), new TenantLimits(100, 50_000_000, 100, 0),
         Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER);

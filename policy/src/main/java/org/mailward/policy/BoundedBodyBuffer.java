@@ -1,5 +1,6 @@
 package org.mailward.policy;
 
+import org.mailward.api.ByteArrayPool;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -8,14 +9,17 @@ import java.util.List;
 /**
  * Copies of body chunks as they stream past on the event loop, up to a byte budget; beyond it the
  * rest is counted but not kept (and the scan is marked truncated). Chunks are appended into 64 KB
- * blocks from a {@link BlockPool} (not one array per chunk), which {@link #release} hands back
+ * blocks from a {@link ByteArrayPool} (not one array per chunk), which {@link #release} hands back
  * once the body has been read. Copying is all {@link #add} does, so it never blocks. Not
  * thread-safe: fed by one event loop, read after {@code finish} (the executor hand-off orders
  * the two), released by whoever read it last.
  */
 final class BoundedBodyBuffer {
+  /** Bytes per pooled block. */
+  static final int BLOCK_BYTES = 64 << 10;
+
   private final int limit;
-  private final BlockPool pool;
+  private final ByteArrayPool pool;
   private final List<byte[]> blocks = new ArrayList<>();
   /** Bytes used in the last block (every earlier block is full). */
   private int fill;
@@ -24,10 +28,10 @@ final class BoundedBodyBuffer {
 
   /** A buffer whose blocks are allocated and dropped (no pool to return them to). */
   BoundedBodyBuffer(int limit) {
-    this(limit, new BlockPool(0));
+    this(limit, new ByteArrayPool(BLOCK_BYTES, 0));
   }
 
-  BoundedBodyBuffer(int limit, BlockPool pool) {
+  BoundedBodyBuffer(int limit, ByteArrayPool pool) {
     this.limit = limit;
     this.pool = pool;
   }
@@ -43,11 +47,11 @@ final class BoundedBodyBuffer {
     ByteBuffer from = chunk.duplicate();
     int left = room;
     while (left > 0) {
-      if (blocks.isEmpty() || fill == BlockPool.BLOCK_BYTES) {
+      if (blocks.isEmpty() || fill == BLOCK_BYTES) {
         blocks.add(pool.take());
         fill = 0;
       }
-      int n = Math.min(left, BlockPool.BLOCK_BYTES - fill);
+      int n = Math.min(left, BLOCK_BYTES - fill);
       from.get(blocks.get(blocks.size() - 1), fill, n);
       fill += n;
       left -= n;
@@ -117,7 +121,7 @@ final class BoundedBodyBuffer {
 
     /** Bytes of block {@code b} that hold body (the rest of a reused block is stale). */
     private int used(int b) {
-      return b == blocks.size() - 1 ? fill : BlockPool.BLOCK_BYTES;
+      return b == blocks.size() - 1 ? fill : BLOCK_BYTES;
     }
 
     @Override

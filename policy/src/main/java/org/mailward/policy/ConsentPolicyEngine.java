@@ -1,5 +1,6 @@
 package org.mailward.policy;
 
+import org.mailward.api.ByteArrayPool;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -59,7 +60,7 @@ public final class ConsentPolicyEngine implements PolicyEngine {
   private final Map<TenantId, PhiDetector> detectors = new HashMap<>();
   private final PhiDetector defaultDetector;
   /** Body blocks reused across messages: up to 64 idle 64 KB blocks (4 MB). */
-  private final BlockPool bodyBlocks = new BlockPool(64);
+  private final ByteArrayPool bodyBlocks = new ByteArrayPool(BoundedBodyBuffer.BLOCK_BYTES, 64);
 
   public ConsentPolicyEngine(PolicyConfig config, KeyValueStore kv, Redactor redactor, Clock clock, Executor executor) {
     this.config = config;

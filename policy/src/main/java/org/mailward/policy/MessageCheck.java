@@ -1,5 +1,6 @@
 package org.mailward.policy;
 
+import org.mailward.api.ByteArrayPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ final class MessageCheck implements MessageInspection {
   private final AtomicBoolean finishing = new AtomicBoolean();
 
   MessageCheck(Transaction transaction, TenantPolicy policy, PhiDetector detector, ConsentCache cache, ConsentStore store,
-      UnsubscribeTokens tokens, Clock clock, Executor executor, int maxBytes, BlockPool blocks) {
+      UnsubscribeTokens tokens, Clock clock, Executor executor, int maxBytes, ByteArrayPool blocks) {
     this.transaction = transaction;
     this.policy = policy;
     this.detector = detector;

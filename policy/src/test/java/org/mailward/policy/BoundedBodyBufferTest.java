@@ -1,5 +1,6 @@
 package org.mailward.policy;
 
+import org.mailward.api.ByteArrayPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -43,11 +44,11 @@ class BoundedBodyBufferTest {
 
   @Test
   void aBodyLargerThanABlock_spansBlocks_andReadsBackByteForByte() throws Exception {
-    byte[] body = new byte[3 * BlockPool.BLOCK_BYTES + 123];
+    byte[] body = new byte[3 * BoundedBodyBuffer.BLOCK_BYTES + 123];
     for (int i = 0; i < body.length; i++) {
       body[i] = (byte) (i * 31 + 7);
     }
-    BoundedBodyBuffer buffer = new BoundedBodyBuffer(1 << 20, new BlockPool(8));
+    BoundedBodyBuffer buffer = new BoundedBodyBuffer(1 << 20, new ByteArrayPool(BoundedBodyBuffer.BLOCK_BYTES, 8));
     for (int off = 0; off < body.length; off += 8191) { // chunks that straddle block boundaries
       buffer.add(ByteBuffer.wrap(body, off, Math.min(8191, body.length - off)));
     }
@@ -58,9 +59,9 @@ class BoundedBodyBufferTest {
 
   @Test
   void release_givesEachBlockBackOnce_andAReusedBlockShowsNoneOfTheLastBody() throws Exception {
-    BlockPool pool = new BlockPool(8);
+    ByteArrayPool pool = new ByteArrayPool(BoundedBodyBuffer.BLOCK_BYTES, 8);
     BoundedBodyBuffer first = new BoundedBodyBuffer(1 << 20, pool);
-    byte[] big = new byte[BlockPool.BLOCK_BYTES + 10];
+    byte[] big = new byte[BoundedBodyBuffer.BLOCK_BYTES + 10];
     Arrays.fill(big, (byte) 'X');
     first.add(ByteBuffer.wrap(big));
     first.stream().readAllBytes();
@@ -78,7 +79,7 @@ class BoundedBodyBufferTest {
 
   @Test
   void thePool_keepsNoMoreIdleBlocksThanItsCap() {
-    BlockPool pool = new BlockPool(1);
+    ByteArrayPool pool = new ByteArrayPool(BoundedBodyBuffer.BLOCK_BYTES, 1);
     byte[] a = pool.take();
     byte[] b = pool.take();
     pool.give(a);

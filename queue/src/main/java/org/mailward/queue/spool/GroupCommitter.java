@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.Envelope;
 import org.mailward.api.RecipientRef;
@@ -67,7 +68,7 @@ final class GroupCommitter implements AutoCloseable {
   private sealed interface Task {}
 
   /** {@code sealed[0, len)} is the frame; the array goes back to {@code recycle} once appended. */
-  private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, FramePool recycle)
+  private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, ByteArrayPool recycle)
       implements Task {}
 
   private record Commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled,
@@ -146,7 +147,7 @@ final class GroupCommitter implements AutoCloseable {
 
   // ---- producers (any thread, never block) ----
 
-  void frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, FramePool recycle) {
+  void frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, ByteArrayPool recycle) {
     pendingBytes.addAndGet(len);
     offer(new Frame(msg, index, last, sealed, len, recycle));
   }

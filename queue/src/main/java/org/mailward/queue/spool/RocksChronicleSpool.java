@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.BodySource;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
@@ -41,8 +42,8 @@ public final class RocksChronicleSpool implements Spool {
   private final MasterKey master;
   private final SecureRandom random;
   private final SpoolCounters counters;
-  private final FramePool plainFrames;
-  private final FramePool sealedFrames;
+  private final ByteArrayPool plainFrames;
+  private final ByteArrayPool sealedFrames;
   private final DueLeases leases;
 
   private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
@@ -54,8 +55,8 @@ public final class RocksChronicleSpool implements Spool {
     this.master = master;
     this.random = random;
     this.counters = counters;
-    this.plainFrames = new FramePool(frameBytes);
-    this.sealedFrames = new FramePool(frameBytes + FrameCipher.TAG_BYTES);
+    this.plainFrames = new ByteArrayPool(frameBytes, 256);
+    this.sealedFrames = new ByteArrayPool(frameBytes + FrameCipher.TAG_BYTES, 256);
   }
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */

@@ -11,6 +11,7 @@ import javax.crypto.AEADBadTagException;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.BodySource;
 import org.mailward.api.MessageId;
 import org.mailward.queue.crypto.DataKey;
@@ -22,11 +23,11 @@ final class SpoolBodySource implements BodySource {
   private final DataKey key;
   private final long[] frames;
   private final long size;
-  private final FramePool plainPool;
-  private final FramePool sealedPool;
+  private final ByteArrayPool plainPool;
+  private final ByteArrayPool sealedPool;
 
-  SpoolBodySource(ChronicleJournal journal, MessageId id, DataKey key, long[] frames, long size, FramePool plainPool,
-      FramePool sealedPool) {
+  SpoolBodySource(ChronicleJournal journal, MessageId id, DataKey key, long[] frames, long size, ByteArrayPool plainPool,
+      ByteArrayPool sealedPool) {
     this.journal = journal;
     this.id = id;
     this.key = key;

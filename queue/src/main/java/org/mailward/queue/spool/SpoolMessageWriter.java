@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.Spool;
@@ -20,8 +21,8 @@ final class SpoolMessageWriter implements MessageWriter {
   private final GroupCommitter committer;
   private final PendingMessage msg;
   private final FrameCipher cipher;
-  private final FramePool plainPool;
-  private final FramePool sealedPool;
+  private final ByteArrayPool plainPool;
+  private final ByteArrayPool sealedPool;
   private byte[] buffer;
   private int fill;
   private long size;
@@ -29,8 +30,8 @@ final class SpoolMessageWriter implements MessageWriter {
   private boolean closed;
 
   /** {@code plainPool}: frame-sized arrays; {@code sealedPool}: frame size plus the GCM tag. */
-  SpoolMessageWriter(GroupCommitter committer, PendingMessage msg, FrameCipher cipher, FramePool plainPool,
-      FramePool sealedPool) {
+  SpoolMessageWriter(GroupCommitter committer, PendingMessage msg, FrameCipher cipher, ByteArrayPool plainPool,
+      ByteArrayPool sealedPool) {
     this.committer = committer;
     this.msg = msg;
     this.cipher = cipher;
