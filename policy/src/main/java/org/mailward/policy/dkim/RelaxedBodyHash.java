@@ -40,7 +40,8 @@ final class RelaxedBodyHash {
 
   /**
    * Inside a line with content and nothing pending, a run of bytes other than CR,
-   * LF, SP and TAB is copied as it is; everything else takes the byte path (the
+   * LF, SP and TAB, single spaces between them included, is copied as it is;
+   * everything else takes the byte path (the
    * byte path alone cost ~10 ns a byte, more than the RSA signature per 60 KB).
    */
   private void accept(byte[] b, int n) {
@@ -48,8 +49,15 @@ final class RelaxedBodyHash {
     while (i < n) {
       if (lineHasContent && !pendingCr && !pendingSpace) {
         int j = i;
-        while (j < n && isPlain(b[j])) {
-          j++;
+        while (j < n) {
+          byte c = b[j];
+          if (isPlain(c)) {
+            j++;
+          } else if (c == ' ' && j + 1 < n && isPlain(b[j + 1])) {
+            j += 2; // one SP between words stays as it is
+          } else {
+            break;
+          }
         }
         if (j > i) {
           emit(b, i, j - i);
