@@ -42,7 +42,7 @@ final class PageToucher implements AutoCloseable {
 
   /** The appender wrote up to {@code endPosition} of {@code cycleFile}. Writer thread. */
   void appended(File cycleFile, long endPosition) {
-    if (cycleFile != file) {
+    if (!cycleFile.equals(file)) {
       file = cycleFile;
     }
     position = endPosition;
@@ -60,7 +60,7 @@ final class PageToucher implements AutoCloseable {
     long touched = 0;
     while (!closed) {
       File f = file;
-      if (f != null && f != current) {
+      if (f != null && !f.equals(current)) {
         closeQuietly(channel);
         channel = null;
         current = f;
@@ -75,7 +75,7 @@ final class PageToucher implements AutoCloseable {
         long target = position + AHEAD_BYTES;
         try {
           touched = Math.max(touched, position);
-          while (touched < target && !closed && file == current) {
+          while (touched < target && !closed && current.equals(file)) {
             buf.clear();
             int n = channel.read(buf, touched);
             if (n <= 0) {

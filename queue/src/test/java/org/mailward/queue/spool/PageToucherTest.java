@@ -42,6 +42,10 @@ class PageToucherTest {
         Thread.sleep(5);
       }
       assertThat(journal.pagesTouchedBytes()).as("read ahead of the last append").isGreaterThanOrEqualTo(PageToucher.AHEAD_BYTES);
+      Thread.sleep(100); // ten rounds with nothing appended
+      long written = frames.stream().mapToLong(f -> f.length).sum();
+      assertThat(journal.pagesTouchedBytes()).as("each page read about once, not again every round")
+          .isLessThanOrEqualTo(written + PageToucher.AHEAD_BYTES + (1 << 20));
       journal.force();
       try (ExcerptTailer tailer = journal.tailer()) {
         for (int i = 0; i < frames.size(); i++) {
