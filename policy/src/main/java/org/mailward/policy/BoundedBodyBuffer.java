@@ -1,10 +1,10 @@
 package org.mailward.policy;
 
-import org.mailward.api.ByteArrayPool;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailward.api.ByteArrayPool;
 
 /**
  * Copies of body chunks as they stream past on the event loop, up to a byte budget; beyond it the

@@ -1,6 +1,5 @@
 package org.mailward.policy;
 
-import org.mailward.api.ByteArrayPool;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.KeyValueStore;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Purpose;

@@ -1,6 +1,5 @@
 package org.mailward.policy;
 
-import org.mailward.api.ByteArrayPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mailward.api.ByteArrayPool;
 import org.mailward.api.HeaderEdit;
 import org.mailward.api.MessageVerdict;
 import org.mailward.api.PolicyEngine.MessageInspection;
