@@ -7,9 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -45,16 +42,11 @@ public final class PostfixEsp implements AutoCloseable {
    * @param caPem the CA that issued Mailward's certificate
    */
   public static PostfixEsp start(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("mailward-postfix-esp");
-    // Postfix daemons run as mail_owner and must traverse the base directory.
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    PostfixEsp p = new PostfixEsp(dir, freePort());
+    PostfixEsp p = new PostfixEsp(PrivatePostfix.newDirectory("mailward-postfix-esp"), freePort());
     try {
       p.configure(mailwardPort, username, password, caPem);
-      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
-      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "start");
       p.running = true;
-      PrivatePostfix.awaitListening(p.smtpPort, Duration.ofSeconds(20), p::log);
+      PrivatePostfix.start(p.dir, p.smtpPort);
       return p;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.close();
@@ -72,11 +64,7 @@ public final class PostfixEsp implements AutoCloseable {
 
   /** Postfix's own log (maillog_file), for failure messages. */
   public String log() {
-    try {
-      return Files.readString(dir.resolve("maillog"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return PrivatePostfix.log(dir, 0);
   }
 
   /** Output of {@code postqueue -p} for this instance. */
@@ -90,27 +78,10 @@ public final class PostfixEsp implements AutoCloseable {
   }
 
   private void configure(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
-    Files.createDirectories(etc);
-    Files.createDirectories(dir.resolve("queue"));
     Files.copy(caPem, etc.resolve("ca.pem"));
     String relay = "[127.0.0.1]:" + mailwardPort;
-    List<String> main = List.of(
-        "compatibility_level = 3.6",
-        "queue_directory = " + dir.resolve("queue"),
-        "data_directory = " + dir.resolve("data"),
-        "mail_owner = postfix",
-        "setgid_group = postdrop",
-        "inet_interfaces = 127.0.0.1",
-        "inet_protocols = ipv4",
-        "myhostname = esp.test",
-        "mydomain = esp.test",
-        "myorigin = esp.test",
-        "mydestination =",
-        "mynetworks = 127.0.0.0/8",
-        "smtpd_relay_restrictions = permit_mynetworks, reject",
-        "alias_maps =",
-        "alias_database =",
-        "local_transport = error:local delivery is disabled",
+    List<String> main = PrivatePostfix.mainCf(dir, "esp.test", "postfix-esp");
+    main.addAll(List.of(
         "relayhost = " + relay,
         "smtp_sasl_auth_enable = yes",
         "smtp_sasl_password_maps = hash:" + etc.resolve("sasl_passwd"),
@@ -120,14 +91,9 @@ public final class PostfixEsp implements AutoCloseable {
         "smtp_tls_CAfile = " + etc.resolve("ca.pem"),
         "smtp_tls_loglevel = 1",
         "smtputf8_enable = yes",
-        "maillog_file_prefixes = " + dir,
-        "maillog_file = " + dir.resolve("maillog"),
-        "syslog_name = postfix-esp",
         "queue_run_delay = 5s",
         "minimal_backoff_time = 5s",
-        "maximal_backoff_time = 10s",
-        "delay_warning_time = 0",
-        "biff = no");
+        "maximal_backoff_time = 10s"));
     Files.write(etc.resolve("main.cf"), main, StandardCharsets.US_ASCII);
     Files.write(etc.resolve("master.cf"), PrivatePostfix.masterCf(smtpPort), StandardCharsets.US_ASCII);
     Path sasl = etc.resolve("sasl_passwd");
@@ -149,17 +115,7 @@ public final class PostfixEsp implements AutoCloseable {
   /** Stops Postfix (waiting for its master to exit) and deletes the directory. */
   @Override
   public void close() {
-    if (running) {
-      PrivatePostfix.stop(etc);
-      running = false;
-    }
-    try (var s = Files.walk(dir)) {
-      List<Path> paths = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
-      for (Path path : paths) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException ignored) {
-      // a daemon may still be removing its sockets; the temp dir is harmless
-    }
+    PrivatePostfix.stopAndDelete(dir, running);
+    running = false;
   }
 }

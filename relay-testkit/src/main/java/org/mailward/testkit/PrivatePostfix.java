@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,14 +16,86 @@ import java.util.function.Supplier;
 
 /**
  * What every private Postfix instance run by tests and the load bench shares:
- * the master.cf service table (no chroot anywhere: the instance lives in a temp
- * directory without the files a chroot needs), running Postfix's commands, waiting
- * for the listener, and stopping it. The callers own their main.cf.
+ * its directory, the main.cf lines that make it private (own queue, loopback only,
+ * relay for 127.0.0.0/8, no local delivery, its own log file), the master.cf
+ * service table (no chroot anywhere: the instance lives in a temp directory without
+ * the files a chroot needs), running Postfix's commands, starting and waiting for
+ * the listener, its log, and stopping it. The callers add their own main.cf lines.
  */
 public final class PrivatePostfix {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
   private PrivatePostfix() {}
+
+  /**
+   * A new instance directory with {@code etc/} and {@code queue/} in it, traversable by
+   * Postfix's daemons (they run as mail_owner).
+   */
+  public static Path newDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(dir.resolve("etc"));
+    Files.createDirectories(dir.resolve("queue"));
+    return dir;
+  }
+
+  /** main.cf lines every private instance in {@code dir} needs; callers append relay, TLS and SASL settings. */
+  public static List<String> mainCf(Path dir, String hostname, String syslogName) {
+    return new ArrayList<>(List.of(
+        "compatibility_level = 3.6",
+        "queue_directory = " + dir.resolve("queue"),
+        "data_directory = " + dir.resolve("data"),
+        "mail_owner = postfix",
+        "setgid_group = postdrop",
+        "inet_interfaces = 127.0.0.1",
+        "inet_protocols = ipv4",
+        "myhostname = " + hostname,
+        "mydomain = " + hostname,
+        "myorigin = " + hostname,
+        "mydestination =",
+        "mynetworks = 127.0.0.0/8",
+        "smtpd_relay_restrictions = permit_mynetworks, reject",
+        "alias_maps =",
+        "alias_database =",
+        "local_transport = error:local delivery is disabled",
+        "maillog_file_prefixes = " + dir,
+        "maillog_file = " + dir.resolve("maillog"),
+        "syslog_name = " + syslogName,
+        "delay_warning_time = 0",
+        "biff = no"));
+  }
+
+  /** {@code postfix check}, {@code postfix start}, then waits for 127.0.0.1:{@code port}; the error carries the log. */
+  public static void start(Path dir, int port) throws IOException, InterruptedException {
+    String etc = dir.resolve("etc").toString();
+    run("/usr/sbin/postfix", "-c", etc, "check");
+    run("/usr/sbin/postfix", "-c", etc, "start");
+    awaitListening(port, Duration.ofSeconds(20), () -> log(dir, 0));
+  }
+
+  /** The instance's maillog, its last {@code tailChars} characters when that is > 0. */
+  public static String log(Path dir, int tailChars) {
+    try {
+      String s = Files.readString(dir.resolve("maillog"), StandardCharsets.UTF_8);
+      return tailChars > 0 && s.length() > tailChars ? s.substring(s.length() - tailChars) : s;
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Stops the instance when {@code running} and deletes its directory (best effort: a daemon may still be removing sockets). */
+  public static void stopAndDelete(Path dir, boolean running) {
+    if (running) {
+      stop(dir.resolve("etc"));
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path path : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException | java.io.UncheckedIOException ignored) {
+      // the temp directory is harmless
+    }
+  }
 
   /** master.cf lines: one smtpd on 127.0.0.1:{@code port}, then Postfix's usual services without chroot. */
   public static List<String> masterCf(int port) {

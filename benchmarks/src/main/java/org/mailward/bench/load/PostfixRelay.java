@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import org.mailward.testkit.TestCa;
 
@@ -38,15 +36,11 @@ final class PostfixRelay implements AutoCloseable {
   }
 
   static PostfixRelay start(int sinkPort) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("mailward-bench-postfix");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    PostfixRelay p = new PostfixRelay(dir, LocalResources.freeLoopbackPort());
+    PostfixRelay p = new PostfixRelay(PrivatePostfix.newDirectory("mailward-bench-postfix"), LocalResources.freeLoopbackPort());
     try {
       p.configure(sinkPort);
-      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "check");
-      PrivatePostfix.run("/usr/sbin/postfix", "-c", p.etc.toString(), "start");
       p.running = true;
-      PrivatePostfix.awaitListening(p.port, Duration.ofSeconds(20), p::log);
+      PrivatePostfix.start(p.dir, p.port);
       return p;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.close();
@@ -80,26 +74,9 @@ final class PostfixRelay implements AutoCloseable {
   }
 
   private void configure(int sinkPort) throws IOException, InterruptedException {
-    Files.createDirectories(etc);
-    Files.createDirectories(dir.resolve("queue"));
     TestCa.PemFiles pem = TestCa.create("Postfix bench CA").issue("postfix.test", "127.0.0.1").write(etc, "smtpd");
-    List<String> main = List.of(
-        "compatibility_level = 3.6",
-        "queue_directory = " + dir.resolve("queue"),
-        "data_directory = " + dir.resolve("data"),
-        "mail_owner = postfix",
-        "setgid_group = postdrop",
-        "inet_interfaces = 127.0.0.1",
-        "inet_protocols = ipv4",
-        "myhostname = postfix.test",
-        "mydomain = postfix.test",
-        "myorigin = postfix.test",
-        "mydestination =",
-        "mynetworks = 127.0.0.0/8",
-        "smtpd_relay_restrictions = permit_mynetworks, reject",
-        "alias_maps =",
-        "alias_database =",
-        "local_transport = error:local delivery is disabled",
+    List<String> main = PrivatePostfix.mainCf(dir, "postfix.test", "postfix-bench");
+    main.addAll(List.of(
         "relayhost = [127.0.0.1]:" + sinkPort,
         "smtpd_tls_security_level = may",
         "smtpd_tls_cert_file = " + pem.certificate(),
@@ -112,34 +89,15 @@ final class PostfixRelay implements AutoCloseable {
         // session for every delivery, which would understate what a tuned Postfix does.
         "smtp_tls_connection_reuse = yes",
         "smtpd_tls_loglevel = 0",
-        "maillog_file_prefixes = " + dir,
-        "maillog_file = " + dir.resolve("maillog"),
-        "syslog_name = postfix-bench",
-        "message_size_limit = 104857600",
-        "delay_warning_time = 0",
-        "biff = no");
+        "message_size_limit = 104857600"));
     Files.write(etc.resolve("main.cf"), main, StandardCharsets.US_ASCII);
     Files.write(etc.resolve("master.cf"), PrivatePostfix.masterCf(port), StandardCharsets.US_ASCII);
   }
 
-
-  String log() {
-    try {
-      String s = Files.readString(dir.resolve("maillog"), StandardCharsets.UTF_8);
-      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-
-
   @Override
   public void close() {
-    if (running) {
-      PrivatePostfix.stop(etc);
-      running = false;
-    }
-    LocalResources.deleteTree(dir);
+    PrivatePostfix.stopAndDelete(dir, running);
+    running = false;
   }
+
 }
