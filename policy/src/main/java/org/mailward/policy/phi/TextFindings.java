@@ -29,6 +29,7 @@ public final class TextFindings {
       "health.icd10", "id.ssn", "id.npi", "id.dea", "id.mbi", "id.dob");
 
   private final List<String> names;
+  private final List<PhiFinding> findings = new java.util.ArrayList<>();
   private final int[] hits;
   private int[] identifiers = new int[8];
   private int identifierCount;
@@ -56,6 +57,20 @@ public final class TextFindings {
     health[healthCount++] = position;
   }
 
+  void add(PhiFinding f) {
+    findings.add(f);
+  }
+
+  /** Every piece of evidence, in the order found (offsets into the scanned text). */
+  public List<PhiFinding> findings() {
+    return Collections.unmodifiableList(findings);
+  }
+
+  /** The score of this text: pairs closer than {@code window} characters ({@link PhiScore}). */
+  public PhiScore score(int window) {
+    return PhiScore.of(findings, window);
+  }
+
   public int identifierCount() {
     return identifierCount;
   }
@@ -67,7 +82,7 @@ public final class TextFindings {
   /** Detector name to number of hits (detectors with hits only), sorted by name. */
   public Map<String, Integer> counts() {
     Map<String, Integer> counts = new TreeMap<>();
-    forEachCount(counts::put);
+    forEachRuleCount(counts::put);
     return Collections.unmodifiableMap(counts);
   }
 
@@ -78,6 +93,18 @@ public final class TextFindings {
         action.accept(names.get(d), hits[d]);
       }
     }
+  }
+
+  /** As {@link #forEachCount}, with the rules of the explained findings too (names, labelled identifiers, contacts…). */
+  void forEachRuleCount(BiConsumer<String, Integer> action) {
+    forEachCount(action);
+    Map<String, Integer> rules = new TreeMap<>();
+    for (PhiFinding f : findings) {
+      if (!names.contains(f.rule())) { // the fixed detectors' findings are counted in hits already
+        rules.merge(f.rule(), 1, Integer::sum);
+      }
+    }
+    rules.forEach(action);
   }
 
   /** True when an identifier and a health term lie within {@code window} characters of each other. */
