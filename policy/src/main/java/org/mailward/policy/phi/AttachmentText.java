@@ -2,17 +2,22 @@ package org.mailward.policy.phi;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import javax.swing.text.BadLocationException;
 import javax.swing.text.DefaultStyledDocument;
 import javax.swing.text.rtf.RTFEditorKit;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.contentstream.operator.Operator;
+import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.poi.extractor.ExtractorFactory;
@@ -30,7 +35,9 @@ import org.apache.poi.util.IOUtils;
  * capped by the caller. Each extraction has a {@link Budget}: at most {@link Budget#maxChars}
  * characters of text and a deadline; the PDF text writer checks both on every write and stops
  * the extraction when either is passed. PDFBox keeps decoded streams in memory only, up to
- * {@value #PDF_MEMORY} bytes (a flate bomb fails there); POI refuses ZIP entries that inflate
+ * {@value #PDF_MEMORY} bytes, the pages' content streams may inflate to {@value #PDF_CONTENT_MAX}
+ * bytes together (a flate bomb fails there) and the stripper checks the deadline as it interprets
+ * them; POI refuses ZIP entries that inflate
  * more than 100× or beyond {@value #ZIP_ENTRY_MAX} bytes (a zip-bombed DOCX fails there) and
  * records larger than {@value #POI_RECORD_MAX}. Whatever cannot be read yields an {@link Unreadable}
  * with the reason, never an exception.
@@ -41,6 +48,7 @@ import org.apache.poi.util.IOUtils;
  */
 final class AttachmentText {
   static final long PDF_MEMORY = 64L << 20;
+  static final long PDF_CONTENT_MAX = 32L << 20;
   static final long ZIP_ENTRY_MAX = 64L << 20;
   static final int POI_RECORD_MAX = 32 << 20;
   private static final int MAX_PDF_PAGES = 200;
@@ -153,11 +161,36 @@ final class AttachmentText {
     byte[] exact = len == b.length ? b : java.util.Arrays.copyOf(b, len);
     try (PDDocument doc = Loader.loadPDF(new RandomAccessReadBuffer(exact), "", null, null,
         MemoryUsageSetting.setupMainMemoryOnly(PDF_MEMORY).streamCache)) {
-      PDFTextStripper stripper = new PDFTextStripper();
+      contentWithinCap(doc);
+      PDFTextStripper stripper = new BoundedStripper(budget);
       stripper.setEndPage(MAX_PDF_PAGES);
       BoundedWriter out = new BoundedWriter(budget);
       stripper.writeText(doc, out);
       return new Text(out.toString());
+    }
+  }
+
+  /**
+   * Inflates the pages' content streams once, counting, and stops at {@value #PDF_CONTENT_MAX}
+   * bytes: a flate bomb (megabytes that inflate to gigabytes of drawing operators) is refused here,
+   * before the text stripper would interpret every operator of it.
+   */
+  private static void contentWithinCap(PDDocument doc) throws IOException {
+    long total = 0;
+    byte[] buf = new byte[1 << 16];
+    int pages = 0;
+    for (PDPage page : doc.getPages()) {
+      if (++pages > MAX_PDF_PAGES) {
+        break;
+      }
+      try (InputStream in = page.getContents()) {
+        for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+          total += r;
+          if (total > PDF_CONTENT_MAX) {
+            throw new BudgetExceeded();
+          }
+        }
+      }
     }
   }
 
@@ -196,6 +229,24 @@ final class AttachmentText {
       }
     }
     return true;
+  }
+
+  /** Checks the deadline every few thousand content-stream operators, so one heavy page cannot outlast the budget. */
+  private static final class BoundedStripper extends PDFTextStripper {
+    private final Budget budget;
+    private int operators;
+
+    BoundedStripper(Budget budget) {
+      this.budget = budget;
+    }
+
+    @Override
+    protected void processOperator(Operator operator, List<COSBase> operands) throws IOException {
+      if ((++operators & 0xFFF) == 0 && budget.expired()) {
+        throw new BudgetExceeded();
+      }
+      super.processOperator(operator, operands);
+    }
   }
 
   /** Stops PDF text extraction at the character cap or the deadline (PDFBox writes text by the line). */

@@ -94,11 +94,12 @@ final class HtmlText {
     while (end < n && end - at < 8 && Character.isLetterOrDigit(html[end])) {
       end++;
     }
-    if (end == n || Character.isLetterOrDigit(html[end])) {
+    if (end == n || Character.isLetterOrDigit(html[end]) || end - at > 6) {
       return false;
     }
+    char first = Character.toLowerCase(html[at]);
     for (String tag : INLINE) {
-      if (tag.length() == end - at && is(at, tag)) {
+      if (tag.charAt(0) == first && tag.length() == end - at && is(at, tag)) {
         return true;
       }
     }

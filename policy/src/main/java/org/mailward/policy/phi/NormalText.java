@@ -1,7 +1,7 @@
 package org.mailward.policy.phi;
 
 import com.ibm.icu.text.SpoofChecker;
-import java.text.Normalizer;
+import com.ibm.icu.text.Normalizer2;
 import java.util.Arrays;
 
 /**
@@ -24,6 +24,7 @@ import java.util.Arrays;
  */
 public final class NormalText {
   private static final char KEEP = '\uFFFE';
+  private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
   /** Blocks whose letters have Latin look-alikes: Latin-1 to Armenian, Cherokee, phonetic, letterlike, Coptic, Cyrillic ext., half/full-width. */
   private static final int[][] FOLDED_BLOCKS = {{0x80, 0x58F}, {0x13A0, 0x13FF}, {0x1D00, 0x1DBF}, {0x1E00, 0x1EFF},
       {0x2000, 0x218F}, {0x2C00, 0x2E7F}, {0xA640, 0xA7FF}, {0xFF00, 0xFFEF}};
@@ -38,11 +39,11 @@ public final class NormalText {
     this.origin = origin;
   }
 
-  /** The normalised form of {@code in}; {@code in} itself when it is plain ASCII. */
+  /** The normalised form of {@code in}; {@code in} itself when normalising changes nothing (plain ASCII, most mail). */
   public static NormalText of(CharSequence in) {
     int n = in.length();
     int i = 0;
-    while (i < n && in.charAt(i) < 0x80) {
+    while (i < n && (in.charAt(i) < 0x80 || unchanged(in.charAt(i)))) {
       i++;
     }
     if (i == n) {
@@ -50,13 +51,13 @@ public final class NormalText {
     }
     StringBuilder out = new StringBuilder(n);
     int[] origin = new int[n + 16];
+    out.append(in, 0, i);
     for (int k = 0; k < i; k++) {
-      out.append(in.charAt(k));
       origin[k] = k;
     }
     while (i < n) {
       char c = in.charAt(i);
-      if (c < 0x80) {
+      if (c < 0x80 || unchanged(c)) {
         origin = put(out, origin, c, i);
         i++;
         continue;
@@ -64,7 +65,7 @@ public final class NormalText {
       int cp = Character.codePointAt(in, i);
       int width = Character.charCount(cp);
       if (Character.getType(cp) != Character.FORMAT) {
-        String nfkc = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC);
+        String nfkc = NFKC.normalize(new String(Character.toChars(cp)));
         for (int k = 0; k < nfkc.length(); k++) {
           origin = put(out, origin, fold(nfkc.charAt(k)), i);
         }
@@ -72,6 +73,11 @@ public final class NormalText {
       i += width;
     }
     return new NormalText(out, Arrays.copyOf(origin, out.length()));
+  }
+
+  /** A BMP character that NFKC, format removal and folding all leave as it is (é, ü, CJK…): the cheap common case. */
+  private static boolean unchanged(char c) {
+    return !Character.isSurrogate(c) && Character.getType(c) != Character.FORMAT && NFKC.isInert(c) && fold(c) == c;
   }
 
   private static int[] put(StringBuilder out, int[] origin, char c, int from) {

@@ -36,8 +36,9 @@ public record PhiScore(int score, List<PhiFinding> parts) {
     return score >= THRESHOLD;
   }
 
-  /** Scores {@code findings} pairing only findings closer than {@code window} characters (use {@link Integer#MAX_VALUE} for a Subject). */
-  static PhiScore of(List<PhiFinding> findings, int window) {
+  /** Scores {@code text}'s findings, pairing only findings closer than {@code window} characters ({@link Integer#MAX_VALUE} for a Subject). */
+  static PhiScore of(TextFindings text, int window) {
+    List<PhiFinding> findings = text.findings();
     int best = 0;
     PhiFinding bestA = null;
     PhiFinding bestB = null;
@@ -45,11 +46,13 @@ public record PhiScore(int score, List<PhiFinding> parts) {
       if (a.category() == Category.HEALTH || a.category() == Category.CONTACT) {
         continue;
       }
-      for (PhiFinding b : findings) {
+      boolean salutation = a.rule().equals(NameFinder.SALUTATION);
+      PhiFinding term = salutation || text.termCount() == 0 ? null : text.nearestTerm(a.start(), a.end());
+      for (PhiFinding b : term == null ? findings : concat(findings, term)) {
         if (b == a || (b.category() == a.category() && (b.category() != Category.IDENTIFIER || b.rule().equals(a.rule())))) {
           continue;
         }
-        if (overlap(a, b) || distance(a, b) > window || (a.rule().equals(NameFinder.SALUTATION) && !aboutTheRecipient(b))) {
+        if (overlap(a, b) || distance(a, b) > window || (salutation && !aboutTheRecipient(b))) {
           continue;
         }
         int s = a.weight() + b.weight()
@@ -62,6 +65,13 @@ public record PhiScore(int score, List<PhiFinding> parts) {
       }
     }
     return bestA == null ? new PhiScore(0, List.of()) : new PhiScore(best, List.of(bestA, bestB));
+  }
+
+  private static List<PhiFinding> concat(List<PhiFinding> findings, PhiFinding one) {
+    List<PhiFinding> all = new java.util.ArrayList<>(findings.size() + 1);
+    all.addAll(findings);
+    all.add(one);
+    return all;
   }
 
   /** What a salutation's name pairs with: an identifier, a date of care, health words addressed to "you", a record label, a code. */

@@ -24,6 +24,8 @@ public final class TextScanner {
   private static final int LABEL_REACH = 25;
   private static final int ORDER_REACH = 20;
   static final int HEALTH = 30;
+  /** Texts up to this long (a Subject, a file name) always get their health words addressed to "you" marked. */
+  static final int SHORT_TEXT = 1000;
   /** The rule of health words addressed to the recipient ({@link #addressed}). */
   static final String PERSONAL_HEALTH = "health.your";
   static final int IDENTIFIER = 50;
@@ -75,12 +77,9 @@ public final class TextScanner {
     dictionary.scan(text, chunk, (category, start, end) -> {
       if (category.isHealth()) {
         findings.health(category.ordinal(), start); // health categories are numbered like their detectors
-        findings.add(new PhiFinding(Category.HEALTH, TextFindings.FIXED.get(category.ordinal()), start, end, HEALTH));
-        if (addressed(text, start)) {
-          findings.add(new PhiFinding(Category.HEALTH, PERSONAL_HEALTH, start, end, HEALTH));
-        }
+        findings.term(category.ordinal(), start, end);
       } else if (category == TermCategory.CARE) {
-        findings.add(new PhiFinding(Category.HEALTH, "health.care", start, end, HEALTH));
+        findings.term(TextFindings.CARE_KIND, start, end);
       } else {
         cues.add(category, end);
         if (category == TermCategory.CUE_STREET) {
@@ -101,6 +100,7 @@ public final class TextScanner {
     }
     names.find(text, pos -> cues.justBefore(TermCategory.CUE_GREETING, text, pos), pos -> cues.justBefore(TermCategory.CUE_NAME, text, pos),
         pos -> cues.justBefore(TermCategory.CUE_CLINICIAN, text, pos), excluded, findings);
+    findings.addressedTerms(text, SHORT_TEXT);
     for (int k = 0; k < patterns.size(); k++) {
       int detector = TextFindings.FIXED.size() + k;
       String rule = detectorNames.get(detector);
@@ -340,6 +340,24 @@ public final class TextScanner {
     }
   }
 
+  /** A digit in {@code [from, to)} with at most four words before it (fillers, a weekday, a month). */
+  private static boolean digitSoonAfter(CharSequence t, int from, int to) {
+    int words = 0;
+    boolean inWord = false;
+    for (int i = from; i < to; i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+      boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+      if (letter && !inWord && ++words > 4) {
+        return false;
+      }
+      inWord = letter;
+    }
+    return false;
+  }
+
   private static int digitCount(CharSequence t, int from, int to) {
     int n = 0;
     for (int i = from; i < to; i++) {
@@ -368,8 +386,12 @@ public final class TextScanner {
    * the end of the date (overlapping cues such as "born" and "born on" count once).
    */
   private static int date(CharSequence text, int from, int lastDate, TextFindings findings, boolean dob) {
+    int to = Math.min(text.length(), from + CUE_REACH + 20);
+    if (!digitSoonAfter(text, from, to)) {
+      return lastDate; // every date form has a digit within its first few words: most cues ("visit our site") do not
+    }
     Matcher m = DATE.matcher(text);
-    m.region(from, Math.min(text.length(), from + CUE_REACH + 20));
+    m.region(from, to);
     if (!m.lookingAt() || m.end() == lastDate) {
       return lastDate;
     }
@@ -450,14 +472,8 @@ public final class TextScanner {
 
     /** A cue of this kind ends at most {@code reach} characters before {@code position}. */
     boolean near(TermCategory category, int position, int reach) {
-      int k = category.ordinal();
-      for (int j = sizes[k] - 1; j >= 0; j--) {
-        int e = ends[k][j];
-        if (e <= position) {
-          return position - e <= reach;
-        }
-      }
-      return false;
+      int e = lastEndAtOrBefore(category, position);
+      return e >= 0 && position - e <= reach;
     }
 
     /** A cue of this kind ends right before {@code position}, with only spaces and {@code : , -} between. */
@@ -470,14 +486,30 @@ public final class TextScanner {
         }
         p--;
       }
+      int e = lastEndAtOrBefore(category, position);
+      return e >= 0 && e >= p;
+    }
+
+    /**
+     * The last end of a cue of this kind at or before {@code position}, else -1: a binary search, as
+     * the automaton reports matches in order of their end (cue lists of a long text run to thousands).
+     */
+    private int lastEndAtOrBefore(TermCategory category, int position) {
       int k = category.ordinal();
-      for (int j = sizes[k] - 1; j >= 0; j--) {
-        int e = ends[k][j];
-        if (e <= position) {
-          return e >= p;
+      int[] e = ends[k];
+      int lo = 0;
+      int hi = sizes[k] - 1;
+      int found = -1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (e[mid] <= position) {
+          found = e[mid];
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
         }
       }
-      return false;
+      return found;
     }
   }
 }
