@@ -37,6 +37,8 @@ public final class SmtpProtocol {
   static final SmtpReply NEED_TLS = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
   static final SmtpReply NEED_AUTH = SmtpReply.of(530, "5.7.0", "Authentication required");
   static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit");
+  static final SmtpReply BINARY_REFUSED = SmtpReply.of(555, "5.5.4",
+      "BODY=BINARYMIME not supported; send 8BITMIME or 7BIT content with lines of at most 998 octets");
   static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down");
 
   private final ProtocolSettings settings;
@@ -168,8 +170,7 @@ public final class SmtpProtocol {
     lines.add("8BITMIME");
     lines.add("SMTPUTF8");
     lines.add("ENHANCEDSTATUSCODES");
-    lines.add("CHUNKING");
-    lines.add("BINARYMIME");
+    lines.add("CHUNKING"); // not BINARYMIME: delivery goes out by DATA, where binary content and long lines cannot pass
     lines.add("DSN");
     if (s.tls()) {
       if (s.tenant().isEmpty()) {
@@ -341,6 +342,9 @@ public final class SmtpProtocol {
     if (m.parameters().declaredSize() > effectiveMaxBytes(s.tenant())) {
       return then(s, TOO_BIG);
     }
+    if (m.parameters().body() == BodyType.BINARY_MIME) {
+      return then(s, BINARY_REFUSED);
+    }
     return new Step(s.withPending(Phase.WAIT_MAIL, m), List.of(new Effect.AdmitMail(tenant, m.reversePath(), m.parameters())));
   }
 
@@ -397,9 +401,6 @@ public final class SmtpProtocol {
     }
     if (tx.recipients().isEmpty()) {
       return error(s, SmtpReply.of(554, "5.5.1", "No valid recipients"));
-    }
-    if (tx.parameters().body() == BodyType.BINARY_MIME) {
-      return error(s, SmtpReply.of(503, "5.5.1", "BODY=BINARYMIME requires BDAT"));
     }
     return new Step(s.withTx(Phase.WAIT_OPEN, Optional.of(tx.openedAs(false))), List.of(new Effect.OpenMessage(tx.messageId())));
   }
