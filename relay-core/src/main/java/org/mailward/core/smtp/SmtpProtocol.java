@@ -25,8 +25,8 @@ import org.mailward.core.smtp.SessionState.Phase;
  * pipelining: while a {@code WAIT_*} phase lasts the handler feeds no lines.
  *
  * <p>Gates, in order, for MAIL: EHLO first, TLS, AUTH, no nested transaction,
- * syntax, null sender, sender domain, declared size, then admission (spool and
- * rate) by the handler. The machine never relays for an unauthenticated session.
+ * syntax, sender domain (none for the null sender), declared size, body type, then
+ * admission (spool, audit journal, message rate, null-sender rate) by the handler. The machine never relays for an unauthenticated session.
  */
 public final class SmtpProtocol {
   private static final String USERNAME_PROMPT = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
@@ -329,15 +329,16 @@ public final class SmtpProtocol {
       return error(s, gate.get());
     }
     Tenant tenant = s.tenant().orElseThrow();
-    if (m.reversePath().isEmpty()) {
-      return then(s, SmtpReply.of(550, "5.7.1", "Null sender not accepted; Mailward generates bounces itself"));
-    }
-    var sender = m.reversePath().get();
-    if (sender.isInternational() && !m.parameters().smtpUtf8()) {
-      return then(s, SmtpReply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"));
-    }
-    if (!tenant.maySendAs(sender.domain())) {
-      return then(s, SmtpReply.of(550, "5.7.1", "Sender domain not allowed for this account"));
+    // The null sender <> (RFC 5321 4.5.5: an authenticated ESP relaying its own bounces and notices)
+    // has no domain to check; the handler holds it to the tenant's null-sender rate.
+    if (m.reversePath().isPresent()) {
+      var sender = m.reversePath().get();
+      if (sender.isInternational() && !m.parameters().smtpUtf8()) {
+        return then(s, SmtpReply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"));
+      }
+      if (!tenant.maySendAs(sender.domain())) {
+        return then(s, SmtpReply.of(550, "5.7.1", "Sender domain not allowed for this account"));
+      }
     }
     if (m.parameters().declaredSize() > effectiveMaxBytes(s.tenant())) {
       return then(s, TOO_BIG);

@@ -260,7 +260,7 @@ class InboundLimitsIT {
 
   @Test
   void connectionsPerIpOverTheLimit_getA_421_4_7_0_atConnect() throws Exception {
-    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(1 << 20, 100, 4096, 10, 100, 2)))) {
+    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(1 << 20, 100, 4096, 10, 100, 2, 100)))) {
       try (SmtpTestClient a = f.connect(); SmtpTestClient b = f.connect();
            SmtpTestClient third = new SmtpTestClient(f.submission, f.clientTls())) {
         assertThat(third.read().text()).startsWith("421 4.7.0");
@@ -280,6 +280,26 @@ class InboundLimitsIT {
       third.command("EHLO esp.test").expect(250);
       assertThat(third.command("AUTH PLAIN " + SmtpTestClient.plain("limited", InboundFixture.PASSWORD)).expect(454).text())
           .startsWith("454 4.7.0");
+    }
+  }
+
+  @Test
+  void nullSenderMessagesOverTheTenantsRate_areDeferredAtMail_with_450_4_7_1_whileOrdinaryMailGoesOn() throws Exception {
+    InboundConfig.Limits d = InboundConfig.Limits.defaults();
+    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(d.maxMessageBytes(), d.maxRecipients(),
+        d.maxLineLength(), d.maxErrors(), d.maxConnections(), d.maxConnectionsPerIp(), 2)))) {
+      try (SmtpTestClient c = f.authenticated("apikey"); SmtpTestClient other = f.authenticated("limited")) {
+        for (int i = 0; i < 2; i++) {
+          c.command("MAIL FROM:<>").expect(250);
+          c.command("RSET").expect(250);
+        }
+        assertThat(c.command("MAIL FROM:<>").expect(450).text())
+            .startsWith("450 4.7.1 Null-sender message rate exceeded for this account");
+        c.command("MAIL FROM:<a@clinic.test>").expect(250);
+        c.command("RSET").expect(250);
+        other.command("MAIL FROM:<>").expect(250); // another tenant has its own allowance
+        assertThat(f.server.metrics().snapshot()).containsEntry("mailward_inbound_null_sender_throttled_total", 1L);
+      }
     }
   }
 

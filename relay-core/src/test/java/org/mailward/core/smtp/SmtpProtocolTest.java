@@ -146,8 +146,19 @@ class SmtpProtocolTest {
   }
 
   @Test
-  void nullSender_isRefusedWith_550_5_7_1() {
-    assertThat(authenticated().send("MAIL FROM:<>").get(0).toWire()).startsWith("550 5.7.1");
+  void nullSender_fromAnAuthenticatedTenant_isAdmittedWithAnEmptyReversePath() {
+    ScriptedSession s = authenticated();
+    assertThat(s.send("MAIL FROM:<>").get(0).toWire()).startsWith("250 2.1.0");
+    assertThat(s.effects).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(Effect.AdmitMail.class,
+        a -> assertThat(a.reversePath()).isEmpty()));
+    assertThat(s.state.tx().orElseThrow().reversePath()).isEmpty();
+  }
+
+  @Test
+  void nullSender_withoutAuthentication_isRefusedWith_530_5_7_0() {
+    ScriptedSession s = new ScriptedSession(SETTINGS, Tenants.clinic("x"), true);
+    s.send("EHLO esp.test");
+    assertThat(s.send("MAIL FROM:<>").get(0).toWire()).startsWith("530 5.7.0 Authentication required");
   }
 
   @Test
