@@ -41,23 +41,8 @@ class NullSenderIT {
     try (Receiver receiver = Receiver.start(dir, "127.0.0.2", Optional.of(ca.issue("mx.patients.test", "127.0.0.2")),
         "reject-rcpt:gone");
         Dnsmasq dns = Dnsmasq.start(dir, List.of("--host-record=mx.patients.test,127.0.0.2"))) {
-      Path config = TestRelays.write(dir, port, "marketing", "    policy:\n      purposeHeaderAllowed: true\n", """
-          delivery:
-            dns:
-              resolver: "127.0.0.1:%d"
-            routes:
-              patients.test: "[mx.patients.test]:%d"
-            tls:
-              trustAnchors: %s
-            retry:
-              initialBackoff: 1s
-            limits:
-              pollInterval: 50ms
-            dane:
-              enabled: false
-            mtaSts:
-              enabled: false
-          """.formatted(dns.port(), receiver.port(), caPem), "");
+      Path config = TestRelays.write(dir, port, "marketing", "    policy:\n      purposeHeaderAllowed: true\n",
+          TestRelays.deliveryVia(dns.port(), "patients.test", "mx.patients.test", receiver.port(), caPem), "");
       var cfg = new ConfigLoader().load(config, Map.of());
       try (Relay relay = Relay.start(cfg, config.toString(), Map.of(), Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream()))) {
         InetSocketAddress smtp = relay.listeners().get("submission");
