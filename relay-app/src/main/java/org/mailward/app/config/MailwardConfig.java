@@ -37,6 +37,7 @@ public record MailwardConfig(
       Duration idleTimeout,
       int maxConnections,
       int maxConnectionsPerIp,
+      int nullSenderPerMinute,
       Duration policyTimeout,
       Duration drainTimeout,
       AuthThrottle authThrottle) {
@@ -47,6 +48,7 @@ public record MailwardConfig(
       positive("maxErrors", maxErrors);
       positive("maxConnections", maxConnections);
       positive("maxConnectionsPerIp", maxConnectionsPerIp);
+      positive("nullSenderPerMinute", nullSenderPerMinute);
       InvalidValue.check(maxLineLength >= 512, "maxLineLength", "must be at least 512 (RFC 5321)");
     }
   }
