@@ -107,7 +107,12 @@ public record MailwardConfig(
 
   public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 
-  public record Metrics(boolean enabled, String address, int port) {}
+  /** destinationGroups: group name to the domains (and their subdomains) it labels; others are "other". */
+  public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {
+    public Metrics {
+      destinationGroups = Map.copyOf(destinationGroups);
+    }
+  }
 
   /** AUTO: AWS-LC (Amazon Corretto Crypto Provider) first when its native library loads; JDK: the JDK's providers only. */
   public enum CryptoProvider { AUTO, JDK }
