@@ -19,6 +19,7 @@ public record MailwardConfig(
     Delivery delivery,
     Policy policy,
     Metrics metrics,
+    Logging logging,
     Crypto crypto,
     UnsubscribeEndpoint unsubscribe,
     List<TenantEntry> tenants) {
@@ -111,6 +112,21 @@ public record MailwardConfig(
   public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {
     public Metrics {
       destinationGroups = Map.copyOf(destinationGroups);
+    }
+  }
+
+  public enum LogFormat { TEXT, JSON }
+
+  /** Levels: error, warn, info, debug, trace (case-insensitive); levels maps logger names to levels. */
+  public record Logging(LogFormat format, String level, Map<String, String> levels) {
+    public Logging {
+      levels = Map.copyOf(levels);
+      InvalidValue.check(validLevel(level), "level", "must be one of error, warn, info, debug, trace");
+      levels.forEach((name, l) -> InvalidValue.check(validLevel(l), "levels." + name, "must be one of error, warn, info, debug, trace"));
+    }
+
+    private static boolean validLevel(String l) {
+      return l != null && List.of("error", "warn", "info", "debug", "trace", "off").contains(l.toLowerCase(java.util.Locale.ROOT));
     }
   }
 
