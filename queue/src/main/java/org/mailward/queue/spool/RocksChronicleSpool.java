@@ -61,16 +61,25 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
+    return open(config, clock, SpoolSetup.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
     try {
       DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
-    return open(config, clock, FreeSpace.of(config.dataDirectory()));
+    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup);
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
+    return open(config, clock, freeSpace, SpoolSetup.defaults());
+  }
+
+  static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
     Path dir = config.dataDirectory();
     SecureRandom random = new SecureRandom();
     MasterKey master = MasterKey.loadOrCreate(config.masterKeyFile(), random);
@@ -88,7 +97,7 @@ public final class RocksChronicleSpool implements Spool {
     SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, leases, clock);
     ledger.recover();
     GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
-        leases);
+        leases, setup.groupSyncNanos());
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
