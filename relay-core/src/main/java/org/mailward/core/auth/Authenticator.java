@@ -75,7 +75,7 @@ public final class Authenticator {
               || hasher.verify(stored, password) && tenant.isPresent();
           if (ok) {
             verified.remember(stored, password);
-            throttle.recordSuccess(userToken);
+            throttle.recordSuccess(clientIp, userToken);
             result.complete(new Outcome(tenant, OK, Duration.ZERO));
           } else {
             throttle.recordFailure(clientIp, userToken);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.mailward.api.AuditJournal;
+import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
@@ -53,6 +54,7 @@ public final class SmtpServer implements AutoCloseable {
   private final InboundConfig config;
   private final InboundServices services;
   private final InboundMetrics metrics = new InboundMetrics();
+  private final AuthThrottle throttle;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ChannelGroup sessions;
@@ -74,8 +76,8 @@ public final class SmtpServer implements AutoCloseable {
     var limits = config.limits();
     SmtpProtocol protocol = new SmtpProtocol(
         new ProtocolSettings(config.hostname(), limits.maxMessageBytes(), limits.maxRecipients(), limits.maxErrors()));
-    Authenticator authenticator = new Authenticator(tenants, hasher, new AuthThrottle(config.authThrottling(), clock), blockingWork,
-        audit, redactor, clock);
+    this.throttle = new AuthThrottle(config.authThrottling(), clock, metrics.authLockouts);
+    Authenticator authenticator = new Authenticator(tenants, hasher, throttle, blockingWork, audit, redactor, clock);
     this.services = new InboundServices(config, protocol, authenticator, policy, spool, audit, redactor, clock,
         new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()), new TenantRateLimiter(clock), new TenantRateLimiter(clock),
         new MessageAcceptance(audit, clock, config.timeouts().policy(), metrics), new ServerTls(config.tls()), metrics);
@@ -141,6 +143,11 @@ public final class SmtpServer implements AutoCloseable {
 
   public InboundMetrics metrics() {
     return metrics;
+  }
+
+  /** The AUTH lock-outs in force, for operators (the admin API lists and clears them). */
+  public AuthLockouts authLockouts() {
+    return throttle;
   }
 
   /**

@@ -38,6 +38,7 @@ public final class InboundFixture implements AutoCloseable {
   public final FileTestSpool spool;
   public final TestPolicyEngine policy = new TestPolicyEngine();
   public final MemoryAuditJournal audit = new MemoryAuditJournal();
+  public final Redactor redactor = new Redactor("0123456789abcdef-test-key".getBytes());
   public final SmtpServer server;
   public final InetSocketAddress submission;
   public final InetSocketAddress smtps;
@@ -66,7 +67,7 @@ public final class InboundFixture implements AutoCloseable {
         .withAuthThrottling(new InboundConfig.AuthThrottling(20, 3, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMillis(50)));
     config = tweak.apply(config);
     server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool, audit,
-        new Redactor("0123456789abcdef-test-key".getBytes()), Clock.systemUTC(), blocking, hasher);
+        redactor, Clock.systemUTC(), blocking, hasher);
     Map<String, InetSocketAddress> bound = server.start();
     submission = bound.get("submission");
     smtps = bound.get("smtps");
@@ -97,6 +98,17 @@ public final class InboundFixture implements AutoCloseable {
     c.upgrade();
     c.command("EHLO esp.test").expect(250);
     c.command("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
+    return c;
+  }
+
+  /** Connected from {@code localAddress} (a loopback address: another "host"), STARTTLS and EHLO done, not authenticated. */
+  public SmtpTestClient securedFrom(String localAddress) throws Exception {
+    SmtpTestClient c = new SmtpTestClient(submission, clientTls(), localAddress);
+    c.expect(220);
+    c.command("EHLO esp.test").expect(250);
+    c.command("STARTTLS").expect(220);
+    c.upgrade();
+    c.command("EHLO esp.test").expect(250);
     return c;
   }
 
