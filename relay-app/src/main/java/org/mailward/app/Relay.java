@@ -99,7 +99,7 @@ public final class Relay implements AutoCloseable {
           clock, blocking);
       java.util.Optional<MetricsEndpoint> metrics = config.metrics().enabled()
           ? java.util.Optional.of(new MetricsEndpoint(config.metrics().address(), config.metrics().port(), smtp.metrics(),
-              storage.spool()))
+              storage.spool(), smtp.audit()))
           : java.util.Optional.empty();
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       if (config.delivery().enabled()) {
@@ -110,12 +110,13 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
+        // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too
         var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
-            storage.audit(), finisher, java.util.Optional.empty(), redactor, clock);
+            smtp.audit(), finisher, java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
-      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), storage.audit(),
+      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), smtp.audit(),
           clock);
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));

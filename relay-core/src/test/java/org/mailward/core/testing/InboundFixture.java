@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.mailward.api.AuditJournal;
 import org.mailward.api.Redactor;
 import org.mailward.api.Tenant;
 import org.mailward.api.TenantLimits;
@@ -51,6 +52,15 @@ public final class InboundFixture implements AutoCloseable {
 
   /** With the "limited" tenant's limits given. */
   public InboundFixture(UnaryOperator<InboundConfig> tweak, TenantLimits limitedTenant) throws Exception {
+    this(tweak, limitedTenant, null);
+  }
+
+  /** With another audit journal than {@link #audit} (which then stays empty), e.g. one on a failing disk. */
+  public InboundFixture(AuditJournal journal) throws Exception {
+    this(c -> c, new TenantLimits(3, 64 * 1024, 2, 0), journal);
+  }
+
+  private InboundFixture(UnaryOperator<InboundConfig> tweak, TenantLimits limitedTenant, AuditJournal journal) throws Exception {
     dir = Files.createTempDirectory("mailward-inbound");
     ca = TestCa.create("Mailward Test CA");
     pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
@@ -66,7 +76,8 @@ public final class InboundFixture implements AutoCloseable {
         .withTimeouts(new InboundConfig.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5)))
         .withAuthThrottling(new InboundConfig.AuthThrottling(20, 3, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMillis(50)));
     config = tweak.apply(config);
-    server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool, audit,
+    server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool,
+        journal == null ? audit : journal,
         redactor, Clock.systemUTC(), blocking, hasher);
     Map<String, InetSocketAddress> bound = server.start();
     submission = bound.get("submission");
