@@ -111,7 +111,9 @@ public final class Relay implements AutoCloseable {
           }
         });
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too
-        var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
+        var service = new DeliveryService(modules.delivery(),
+            new AuditPausedSpool(new HardBounceSuppression(storage.spool(), policy.suppressions()),
+                () -> smtp.audit().health().recording()),
             smtp.audit(), finisher, java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
