@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mailward.api.AuthLockouts;
 import org.mailward.api.Redactor;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
@@ -140,6 +141,11 @@ public final class Relay implements AutoCloseable {
 
   TenantDirectory tenants() {
     return tenants;
+  }
+
+  /** The inbound AUTH lock-outs in force (list, clear by client address): for the admin API. */
+  public AuthLockouts authLockouts() {
+    return smtp.authLockouts();
   }
 
   /** The policy engine: consent registry, suppressions, unsubscribe revocation (the admin API's later). */

@@ -321,10 +321,14 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
       feed(input);
       pump();
     } else {
-      ctx.executor().execute(() -> {
-        feed(input);
-        pump();
-      });
+      try {
+        ctx.executor().execute(() -> {
+          feed(input);
+          pump();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        services.failures().routine("session " + sessionId + " result arrived after its event loop stopped", e);
+      }
     }
   }
 
@@ -416,10 +420,14 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
         }
       }
       Input decided = result;
-      if (delay > 0) {
-        ctx.executor().schedule(() -> submit(withTenantSlot(decided)), delay, TimeUnit.MILLISECONDS);
-      } else {
-        ctx.executor().execute(() -> submit(withTenantSlot(decided)));
+      try {
+        if (delay > 0) {
+          ctx.executor().schedule(() -> submit(withTenantSlot(decided)), delay, TimeUnit.MILLISECONDS);
+        } else {
+          ctx.executor().execute(() -> submit(withTenantSlot(decided)));
+        }
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        services.failures().routine("session " + sessionId + " AUTH result arrived after its event loop stopped", e);
       }
     });
   }

@@ -84,7 +84,7 @@ public final class SmtpServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(tenants, hasher, throttle, blockingWork, this.audit, redactor, clock, failures);
     this.services = new InboundServices(config, protocol, authenticator, policy, spool, this.audit, redactor, clock,
         new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()), new TenantRateLimiter(clock), new TenantRateLimiter(clock),
-        new MessageAcceptance(this.audit, clock, config.timeouts().policy(), metrics, failures), new ServerTls(config.tls()), metrics,
+        new MessageAcceptance(this.audit, clock, config.timeouts().policy(), metrics, failures), new ServerTls(config.tls(), failures), metrics,
         failures);
   }
 
