@@ -51,6 +51,8 @@ final class TestRelays {
         %s
         metrics:
           enabled: false
+        admin:
+          port: 0
         tenants:
           - id: clinic
             username: %s
