@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,7 +85,7 @@ class SpoolPowerCutIT {
           child.destroyForcibly(); // SIGKILL: the machine stops with the power
           assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exited").isTrue();
         }
-        acked.addAll(readAcks(ackFile));
+        acked.addAll(SpoolCrashCheck.acks(ackFile));
       }
       assertThat(acked.size()).as("acknowledged in round %d (seed %d; see %s)", rounds, seed, work.resolve("child.log"))
           .isGreaterThan(before);
@@ -105,25 +104,9 @@ class SpoolPowerCutIT {
     }
   }
 
-  /** The complete {@code ACK} lines so far (a line cut short by the kill was never an acknowledgement). */
-  private static Set<MessageId> readAcks(Path ackFile) throws IOException {
-    Set<MessageId> ids = new LinkedHashSet<>();
-    if (!Files.exists(ackFile)) {
-      return ids;
-    }
-    String text = new String(Files.readAllBytes(ackFile), StandardCharsets.US_ASCII);
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length - 1; i++) { // the last element follows the last newline
-      if (lines[i].startsWith("ACK ")) {
-        ids.add(MessageId.parse(lines[i].substring(4).trim()));
-      }
-    }
-    return ids;
-  }
-
   private static void awaitAcks(Path ackFile, int target, Process child) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (readAcks(ackFile).size() < target && child.isAlive() && System.nanoTime() < deadline) {
+    while (SpoolCrashCheck.acks(ackFile).size() < target && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
   }
