@@ -20,6 +20,7 @@ import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolStorage;
@@ -81,7 +82,7 @@ public final class Relay implements AutoCloseable {
         ? FirstStart.selfSignedCertificate(data.resolve("tls"), config.hostname(), clock)
         : new Path[] {modules.resolve(config.inbound().tls().certificate(), null), modules.resolve(config.inbound().tls().key(), null)};
     Secrets secrets = Secrets.load(config, modules);
-    byte[] tokenSecret = secrets.tokenSecret();
+    SecretRing.Secrets tokenSecret = secrets.tokenSecrets();
     Redactor redactor = secrets.redactor();
 
     List<ExecutorService> executors = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class Relay implements AutoCloseable {
     executors.add(blocking);
     executors.add(policyPool);
 
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, modules.masterKeyring(), modules.keyRotation());
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
@@ -170,12 +171,15 @@ public final class Relay implements AutoCloseable {
     log.info("Mailward stopped");
   }
 
-  /** The node's secrets under dataDir/keys, created on first use (mode 0600). */
-  record Secrets(byte[] tokenSecret, Redactor redactor) {
+  /**
+   * The node's secrets (default: under dataDir/keys, created on first use, mode 0600): the
+   * unsubscribe-token ring (active + retired within the token lifetime) and the redactor key.
+   */
+  record Secrets(SecretRing.Secrets tokenSecrets, Redactor redactor) {
     static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
-      Path keys = modules.dataDir().resolve("keys");
-      byte[] token = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
-      return new Secrets(token, new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32)));
+      SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
+          PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
+      return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
     }
   }
 

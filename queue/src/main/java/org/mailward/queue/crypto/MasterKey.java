@@ -21,15 +21,10 @@ package org.mailward.queue.crypto;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -45,7 +40,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.mailward.api.MasterKeyring;
-import org.mailward.queue.DurableDirectories;
+import org.mailward.queue.SecretFiles;
 
 public final class MasterKey implements MasterKeyring {
   private static final String MAGIC = "mwk1";
@@ -74,7 +69,7 @@ public final class MasterKey implements MasterKeyring {
   /** Loads the keyring file, creating it with one fresh key (mode 0600) when it does not exist. */
   public static MasterKey loadOrCreate(Path file, SecureRandom random) {
     try {
-      try (FileLock lock = lock(file)) {
+      try (SecretFiles.Lock lock = lock(file)) {
         if (!Files.exists(file)) {
           writeRing(file, List.of(newLine(random)));
         }
@@ -105,7 +100,7 @@ public final class MasterKey implements MasterKeyring {
   @Override
   public String rotate() {
     Path file = keyFile("rotate");
-    try (FileLock lock = lock(file)) {
+    try (SecretFiles.Lock lock = lock(file)) {
       List<String> lines = keyLines(readFile(file));
       String line = newLine(random);
       lines.add(line);
@@ -126,7 +121,7 @@ public final class MasterKey implements MasterKeyring {
   @Override
   public void destroy(String keyId) {
     Path file = keyFile("destroy");
-    try (FileLock lock = lock(file)) {
+    try (SecretFiles.Lock lock = lock(file)) {
       List<String> lines = keyLines(readFile(file));
       if (lines.isEmpty() || lines.get(lines.size() - 1).split(" ")[1].equals(keyId)) {
         throw new IllegalStateException("master key " + keyId + " is the active key; it cannot be destroyed");
@@ -301,58 +296,14 @@ public final class MasterKey implements MasterKeyring {
     return MAGIC + " " + HexFormat.of().formatHex(id) + " " + Base64.getEncoder().encodeToString(key);
   }
 
-  /** An exclusive lock on {@code <file>.lock}, held while the ring file is read and replaced. */
-  private static FileLock lock(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    DurableDirectories.create(dir);
-    Path lockFile = dir.resolve(file.getFileName() + ".lock");
-    FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      return new ClosingLock(ch, ch.lock());
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-  }
-
   private static void writeRing(Path file, List<String> lines) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    DurableDirectories.create(dir);
-    Path tmp = Files.createTempFile(dir, ".masterkey", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     List<String> out = new ArrayList<>();
     out.add("# Mailward master keyring: newest key last. Keep secret; losing it loses the spool.");
     out.addAll(lines);
-    Files.write(tmp, out, StandardCharsets.US_ASCII);
-    try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    DurableDirectories.sync(dir); // the rename is durable only once its directory is
+    SecretFiles.replace(file, out);
   }
 
-  /** A file lock that also closes its channel. */
-  private static final class ClosingLock extends FileLock {
-    private final FileLock lock;
-
-    ClosingLock(FileChannel channel, FileLock lock) {
-      super(channel, lock.position(), lock.size(), lock.isShared());
-      this.lock = lock;
-    }
-
-    @Override
-    public boolean isValid() {
-      return lock.isValid();
-    }
-
-    @Override
-    public void release() throws IOException {
-      try {
-        lock.release();
-      } finally {
-        channel().close();
-      }
-    }
+  private static SecretFiles.Lock lock(Path file) throws IOException {
+    return SecretFiles.lock(file);
   }
 }
