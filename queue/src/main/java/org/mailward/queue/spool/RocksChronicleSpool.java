@@ -63,31 +63,46 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
-    return open(config, clock, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+    return open(config, clock, SpoolSetup.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
+    return open(config, clock, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
         DataKeyRewrapper.Settings.defaults());
   }
 
-  /**
-   * As {@link #open(SpoolConfig, Clock)} with the master keys from {@code keyring} (key file,
-   * environment, or a KMS) and re-wrapping after a rotation as {@code rotation} says.
-   */
+  /** As {@link #open(SpoolConfig, Clock)} with the master keys from {@code keyring} and re-wrapping as {@code rotation} says. */
   public static SpoolStorage open(SpoolConfig config, Clock clock, MasterKeyring keyring, DataKeyRewrapper.Settings rotation) {
+    return open(config, clock, SpoolSetup.defaults(), keyring, rotation);
+  }
+
+  /**
+   * As {@link #open(SpoolConfig, Clock, SpoolSetup)} with the master keys from {@code keyring} (key
+   * file, environment, or a KMS) and re-wrapping after a rotation as {@code rotation} says.
+   */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup, MasterKeyring keyring,
+      DataKeyRewrapper.Settings rotation) {
     try {
       DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
-    return open(config, clock, FreeSpace.of(config.dataDirectory()), keyring, rotation);
+    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup, keyring, rotation);
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
-    return open(config, clock, freeSpace, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+    return open(config, clock, freeSpace, SpoolSetup.defaults());
+  }
+
+  static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
+    return open(config, clock, freeSpace, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
         DataKeyRewrapper.Settings.defaults());
   }
 
-  private static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, MasterKeyring master,
-      DataKeyRewrapper.Settings rotation) {
+  private static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup,
+      MasterKeyring master, DataKeyRewrapper.Settings rotation) {
     Path dir = config.dataDirectory();
     SecureRandom random = new SecureRandom();
     boolean fsync = config.durability() == SpoolConfig.Durability.FSYNC;
@@ -104,7 +119,7 @@ public final class RocksChronicleSpool implements Spool {
     SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, leases, clock);
     ledger.recover();
     GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
-        leases);
+        leases, setup.groupSyncNanos());
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
