@@ -33,12 +33,18 @@ import org.mailward.queue.crypto.MasterKey;
 final class SpoolCrashCheck {
   private SpoolCrashCheck() {}
 
+  /** The crash tests' spool configuration; {@code -Dmailward.crash.roll} picks the body journal's roll cycle. */
+  static SpoolConfig config(Path dir) {
+    return SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0)
+        .withRoll(SpoolConfig.Roll.valueOf(System.getProperty("mailward.crash.roll", SpoolConfig.Roll.HOURLY.name())));
+  }
+
   /**
    * Reopens the spool in {@code dir} and asserts every id in {@code acked} survived, once and intact.
    * Returns how many stored data keys each master key wraps.
    */
   static Map<String, Long> verify(Path dir, Collection<MessageId> acked) {
-    SpoolConfig config = SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0);
+    SpoolConfig config = config(dir);
     try (SpoolStorage s = RocksChronicleSpool.open(config, Clock.systemUTC(),
         MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()), DataKeyRewrapper.Settings.dormant())) {
       Spool spool = s.spool();
@@ -94,6 +100,7 @@ final class SpoolCrashCheck {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags());
+    cmd.add("-Dmailward.crash.roll=" + System.getProperty("mailward.crash.roll", SpoolConfig.Roll.HOURLY.name()));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(SpoolCrashChild.class.getName());

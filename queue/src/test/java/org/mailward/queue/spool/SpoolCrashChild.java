@@ -74,7 +74,7 @@ public final class SpoolCrashChild {
     PrintStream out = args.length > 2
         ? new PrintStream(new FileOutputStream(args[2], true), false, StandardCharsets.US_ASCII) : System.out;
     SpoolConfig.Durability durability = args.length > 3 ? SpoolConfig.Durability.valueOf(args[3]) : SpoolConfig.Durability.FSYNC;
-    SpoolConfig config = SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0).withDurability(durability);
+    SpoolConfig config = SpoolCrashCheck.config(dir).withDurability(durability);
     DataKeyRewrapper.Settings rotation = args.length > 5
         ? new DataKeyRewrapper.Settings(Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(Long.parseLong(args[5])),
             Integer.parseInt(args[4]))
