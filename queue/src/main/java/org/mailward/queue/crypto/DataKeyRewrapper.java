@@ -95,6 +95,7 @@ public final class DataKeyRewrapper implements AutoCloseable {
   private volatile boolean stopping;
   private Instant activatedAt = Instant.EPOCH; // pass thread only: when this process switched to the active key
   private boolean swept; // pass thread only: a pass of this process checked every row for a message row
+  private Set<String> unusedReadOnly = Set.of(); // pass thread only: unused older keys a read-only ring cannot destroy
 
   private DataKeyRewrapper(RocksDatabase db, MasterKeyring ring, Clock clock, Settings settings) {
     this.db = db;
@@ -152,8 +153,8 @@ public final class DataKeyRewrapper implements AutoCloseable {
     String active = ring.activeKeyId();
     Set<String> older = new HashSet<>(ring.keyIds());
     older.remove(active);
-    if (older.isEmpty() || stopping) {
-      return;
+    if (older.isEmpty() || older.equals(unusedReadOnly) || stopping) {
+      return; // nothing to re-wrap (or only keys already reported unused to the operator)
     }
     passes.incrementAndGet();
     Set<String> unknown = new HashSet<>();
@@ -195,10 +196,17 @@ public final class DataKeyRewrapper implements AutoCloseable {
       return; // a message wrapped under an older key just before the switch may still commit
     }
     for (String id : older) {
-      ring.destroy(id);
+      try {
+        ring.destroy(id);
+      } catch (UnsupportedOperationException e) { // an environment variable: the operator removes the key
+        LOG.info("master key {} is no longer used by any stored data key; {}", id, e.getMessage());
+        continue;
+      }
       destroyed.incrementAndGet();
       LOG.info("master key {} destroyed: no stored data key refers to it", id);
     }
+    older.retainAll(ring.keyIds());
+    unusedReadOnly = Set.copyOf(older);
   }
 
   /** Re-wraps one batch in a synced write, then deletes any whose message finished meanwhile. */

@@ -8,7 +8,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,32 @@ class DataKeyRewrapTest {
       await(() -> s.keyRotation().destroyed() == 1);
       assertThat(s.keyRotation().orphansRemoved()).isEqualTo(1);
       assertThat(s.dataKeysByMasterKey()).isEmpty();
+    }
+  }
+
+  @Test
+  void withAKeyringFromTheEnvironment_everyKeyIsRewrapped_theOldKeyIsOnlyReported_andPassesStop() throws Exception {
+    SpoolConfig config = SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0);
+    String k1 = "mwk1 0000aaaa " + Base64.getEncoder().encodeToString(new byte[32]);
+    String k2 = "mwk1 0000bbbb " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+        15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+    var fast = new DataKeyRewrapper.Settings(Duration.ZERO, Duration.ofMillis(20), Duration.ZERO, 3);
+    List<MessageId> ids = new ArrayList<>();
+    try (SpoolStorage s = RocksChronicleSpool.open(config, Clock.systemUTC(),
+        MasterKey.fromEnvironment("MW_KEY", Map.of("MW_KEY", k1), random), fast)) {
+      for (int i = 0; i < 5; i++) {
+        ids.add(commit(s, i));
+      }
+    }
+    try (SpoolStorage s = RocksChronicleSpool.open(config, Clock.systemUTC(),
+        MasterKey.fromEnvironment("MW_KEY", Map.of("MW_KEY", k1 + ";" + k2), random), fast)) {
+      await(() -> s.keyRotation().rewrapped() == 5);
+      Thread.sleep(300);
+      assertThat(s.keyRotation().passes()).as("no pass once the old key is unused").isEqualTo(1);
+      assertThat(s.keyRotation().destroyed()).isZero();
+      assertThat(s.keyRotation().failures()).isZero();
+      assertThat(s.dataKeysByMasterKey()).containsOnlyKeys("0000bbbb");
+      assertThat(SpoolFixtures.readAll(s.spool().body(ids.get(4)).orElseThrow())).isEqualTo(SpoolFixtures.body(4, 5004));
     }
   }
 
