@@ -23,6 +23,7 @@ import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.app.metrics.DestinationGroups;
+import org.mailward.app.metrics.KeyRotationMetrics;
 import org.mailward.app.metrics.MeteredPolicy;
 import org.mailward.app.metrics.MeteredSpool;
 import org.mailward.app.metrics.MetricNames;
@@ -128,6 +129,7 @@ public final class Relay implements AutoCloseable {
       java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
       if (registry.isPresent()) {
         new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        KeyRotationMetrics.register(registry.get(), storage::keyRotation);
         metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
             config.metrics().port(), smtp.metrics(), storage.spool()));
       }
