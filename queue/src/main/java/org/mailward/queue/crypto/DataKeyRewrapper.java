@@ -17,6 +17,8 @@
 // row whose message row is gone afterwards is deleted again, and the first pass of each
 // process deletes any key row without a message row (left by a crash between the two;
 // the older key is still in the ring then, since it is destroyed only after a pass).
+// Audit: `master-key.activated` when this process switches to a new key, and
+// `master-key.destroyed` when it destroys one (key ids and counts only).
 // Does not: decide when to rotate (the operator does), or touch message bodies.
 package org.mailward.queue.crypto;
 
@@ -27,12 +29,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.mailward.api.AuditEvent;
 import org.mailward.api.MasterKeyring;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksDatabase.Family;
@@ -87,6 +92,7 @@ public final class DataKeyRewrapper implements AutoCloseable {
   private final ColumnFamilyHandle keys;
   private final ColumnFamilyHandle messages;
   private final ScheduledExecutorService executor;
+  private final Consumer<AuditEvent> audit;
   private final AtomicLong passes = new AtomicLong();
   private final AtomicLong rewrapped = new AtomicLong();
   private final AtomicLong orphans = new AtomicLong();
@@ -97,7 +103,8 @@ public final class DataKeyRewrapper implements AutoCloseable {
   private boolean swept; // pass thread only: a pass of this process checked every row for a message row
   private Set<String> unusedReadOnly = Set.of(); // pass thread only: unused older keys a read-only ring cannot destroy
 
-  private DataKeyRewrapper(RocksDatabase db, MasterKeyring ring, Clock clock, Settings settings) {
+  private DataKeyRewrapper(RocksDatabase db, MasterKeyring ring, Clock clock, Settings settings, Consumer<AuditEvent> audit) {
+    this.audit = audit;
     this.db = db;
     this.ring = ring;
     this.clock = clock;
@@ -112,8 +119,9 @@ public final class DataKeyRewrapper implements AutoCloseable {
   }
 
   /** Starts the passes: the first after {@code firstPassAfter}, then every {@code checkInterval}. */
-  public static DataKeyRewrapper start(RocksDatabase db, MasterKeyring ring, Clock clock, Settings settings) {
-    DataKeyRewrapper r = new DataKeyRewrapper(db, ring, clock, settings);
+  public static DataKeyRewrapper start(RocksDatabase db, MasterKeyring ring, Clock clock, Settings settings,
+      Consumer<AuditEvent> audit) {
+    DataKeyRewrapper r = new DataKeyRewrapper(db, ring, clock, settings, audit);
     long every = settings.checkInterval().toMillis();
     r.executor.scheduleWithFixedDelay(r::passLogged, settings.firstPassAfter().toMillis(), every, TimeUnit.MILLISECONDS);
     return r;
@@ -146,9 +154,11 @@ public final class DataKeyRewrapper implements AutoCloseable {
   /** One pass; older keys are destroyed at its end when it found none of their rows. */
   private void pass() throws RocksDBException {
     Instant start = clock.instant();
+    String before = ring.activeKeyId();
     if (ring.refresh()) {
       activatedAt = start;
       LOG.info("master key {} is now active for new messages; re-wrapping existing data keys", ring.activeKeyId());
+      audit("master-key.activated", Map.of("keyId", ring.activeKeyId(), "previousKeyId", before));
     }
     String active = ring.activeKeyId();
     Set<String> older = new HashSet<>(ring.keyIds());
@@ -204,9 +214,19 @@ public final class DataKeyRewrapper implements AutoCloseable {
       }
       destroyed.incrementAndGet();
       LOG.info("master key {} destroyed: no stored data key refers to it", id);
+      audit("master-key.destroyed", Map.of("keyId", id, "activeKeyId", active, "rewrapped", String.valueOf(rewrapped.get())));
     }
     older.retainAll(ring.keyIds());
     unusedReadOnly = Set.copyOf(older);
+  }
+
+  private void audit(String type, Map<String, String> facts) {
+    try {
+      audit.accept(new AuditEvent(clock.instant(), type, Optional.empty(), Optional.empty(), facts));
+    } catch (RuntimeException e) {
+      failures.incrementAndGet();
+      LOG.error("audit record {} could not be appended: {}", type, e.toString());
+    }
   }
 
   /** Re-wraps one batch in a synced write, then deletes any whose message finished meanwhile. */

@@ -123,9 +123,9 @@ public final class RocksChronicleSpool implements Spool {
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation);
-    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
-        new RocksKeyValueStore(db), db, body, auditJournal, rewrapper);
+    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db);
+    DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
+    return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), db, body, auditJournal, rewrapper);
   }
 
   private static void syncDirectory(Path dir) {

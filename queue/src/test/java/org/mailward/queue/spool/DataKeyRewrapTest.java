@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,27 +31,32 @@ class DataKeyRewrapTest {
   private final SecureRandom random = new SecureRandom();
 
   @Test
-  void afterARotation_everyDataKeyIsRewrapped_theBodiesStillOpen_andTheOldKeyIsDestroyed() throws Exception {
+  void aRotationWhileRunning_rewrapsEveryDataKey_theBodiesStillOpen_andTheOldKeyIsDestroyedAndAudited() throws Exception {
     SpoolConfig config = SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0);
+    var fast = new DataKeyRewrapper.Settings(Duration.ZERO, Duration.ofMillis(20), Duration.ZERO, 3);
     List<MessageId> ids = new ArrayList<>();
-    String oldKey;
-    try (SpoolStorage s = open(config, DataKeyRewrapper.Settings.dormant())) {
+    try (SpoolStorage s = open(config, fast)) {
       for (int i = 0; i < 20; i++) {
         ids.add(commit(s, i));
       }
-      oldKey = s.dataKeysByMasterKey().keySet().iterator().next();
-    }
-    String newKey = MasterKey.loadOrCreate(config.masterKeyFile(), random).rotate();
-    var fast = new DataKeyRewrapper.Settings(Duration.ZERO, Duration.ofMillis(20), Duration.ZERO, 3);
-    try (SpoolStorage s = open(config, fast)) {
+      String oldKey = s.dataKeysByMasterKey().keySet().iterator().next();
+      String newKey = MasterKey.loadOrCreate(config.masterKeyFile(), random).rotate(); // `keys rotate-master`
       await(() -> s.keyRotation().destroyed() == 1);
+      ids.add(commit(s, 20));
       assertThat(s.keyRotation().rewrapped()).isEqualTo(20);
-      assertThat(s.dataKeysByMasterKey()).containsOnlyKeys(newKey).containsEntry(newKey, 20L);
+      assertThat(s.dataKeysByMasterKey()).containsOnlyKeys(newKey).containsEntry(newKey, 21L);
       for (int i = 0; i < ids.size(); i++) {
         assertThat(SpoolFixtures.readAll(s.spool().body(ids.get(i)).orElseThrow())).isEqualTo(SpoolFixtures.body(i, 5000 + i));
       }
+      assertThat(Files.readString(config.masterKeyFile())).doesNotContain(oldKey);
+      await(() -> s.audit().query(Instant.EPOCH, Instant.now().plusSeconds(60), Optional.empty(), 100).stream()
+          .anyMatch(r -> r.event().type().equals("master-key.destroyed")));
+      var events = s.audit().query(Instant.EPOCH, Instant.now().plusSeconds(60), Optional.empty(), 100).stream()
+          .map(r -> r.event()).filter(e -> e.type().startsWith("master-key.")).toList();
+      assertThat(events).extracting(e -> e.type()).containsExactly("master-key.activated", "master-key.destroyed");
+      assertThat(events.get(0).facts()).containsEntry("keyId", newKey).containsEntry("previousKeyId", oldKey);
+      assertThat(events.get(1).facts()).containsEntry("keyId", oldKey).containsEntry("rewrapped", "20");
     }
-    assertThat(Files.readString(config.masterKeyFile())).doesNotContain(oldKey);
   }
 
   @Test
