@@ -24,6 +24,7 @@ import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.app.metrics.DestinationGroups;
+import org.mailward.app.metrics.KeyRotationMetrics;
 import org.mailward.app.metrics.MeteredPolicy;
 import org.mailward.app.metrics.MeteredSpool;
 import org.mailward.app.metrics.MetricNames;
@@ -31,6 +32,7 @@ import org.mailward.app.metrics.QueueGauges;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
@@ -96,7 +98,7 @@ public final class Relay implements AutoCloseable {
         ? FirstStart.selfSignedCertificate(data.resolve("tls"), config.hostname(), clock)
         : new Path[] {modules.resolve(config.inbound().tls().certificate(), null), modules.resolve(config.inbound().tls().key(), null)};
     Secrets secrets = Secrets.load(config, modules);
-    byte[] tokenSecret = secrets.tokenSecret();
+    SecretRing.Secrets tokenSecret = secrets.tokenSecrets();
     Redactor redactor = secrets.redactor();
 
     List<ExecutorService> executors = new ArrayList<>();
@@ -113,7 +115,8 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos));
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos),
+        modules.masterKeyring(), modules.keyRotation());
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
@@ -127,6 +130,7 @@ public final class Relay implements AutoCloseable {
       java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
       if (registry.isPresent()) {
         new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        KeyRotationMetrics.register(registry.get(), storage::keyRotation);
         metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
             config.metrics().port(), smtp.metrics(), storage.spool(), smtp.audit()));
       }
@@ -227,12 +231,15 @@ public final class Relay implements AutoCloseable {
     log.info("Mailward stopped");
   }
 
-  /** The node's secrets under dataDir/keys, created on first use (mode 0600). */
-  record Secrets(byte[] tokenSecret, Redactor redactor) {
+  /**
+   * The node's secrets (default: under dataDir/keys, created on first use, mode 0600): the
+   * unsubscribe-token ring (active + retired within the token lifetime) and the redactor key.
+   */
+  record Secrets(SecretRing.Secrets tokenSecrets, Redactor redactor) {
     static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
-      Path keys = modules.dataDir().resolve("keys");
-      byte[] token = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
-      return new Secrets(token, new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32)));
+      SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
+          PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
+      return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
     }
   }
 
