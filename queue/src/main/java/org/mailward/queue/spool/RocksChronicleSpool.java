@@ -8,7 +8,6 @@
 // recipient's old due row after its lease is gone.
 package org.mailward.queue.spool;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,12 +21,15 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.mailward.api.BodySource;
 import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
+import org.mailward.api.MasterKeyring;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
+import org.mailward.queue.DurableDirectories;
 import org.mailward.queue.SpoolConfig;
 import org.mailward.queue.crypto.DataKey;
+import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.crypto.FrameCipher;
 import org.mailward.queue.crypto.MasterKey;
 import org.mailward.queue.rocks.RocksDatabase;
@@ -39,14 +41,14 @@ public final class RocksChronicleSpool implements Spool {
   private final GroupCommitter committer;
   private final RocksDatabase db;
   private final ChronicleJournal body;
-  private final MasterKey master;
+  private final MasterKeyring master;
   private final SecureRandom random;
   private final SpoolCounters counters;
   private final ByteArrayPool plainFrames;
   private final ByteArrayPool sealedFrames;
   private final DueLeases leases;
 
-  private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
+  private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKeyring master,
       SecureRandom random, SpoolCounters counters, DueLeases leases, int frameBytes) {
     this.leases = leases;
     this.committer = committer;
@@ -61,25 +63,55 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
+    return open(config, clock, SpoolSetup.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
+    return open(config, clock, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+        DataKeyRewrapper.Settings.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with the master keys from {@code keyring} and re-wrapping as {@code rotation} says. */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, MasterKeyring keyring, DataKeyRewrapper.Settings rotation) {
+    return open(config, clock, SpoolSetup.defaults(), keyring, rotation);
+  }
+
+  /**
+   * As {@link #open(SpoolConfig, Clock, SpoolSetup)} with the master keys from {@code keyring} (key
+   * file, environment, or a KMS) and re-wrapping after a rotation as {@code rotation} says.
+   */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup, MasterKeyring keyring,
+      DataKeyRewrapper.Settings rotation) {
     try {
-      Files.createDirectories(config.dataDirectory());
+      DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
-    return open(config, clock, FreeSpace.of(config.dataDirectory()));
+    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup, keyring, rotation);
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
+    return open(config, clock, freeSpace, SpoolSetup.defaults());
+  }
+
+  static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
+    return open(config, clock, freeSpace, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+        DataKeyRewrapper.Settings.defaults());
+  }
+
+  private static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup,
+      MasterKeyring master, DataKeyRewrapper.Settings rotation) {
     Path dir = config.dataDirectory();
     SecureRandom random = new SecureRandom();
-    MasterKey master = MasterKey.loadOrCreate(config.masterKeyFile(), random);
     boolean fsync = config.durability() == SpoolConfig.Durability.FSYNC;
     RocksDatabase db = RocksDatabase.open(dir.resolve("rocksdb"));
     ChronicleJournal body = new ChronicleJournal(dir.resolve("body"), rollCycle(config.roll()), clock, fsync);
     body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
+    syncDirectory(dir); // rocksdb/, body/, audit/ (and a new master.key) are names in it
     AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
@@ -87,12 +119,21 @@ public final class RocksChronicleSpool implements Spool {
     SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, leases, clock);
     ledger.recover();
     GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
-        leases);
+        leases, setup.groupSyncNanos());
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
-        new RocksKeyValueStore(db), db, body, auditJournal);
+    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db);
+    DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
+    return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), db, body, auditJournal, rewrapper);
+  }
+
+  private static void syncDirectory(Path dir) {
+    try {
+      DurableDirectories.sync(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot sync spool directory " + dir, e);
+    }
   }
 
   static RollCycle rollCycle(SpoolConfig.Roll roll) {

@@ -75,9 +75,10 @@ public record InboundConfig(
    * @param maxErrors protocol errors per session before 421 and close
    * @param maxConnections connections in total
    * @param maxConnectionsPerIp connections from one client address
+   * @param nullSenderPerMinute messages with the null sender {@code MAIL FROM:<>} per tenant and minute (burst: as many)
    */
   public record Limits(long maxMessageBytes, int maxRecipients, int maxLineLength, int maxErrors, int maxConnections,
-      int maxConnectionsPerIp) {
+      int maxConnectionsPerIp, int nullSenderPerMinute) {
     public Limits {
       require(maxMessageBytes >= 1024, "inbound.limits.max-message-bytes", ">= 1024");
       require(maxRecipients >= 1, "inbound.limits.max-recipients", ">= 1");
@@ -85,10 +86,11 @@ public record InboundConfig(
       require(maxErrors >= 1, "inbound.limits.max-errors", ">= 1");
       require(maxConnections >= 1, "inbound.limits.max-connections", ">= 1");
       require(maxConnectionsPerIp >= 1, "inbound.limits.max-connections-per-ip", ">= 1");
+      require(nullSenderPerMinute >= 1, "inbound.limits.null-sender-per-minute", ">= 1");
     }
 
     public static Limits defaults() {
-      return new Limits(50L * 1024 * 1024, 1000, 4096, 10, 2000, 200);
+      return new Limits(50L * 1024 * 1024, 1000, 4096, 10, 2000, 200, 100);
     }
   }
 
@@ -110,17 +112,17 @@ public record InboundConfig(
   }
 
   /**
-   * @param maxFailuresPerIp failures from one address within {@code window} before lockout
-   * @param maxFailuresPerUser failures for one user name within {@code window} before lockout
-   * @param window the counting window
-   * @param lockout how long a locked address or user gets 454 4.7.0
+   * @param maxFailuresPerIp failures from one address (any user names) within {@code window} before it is locked
+   * @param maxFailuresPerUserAndIp failures for one user name from one address within {@code window} before that pair is locked
+   * @param window the counting window; also how long a correct login keeps its (user, address) pair known-good
+   * @param lockout how long a locked address or pair gets 454 4.7.0
    * @param failureDelay each failed attempt is answered this much later
    */
-  public record AuthThrottling(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
+  public record AuthThrottling(int maxFailuresPerIp, int maxFailuresPerUserAndIp, Duration window, Duration lockout,
       Duration failureDelay) {
     public AuthThrottling {
       require(maxFailuresPerIp >= 1, "inbound.auth.max-failures-per-ip", ">= 1");
-      require(maxFailuresPerUser >= 1, "inbound.auth.max-failures-per-user", ">= 1");
+      require(maxFailuresPerUserAndIp >= 1, "inbound.auth.max-failures-per-user-and-ip", ">= 1");
       require(window != null && window.toMillis() > 0, "inbound.auth.window", "a positive duration");
       require(lockout != null && !lockout.isNegative(), "inbound.auth.lockout", "a duration >= 0");
       require(failureDelay != null && !failureDelay.isNegative(), "inbound.auth.failure-delay", "a duration >= 0");

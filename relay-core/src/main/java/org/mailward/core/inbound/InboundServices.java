@@ -1,7 +1,6 @@
 package org.mailward.core.inbound;
 
 import java.time.Clock;
-import org.mailward.api.AuditJournal;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
@@ -15,11 +14,13 @@ record InboundServices(
     Authenticator authenticator,
     PolicyEngine policy,
     Spool spool,
-    AuditJournal audit,
+    AuditGuard audit,
     Redactor redactor,
     Clock clock,
     ConnectionLimiter connections,
     TenantRateLimiter rates,
+    TenantRateLimiter nullSenders,
     MessageAcceptance acceptance,
     ServerTls tls,
-    InboundMetrics metrics) {}
+    InboundMetrics metrics,
+    CaughtFailures failures) {}
