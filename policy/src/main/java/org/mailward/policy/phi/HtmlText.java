@@ -170,8 +170,8 @@ final class HtmlText {
   private char named(int at, int len) {
     return switch (len) {
       case 2 -> is(at, "lt") ? '<' : is(at, "gt") ? '>' : 0;
-      case 3 -> is(at, "amp") ? '&' : 0;
-      case 4 -> is(at, "quot") ? '"' : is(at, "apos") ? '\'' : is(at, "nbsp") || is(at, "ensp") || is(at, "emsp") ? ' ' : 0;
+      case 3 -> is(at, "amp") ? '&' : is(at, "shy") ? '\u00AD' : is(at, "zwj") ? '\u200D' : is(at, "lrm") ? '\u200E' : is(at, "rlm") ? '\u200F' : 0;
+      case 4 -> is(at, "zwnj") ? '\u200C' : is(at, "quot") ? '"' : is(at, "apos") ? '\'' : is(at, "nbsp") || is(at, "ensp") || is(at, "emsp") ? ' ' : 0;
       case 5 -> is(at, "ndash") || is(at, "mdash") || is(at, "minus") ? '-' : 0;
       case 6 -> is(at, "thinsp") ? ' ' : 0;
       default -> 0;

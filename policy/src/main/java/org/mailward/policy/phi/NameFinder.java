@@ -49,7 +49,7 @@ final class NameFinder {
     int i = 0;
     while (i < n) {
       char c = t.charAt(i);
-      if (c < 'A' || c > 'Z' || (i > 0 && Character.isLetterOrDigit(t.charAt(i - 1)))) {
+      if (!isUpper(c) || (i > 0 && Character.isLetterOrDigit(t.charAt(i - 1)))) {
         i++;
         continue;
       }
@@ -68,19 +68,30 @@ final class NameFinder {
       int runEnd = i;
       int words = 0;
       boolean organisation = false;
+      boolean afterParticle = false;
       String first = null;
       String last = null;
       int at = i;
       int wordEnd = end1;
       while (true) {
         String w = lower(t, at, wordEnd);
+        if (isParticle(w)) { // "Van" of "Ingrid Van der Berg"
+          runEnd = wordEnd;
+          int nx = nextWord(t, wordEnd);
+          if (nx < 0) {
+            break;
+          }
+          at = nx;
+          wordEnd = wordEnd(t, nx);
+          continue;
+        }
         if (lists.notAName(w) || excluded.contains(w)) {
           organisation = true; // "Meadowlark Pharmacy", "Harborview Dermatology": the whole run is not a person
           runEnd = Math.max(runEnd, wordEnd);
           break;
         }
-        if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w)) {
-          break;
+        if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w) && !afterParticle) {
+          break; // an ordinary word ends the run, except a surname after "van der", "de la"…
         }
         first = first == null ? w : first;
         last = w;
@@ -90,6 +101,7 @@ final class NameFinder {
         if (nx < 0) {
           break;
         }
+        afterParticle = nx - wordEnd > 1 && Character.isLowerCase(t.charAt(wordEnd + 1));
         at = nx;
         wordEnd = wordEnd(t, nx);
       }
@@ -143,25 +155,63 @@ final class NameFinder {
     if (j + 2 < n && isUpper(t.charAt(j)) && t.charAt(j + 1) == '.' && t.charAt(j + 2) == ' ') {
       j += 3; // middle initial
     }
+    for (int k = 0; k < 2; k++) { // surname particles: Ingrid van der Berg, Luis de la Cruz
+      int p = particleEnd(t, j);
+      if (p < 0) {
+        break;
+      }
+      j = p;
+    }
     if (j < n && isUpper(t.charAt(j)) && wordEnd(t, j) > 0) {
       return j;
     }
     return -1;
   }
 
+  private static final String[] PARTICLES = {"van", "der", "den", "de", "la", "le", "del", "della", "da", "di", "dos",
+      "du", "von", "bin", "al", "el", "ten", "ter"};
+
+  private static boolean isParticle(String lower) {
+    for (String p : PARTICLES) {
+      if (p.equals(lower)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** After a lower-case surname particle at {@code j} and one space, the next position; else -1. */
+  private static int particleEnd(CharSequence t, int j) {
+    for (String p : PARTICLES) {
+      int e = j + p.length();
+      if (e < t.length() && t.charAt(e) == ' ' && t.subSequence(j, e).toString().equalsIgnoreCase(p) && Character.isLowerCase(t.charAt(j))) {
+        return e + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** A capital letter: ASCII, or an accented Latin capital (Ángel, Élodie, Øyvind). */
   private static boolean isUpper(char c) {
-    return c >= 'A' && c <= 'Z';
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && Character.isUpperCase(c));
   }
 
   private static String lower(CharSequence t, int from, int to) {
     return t.subSequence(from, to).toString().toLowerCase(Locale.ROOT);
   }
 
-  /** {@code Jane Example's}, or {@code Jane Example,}/{@code Jane Example:} at the start of the text or a line. */
+  /**
+   * {@code Jane Example's}; {@code Jane Example,}/{@code Jane Example:} at the start of the text or
+   * a line; or {@code , Jane Example.} closing a sentence (addressed to the reader).
+   */
   private static boolean possessiveOrVocative(CharSequence t, int start, int end) {
     int n = t.length();
     if (end + 1 < n && (t.charAt(end) == '\'' || t.charAt(end) == '\u2019') && t.charAt(end + 1) == 's') {
       return true;
+    }
+    if (end < n && (t.charAt(end) == '.' || t.charAt(end) == '!' || t.charAt(end) == '?') && start >= 2
+        && t.charAt(start - 1) == ' ' && t.charAt(start - 2) == ',') {
+      return true; // "Thank you for trusting us with your care, Jane Roe."
     }
     if (end < n && (t.charAt(end) == ',' || t.charAt(end) == ':' || t.charAt(end) == '(')) {
       int p = start - 1;

@@ -31,7 +31,9 @@ public final class NameLists {
       "plan", "plans", "pharmacies", "primary", "community", "regional", "memorial", "general", "county", "city",
       "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
       "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "dear", "hello", "patient",
-      "member", "customer", "friend", "neighbor", "neighbour", "valued", "mr", "mrs", "ms", "dr", "md", "your", "our");
+      "member", "customer", "friend", "neighbor", "neighbour", "valued", "mr", "mrs", "ms", "dr", "md", "your", "our",
+      "blvd", "boulevard", "ave", "parkway", "pkwy", "court", "terrace", "way", "place", "circle", "highway", "hwy", "ste",
+      "heights", "square", "trail", "heart", "hospice", "express", "pediatric", "orthopedic");
 
   private final Set<String> given;
   private final Set<String> surnames;

@@ -36,7 +36,7 @@ public final class TextScanner {
       "[\\s:.#\\-]*(?:(?:is|on|of|for|was|at|date|scheduled|the)[\\s:]+){0,2}"
           + "(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s+)?(?:(\\d{1,2})[/.\\-](\\d{1,2})[/.\\-](\\d{4}|\\d{2})\\b"
           + "|(\\d{4})-(\\d{1,2})-(\\d{1,2})\\b"
-          + "|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b"
+          + "|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b"
           + "|(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?,?\\s+(\\d{4})\\b)",
       Pattern.CASE_INSENSITIVE);
 
@@ -198,6 +198,12 @@ public final class TextScanner {
       findings.add(new PhiFinding(Category.IDENTIFIER, "id.ssn.labelled", start, end, IDENTIFIER));
       return;
     }
+    int phoneAt = phone(t, start, end, cues);
+    if (phoneAt > 0 || (len == 14 && t.charAt(start) == '1' && t.charAt(start + 1) == '-' && phone(t, start + 2, end, cues) > 0)) {
+      // "Member Services 1-800-555-0123": a phone number, whatever label is near
+      findings.add(new PhiFinding(Category.CONTACT, "contact.phone", start, Math.max(phoneAt, end), CONTACT));
+      return;
+    }
     if (cues.near(TermCategory.CUE_ID, start, LABEL_REACH) && len >= 5 && len <= 20 && digitCount(t, start, end) >= 4
         && !dateShaped(t, start, end)) {
       boolean health = cues.near(TermCategory.CUE_HEALTH_ID, start, LABEL_REACH);
@@ -230,11 +236,6 @@ public final class TextScanner {
         || (len == 13 && t.charAt(start + 4) == '-' && t.charAt(start + 8) == '-' && Identifiers.validMbi(t, start, true))) {
       findings.identifier(TextFindings.MBI, start);
       findings.add(new PhiFinding(Category.IDENTIFIER, "id.mbi", start, end, IDENTIFIER));
-      return;
-    }
-    int phoneEnd = phone(t, start, end, cues);
-    if (phoneEnd > 0) {
-      findings.add(new PhiFinding(Category.CONTACT, "contact.phone", start, phoneEnd, CONTACT));
       return;
     }
     if (len == 5 && allDigits && cues.near(TermCategory.CUE_CPT, start, CUE_REACH)) {

@@ -29,6 +29,12 @@ class HtmlTextTest {
   }
 
   @Test
+  void invisibleEntities_decodeToTheFormatCharactersNormalisationRemoves() {
+    assertThat(HtmlText.toText("Ja&shy;ne Ro&zwj;e&zwnj;s&lrm;")).isEqualTo("Ja\u00ADne Ro\u200De\u200Cs\u200E");
+    assertThat(NormalText.of(HtmlText.toText("Ja&shy;ne Ro&zwj;e")).text().toString()).isEqualTo("Jane Roe");
+  }
+
+  @Test
   void entities_areDecoded_andUnknownOnesKeptLiterally() {
     assertThat(HtmlText.toText("A&amp;B &LT;x&gt; &quot;&apos; a&nbsp;b&mdash;c")).isEqualTo("A&B <x> \"' a b-c");
     assertThat(HtmlText.toText("&#83;&#x53;&#X1F600; &#;&#xZZ;&#-5;")).isEqualTo("SS\uD83D\uDE00 &#;&#xZZ;&#-5;");

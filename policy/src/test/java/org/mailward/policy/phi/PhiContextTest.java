@@ -76,6 +76,21 @@ class PhiContextTest {
   }
 
   @Test
+  void namesWithAccentedCapitalsParticlesOrAddressedAtTheEndOfASentence_areFound() {
+    assertThat(body("Refill reminder for José Ángel: your alendronate refill is ready.").counts()).containsKey("name.capitalised");
+    assertThat(bodyPhi("Congratulations on six months in our asthma program, Ingrid van der Berg!")).isTrue();
+    assertThat(bodyPhi("Thank you for trusting us with your care, Esperanza Hargreaves. Account 4317-864295 covers the asthma visit.")).isTrue();
+  }
+
+  @Test
+  void aPhoneNumberNearAMemberLabel_isAPhone_notAMemberNumber() {
+    PhiReport r = body("Questions about your asthma coverage? Call Member Services at 1-800-555-0199.");
+    assertThat(r.bodyPhi()).isFalse();
+    assertThat(r.counts()).containsKey("contact.phone").doesNotContainKey("id.record");
+    assertThat(body("Member 927-328-920: allergy testing approved").counts()).containsKey("id.record");
+  }
+
+  @Test
   void aLabelledSsnOutsideTheIssuedRanges_stillCounts() {
     PhiReport r = body("Jane Kowalczyk, SSN: 958-37-6305");
     assertThat(r.bodyPhi()).isTrue();
