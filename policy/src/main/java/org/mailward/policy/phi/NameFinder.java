@@ -182,13 +182,25 @@ final class NameFinder {
 
   /** After a lower-case surname particle at {@code j} and one space, the next position; else -1. */
   private static int particleEnd(CharSequence t, int j) {
+    if (j >= t.length() || t.charAt(j) < 'a' || t.charAt(j) > 'v') {
+      return -1; // every particle starts with a lower-case letter a..v: most text is rejected here
+    }
     for (String p : PARTICLES) {
       int e = j + p.length();
-      if (e < t.length() && t.charAt(e) == ' ' && t.subSequence(j, e).toString().equalsIgnoreCase(p) && Character.isLowerCase(t.charAt(j))) {
+      if (e < t.length() && t.charAt(e) == ' ' && regionIs(t, j, p)) {
         return e + 1;
       }
     }
     return -1;
+  }
+
+  private static boolean regionIs(CharSequence t, int at, String word) {
+    for (int k = 0; k < word.length(); k++) {
+      if (t.charAt(at + k) != word.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A capital letter: ASCII, or an accented Latin capital (Ángel, Élodie, Øyvind). */
