@@ -106,6 +106,9 @@ public final class ConsentRoutes {
     Set<Purpose> purposes = b.purposes("purposes");
     var grantedAt = b.instant("grantedAt").orElse(clock.instant());
     var expiresAt = b.instant("expiresAt");
+    if (purposes.contains(Purpose.MARKETING) && expiresAt.isEmpty()) {
+      throw ApiProblem.badField("expiresAt", "is required for marketing (a HIPAA marketing authorization has an expiry)");
+    }
     if (expiresAt.isPresent() && !expiresAt.get().isAfter(grantedAt)) {
       throw ApiProblem.badField("expiresAt", "must be after grantedAt");
     }
