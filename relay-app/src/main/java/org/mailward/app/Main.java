@@ -44,6 +44,7 @@ public final class Main implements Runnable {
       String source = config == null ? "built-in defaults" : config.toString();
       try {
         cfg = new ConfigLoader().load(config, System.getenv());
+        LogSetup.apply(cfg.logging());
         Relay relay = Relay.start(cfg, source, System.getenv(), Clock.systemUTC(), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package org.mailward.app;
 
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,14 +15,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import org.mailward.api.PolicyEngine;
+import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
+import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
+import org.mailward.app.metrics.DestinationGroups;
+import org.mailward.app.metrics.MeteredPolicy;
+import org.mailward.app.metrics.MeteredSpool;
+import org.mailward.app.metrics.MetricNames;
+import org.mailward.app.metrics.QueueGauges;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.queue.spool.RocksChronicleSpool;
+import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +104,15 @@ public final class Relay implements AutoCloseable {
     executors.add(blocking);
     executors.add(policyPool);
 
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
+    var registry = config.metrics().enabled() ? java.util.Optional.of(MetricsEndpoint.newRegistry())
+        : java.util.Optional.<io.micrometer.prometheusmetrics.PrometheusMeterRegistry>empty();
+    var groups = modules.check("metrics.destinationGroups", () -> new DestinationGroups(config.metrics().destinationGroups()));
+    LongConsumer syncNanos = registry.map(r -> {
+      Timer t = Timer.builder(MetricNames.SPOOL_SYNC).description("one group sync: journal force and RocksDB sync write")
+          .serviceLevelObjectives(SYNC_BUCKETS).register(r);
+      return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
+    }).orElse(n -> { });
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
@@ -101,12 +120,15 @@ public final class Relay implements AutoCloseable {
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
       ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy, clock);
       TenantDirectory tenants = controlPlane.tenants();
-      var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, policy, storage.spool(), storage.audit(), redactor,
-          clock, blocking);
-      java.util.Optional<MetricsEndpoint> metrics = config.metrics().enabled()
-          ? java.util.Optional.of(new MetricsEndpoint(config.metrics().address(), config.metrics().port(), smtp.metrics(),
-              storage.spool()))
-          : java.util.Optional.empty();
+      PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
+      var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
+          redactor, clock, blocking);
+      java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
+      if (registry.isPresent()) {
+        new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
+            config.metrics().port(), smtp.metrics(), storage.spool()));
+      }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
@@ -116,8 +138,12 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
-            storage.audit(), finisher, java.util.Optional.empty(), redactor, clock);
+        Spool deliverySpool = new HardBounceSuppression(storage.spool(), policy.suppressions());
+        if (registry.isPresent()) {
+          deliverySpool = new MeteredSpool(deliverySpool, registry.get(), groups, clock);
+        }
+        var service = new DeliveryService(modules.delivery(), deliverySpool, storage.audit(), finisher,
+            java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
@@ -140,6 +166,16 @@ public final class Relay implements AutoCloseable {
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
     }
+  }
+
+  /** Spool group syncs take ~1 ms on an idle disk; the buckets show a slow or saturated one. */
+  private static final Duration[] SYNC_BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+      Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
+
+  /** The operator's queue view when the spool implements it (queue age gauges). */
+  private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
+    return storage.spool() instanceof QueueControl qc ? java.util.Optional.of(qc) : java.util.Optional.empty();
   }
 
   public Map<String, InetSocketAddress> listeners() {
