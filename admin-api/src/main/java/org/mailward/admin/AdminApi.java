@@ -29,6 +29,9 @@ import org.mailward.admin.tenants.TenantRoutes;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.QueueControl;
+import org.mailward.admin.queue.QueueRoutes;
+import java.util.Optional;
 
 /**
  * The admin API assembled from its ports: the route table of every resource, the server that
@@ -41,7 +44,8 @@ public final class AdminApi implements AutoCloseable {
 
   /** What the API is built from. {@code passwordHasher} makes SMTP credential hashes (Argon2id in production). */
   public record Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
-      ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness) {}
+      ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
+      Optional<QueueControl> queue) {}
 
   /** @param maxImportBytes largest consent import upload; throttle: failures per address before lockout */
   public record Limits(long maxImportBytes, int maxTokenFailures, Duration failureWindow, Duration lockout) {
@@ -75,6 +79,7 @@ public final class AdminApi implements AutoCloseable {
     all.addAll(new ConsentRoutes(tenants, ports.consent(), changes, ports.importJobs(), imports, limits.maxImportBytes(), clock)
         .routes());
     all.addAll(new AuditRoutes(ports.audit(), clock).routes());
+    all.addAll(new QueueRoutes(ports.queue(), ports.audit(), clock).routes());
     return List.copyOf(all);
   }
 

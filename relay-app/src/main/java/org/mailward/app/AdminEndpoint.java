@@ -71,7 +71,7 @@ final class AdminEndpoint implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher();
     AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
         a.throttle().window(), a.throttle().lockout()), tokens,
-        new AdminApi.Ports(log, tenants, consent, audit, jobs, hasher::hash, readiness), clock);
+        new AdminApi.Ports(log, tenants, consent, audit, jobs, hasher::hash, readiness, java.util.Optional.empty()), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 
