@@ -29,7 +29,9 @@ import org.mailward.admin.tenants.TenantRoutes;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
+import org.mailward.admin.policy.DryRunRoutes;
 import org.mailward.admin.queue.QueueRoutes;
 import java.util.Optional;
 
@@ -45,7 +47,7 @@ public final class AdminApi implements AutoCloseable {
   /** What the API is built from. {@code passwordHasher} makes SMTP credential hashes (Argon2id in production). */
   public record Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
       ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
-      Optional<QueueControl> queue) {}
+      Optional<QueueControl> queue, Optional<PolicyEngine> policy) {}
 
   /** @param maxImportBytes largest consent import upload; throttle: failures per address before lockout */
   public record Limits(long maxImportBytes, int maxTokenFailures, Duration failureWindow, Duration lockout) {
@@ -80,6 +82,7 @@ public final class AdminApi implements AutoCloseable {
         .routes());
     all.addAll(new AuditRoutes(ports.audit(), clock).routes());
     all.addAll(new QueueRoutes(ports.queue(), ports.audit(), clock).routes());
+    all.addAll(new DryRunRoutes(ports.policy(), ports.tenants(), clock).routes());
     return List.copyOf(all);
   }
 

@@ -19,12 +19,9 @@ import org.mailward.admin.AdminApi;
 import org.mailward.admin.AdminServer;
 import org.mailward.admin.auth.AdminTokens;
 import org.mailward.admin.auth.Role;
-import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.health.HealthRoutes;
-import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.api.AuditJournal;
-import org.mailward.api.ConsentControl;
-import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.PolicyEngine;
 import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.auth.PasswordHasher;
@@ -50,8 +47,8 @@ final class AdminEndpoint implements AutoCloseable {
   }
 
   static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
-      ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs jobs, AuditJournal audit,
-      Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
+      ControlPlane controlPlane, PolicyEngine policy, AuditJournal audit, Supplier<Map<String, HealthRoutes.Check>> readiness,
+      Clock clock, PrintStream out) throws IOException {
     MailwardConfig.Admin a = config.admin();
     if (!a.enabled()) {
       return Optional.empty();
@@ -71,7 +68,8 @@ final class AdminEndpoint implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher();
     AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
         a.throttle().window(), a.throttle().lockout()), tokens,
-        new AdminApi.Ports(log, tenants, consent, audit, jobs, hasher::hash, readiness, java.util.Optional.empty()), clock);
+        new AdminApi.Ports(controlPlane.log(), controlPlane.tenants(), controlPlane.consent(), audit, controlPlane.importJobs(),
+            hasher::hash, readiness, Optional.empty(), Optional.of(policy)), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 

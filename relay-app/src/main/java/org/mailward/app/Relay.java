@@ -152,8 +152,7 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
-      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
-          controlPlane.consent(), controlPlane.importJobs(), storage.audit(),
+      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, storage.audit(),
           Readiness.of(bound.keySet(), storage.spool(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
