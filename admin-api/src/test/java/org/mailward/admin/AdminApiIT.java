@@ -340,4 +340,36 @@ class AdminApiIT {
         .containsExactly("hold", "release", "retry", "retry", "suspend", "resume", "bounce", "delete");
     assertThat(audit.events().toString()).doesNotContain("ann@").doesNotContain("bob@");
   }
+
+  private String ctl(int expectedCode, String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    List<String> all = new java.util.ArrayList<>(List.of("--url", base, "--token", token(Role.OPERATOR)));
+    all.addAll(List.of(args));
+    int code = org.mailward.admin.cli.Mailwardctl.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+        all.toArray(String[]::new));
+    assertThat(code).as(err.toString()).isEqualTo(expectedCode);
+    return out.toString();
+  }
+
+  @Test
+  void mailwardctlQueue_readsLikePostqueueAndQshape_andItsActionsWork() throws Exception {
+    Instant now = Instant.now();
+    var old = queued("one", now.minus(Duration.ofHours(5)), "ann@slow.example", "bob@slow.example");
+    queue.add(old);
+    queue.add(queued("two", now.minusSeconds(60), "cy@other.example"));
+    String p = ctl(0, "queue");
+    assertThat(p).startsWith("-Queue ID-").contains(old.id().toString()).contains("tenant=one level=verify")
+        .contains("(451 4.7.1 try later)").contains("***@slow.example  deferred  attempts=3").doesNotContain("ann@")
+        .contains("-- 4 Kbytes in 2 Requests.");
+    String shape = ctl(0, "queue", "shape", "--buckets", "5m,1h,4h");
+    assertThat(shape.lines().toList().get(0)).contains("T").contains("5").contains("60").contains("240").contains("240+");
+    assertThat(shape).containsPattern("TOTAL +3 +1 +0 +0 +2").containsPattern("slow\\.example +2 +0 +0 +0 +2");
+    assertThat(ctl(0, "queue", "hold", old.id().toString())).contains("hold: 2 recipient(s)");
+    assertThat(ctl(0, "queue", "--state", "held")).contains(old.id().toString());
+    assertThat(ctl(0, "queue", "retry", "--all")).contains("retry: 1 recipient(s)");
+    assertThat(ctl(0, "queue", "delete", old.id().toString())).contains("delete: 2 recipient(s)");
+    assertThat(ctl(3, "queue", "hold", old.id().toString())).isEmpty();
+    assertThat(ctl(0, "--json", "queue", "suspended")).isEqualTo("{\"domains\":[]}\n");
+  }
 }

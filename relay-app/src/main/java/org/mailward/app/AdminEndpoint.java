@@ -1,15 +1,10 @@
 package org.mailward.app;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +15,7 @@ import org.mailward.admin.AdminServer;
 import org.mailward.admin.auth.AdminTokens;
 import org.mailward.admin.auth.Role;
 import org.mailward.admin.health.HealthRoutes;
+import org.mailward.admin.http.PemTrust;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.PolicyEngine;
 import org.mailward.app.config.ConfigException;
@@ -83,29 +79,12 @@ final class AdminEndpoint implements AutoCloseable {
     }
     Optional<KeyStore> trust = Optional.empty();
     if (!a.tls().clientCa().isBlank()) {
-      trust = Optional.of(trustStore(modules.resolve(a.tls().clientCa(), null)));
+      trust = Optional.of(PemTrust.load(modules.resolve(a.tls().clientCa(), null)));
     }
     AdminServer.ClientAuth auth = trust.isEmpty() ? AdminServer.ClientAuth.NONE
         : a.tls().clientAuth().equals("want") ? AdminServer.ClientAuth.WANT : AdminServer.ClientAuth.NEED;
     return new AdminServer.Settings(a.address(), a.port(), ks, password, trust, auth, a.maxImportSize().bytes() + 1024, 16,
         Duration.ofSeconds(60));
-  }
-
-  private static KeyStore trustStore(Path pem) throws IOException {
-    try (InputStream in = Files.newInputStream(pem)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-      if (i == 0) {
-        throw new IOException(pem + " holds no certificate");
-      }
-      return ks;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("admin.tls.clientCa " + pem + ": " + e.getMessage(), e);
-    }
   }
 
   InetSocketAddress address() {

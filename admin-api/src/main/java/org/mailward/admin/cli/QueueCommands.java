@@ -125,44 +125,46 @@ final class QueueCommands extends Mailwardctl.Sub {
   abstract static class OnMessage extends Mailwardctl.Sub {
     @Parameters(index = "0", description = "queue id") String id;
 
-    String path(String action) {
-      return "/api/v1/queue/messages/" + AdminClient.enc(id) + action;
+    /** The action's path segment; empty for delete. */
+    abstract String action();
+
+    @Override
+    int call(Mailwardctl ctl, AdminClient api) {
+      String path = "/api/v1/queue/messages/" + AdminClient.enc(id);
+      QueueCommands.action(ctl, action().isEmpty() ? api.delete(path) : api.post(path + "/" + action(), null));
+      return 0;
     }
   }
 
   @Command(name = "hold", description = "Hold a message (like postsuper -h).")
   static final class Hold extends OnMessage {
     @Override
-    int call(Mailwardctl ctl, AdminClient api) {
-      action(ctl, api.post(path("/hold"), null));
-      return 0;
+    String action() {
+      return "hold";
     }
   }
 
   @Command(name = "release", description = "Release a held message (like postsuper -H).")
   static final class Release extends OnMessage {
     @Override
-    int call(Mailwardctl ctl, AdminClient api) {
-      action(ctl, api.post(path("/release"), null));
-      return 0;
+    String action() {
+      return "release";
     }
   }
 
   @Command(name = "bounce", description = "Bounce every unfinished recipient of a message.")
   static final class Bounce extends OnMessage {
     @Override
-    int call(Mailwardctl ctl, AdminClient api) {
-      action(ctl, api.post(path("/bounce"), null));
-      return 0;
+    String action() {
+      return "bounce";
     }
   }
 
   @Command(name = "delete", description = "Delete a message without a DSN (like postsuper -d).")
   static final class Delete extends OnMessage {
     @Override
-    int call(Mailwardctl ctl, AdminClient api) {
-      action(ctl, api.delete(path("")));
-      return 0;
+    String action() {
+      return "";
     }
   }
 

@@ -123,13 +123,14 @@ final class TenantCommands {
     }
   }
 
-  @Command(name = "disable", description = "Disable a tenant (its credentials stop authenticating).")
-  static final class Disable extends Mailwardctl.Sub {
-    @Parameters(index = "0") String id;
+  abstract static class Switch extends Mailwardctl.Sub {
+    @Parameters(index = "0", description = "tenant id") String id;
+
+    abstract String action();
 
     @Override
     int call(Mailwardctl ctl, AdminClient api) {
-      JsonNode r = api.post("/api/v1/tenants/" + AdminClient.enc(id) + "/disable", null);
+      JsonNode r = api.post("/api/v1/tenants/" + AdminClient.enc(id) + "/" + action(), null);
       if (!ctl.printedJson(r)) {
         print(ctl, List.of(r));
       }
@@ -137,17 +138,19 @@ final class TenantCommands {
     }
   }
 
-  @Command(name = "enable", description = "Enable a tenant.")
-  static final class Enable extends Mailwardctl.Sub {
-    @Parameters(index = "0") String id;
-
+  @Command(name = "disable", description = "Disable a tenant (its credentials stop authenticating).")
+  static final class Disable extends Switch {
     @Override
-    int call(Mailwardctl ctl, AdminClient api) {
-      JsonNode r = api.post("/api/v1/tenants/" + AdminClient.enc(id) + "/enable", null);
-      if (!ctl.printedJson(r)) {
-        print(ctl, List.of(r));
-      }
-      return 0;
+    String action() {
+      return "disable";
+    }
+  }
+
+  @Command(name = "enable", description = "Enable a tenant.")
+  static final class Enable extends Switch {
+    @Override
+    String action() {
+      return "enable";
     }
   }
 }
