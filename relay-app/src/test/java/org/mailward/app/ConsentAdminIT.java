@@ -78,8 +78,17 @@ class ConsentAdminIT {
       assertThat(api.call("POST", "/api/v1/tenants/clinic/suppressions", compliance,
           "{\"address\":\"bob@patients.example\",\"reason\":\"complaint\"}").status()).isEqualTo(201);
       assertThat(c.command("RCPT TO:<bob@patients.example>").text()).contains("suppression");
-      assertThat(api.call("GET", "/api/v1/tenants/clinic/suppressions/bob@patients.example", compliance, null).json()
-          .at("/suppressions/marketing/reason").asText()).isEqualTo("complaint");
+      JsonNode bobState = api.call("GET", "/api/v1/tenants/clinic/suppressions/bob@patients.example", compliance, null).json();
+      assertThat(bobState.at("/suppressions/marketing/reason").asText()).isEqualTo("complaint");
+      String bobToken = bobState.get("recipient").asText();
+      assertThat(bobToken).matches("[0-9a-f]{16}");
+      JsonNode complaints = api.call("GET", "/api/v1/tenants/clinic/suppressions?reason=complaint", compliance, null).json();
+      assertThat(complaints.get("suppressions")).extracting(n -> n.get("recipient").asText()).containsExactly(bobToken);
+      assertThat(api.call("GET", "/api/v1/tenants/clinic/suppressions?reason=unsubscribe", compliance, null).json()
+          .get("suppressions")).isEmpty();
+      AdminHttp.Reply consentExport = api.call("GET", "/api/v1/tenants/clinic/consent/export", compliance, null);
+      assertThat(consentExport.body().lines().count()).as("ann (revoked) and bob").isEqualTo(2);
+      assertThat(consentExport.body()).contains(bobToken).contains("\"state\":\"revoked\"").doesNotContain("patients.example");
       assertThat(api.call("DELETE", "/api/v1/tenants/clinic/suppressions/bob@patients.example?purpose=marketing", compliance,
           null).status()).isEqualTo(200);
       assertThat(c.command("RCPT TO:<bob@patients.example>").code()).isEqualTo(250);
@@ -90,6 +99,7 @@ class ConsentAdminIT {
           {"DELETE", "/api/v1/tenants/clinic/consent/ann@patients.example"},
           {"POST", "/api/v1/tenants/clinic/consent/imports"}, {"GET", "/api/v1/tenants/clinic/consent/imports/x"},
           {"GET", "/api/v1/tenants/clinic/suppressions/ann@patients.example"}, {"POST", "/api/v1/tenants/clinic/suppressions"},
+          {"GET", "/api/v1/tenants/clinic/suppressions"}, {"GET", "/api/v1/tenants/clinic/consent/export"},
           {"DELETE", "/api/v1/tenants/clinic/suppressions/ann@patients.example"}};
       for (String[] r : routes) {
         assertThat(api.call(r[0], r[1], null, null).status()).as("%s %s no token", r[0], r[1]).isEqualTo(401);
@@ -108,6 +118,8 @@ class ConsentAdminIT {
           "{\"address\":\"bob@patients.example\",\"reason\":\"boredom\"}"))).isEqualTo("reason");
       assertThat(field(api.call("POST", "/api/v1/tenants/clinic/consent/imports", compliance, "a,b\n", "text/plain")))
           .isEqualTo("format");
+      assertThat(field(api.call("GET", "/api/v1/tenants/clinic/suppressions?reason=bored", compliance, null))).isEqualTo("reason");
+      assertThat(field(api.call("GET", "/api/v1/tenants/clinic/suppressions?limit=0", compliance, null))).isEqualTo("limit");
 
       // the audit journal: every change recorded by token id, no address; NDJSON export; chain intact
       String auditor = tokens.create(Role.AUDITOR, Optional.empty()).token();

@@ -101,6 +101,8 @@ class MailwardctlIT {
     assertThat(ctl(admin, "consent", "show", "clinic", "ann@patients.example").out()).contains("authorization: valid for marketing");
     assertThat(ctl(admin, "suppression", "add", "clinic", "ann@patients.example", "--reason", "complaint").code()).isZero();
     assertThat(ctl(admin, "suppression", "show", "clinic", "ann@patients.example").out()).contains("complaint");
+    assertThat(ctl(admin, "suppression", "list", "clinic", "--reason", "complaint").out()).containsPattern("[0-9a-f]{16}  marketing +complaint");
+    assertThat(ctl(admin, "consent", "export", "clinic").out()).contains("\"state\":\"valid\"").doesNotContain("patients.example");
 
     Run verify = ctl(admin, "audit", "verify");
     assertThat(verify.code()).isZero();

@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mailwardctl consent show|grant|revoke|import}: one tenant's consent registry. */
-@Command(name = "consent", description = "Consent: show, grant, revoke one address; import a file (CSV or NDJSON).",
+@Command(name = "consent", description = "Consent: show, grant, revoke one address; import a file (CSV or NDJSON); export (NDJSON).",
     subcommands = {ConsentCommands.Show.class, ConsentCommands.Grant.class, ConsentCommands.Revoke.class,
-        ConsentCommands.Import.class})
+        ConsentCommands.Import.class, ConsentCommands.Export.class})
 final class ConsentCommands {
 
   static String path(String tenant, String rest) {
@@ -126,6 +126,20 @@ final class ConsentCommands {
             + r.path("errorCount").asLong() + " bad rows");
       }
       return job.path("state").asText().equals("imported") ? 0 : 1;
+    }
+  }
+
+  @Command(name = "export", description = "Every authorization of a tenant as NDJSON (recipients by token).")
+  static final class Export extends Mailwardctl.Sub {
+    @Parameters(index = "0", description = "tenant id") String tenant;
+
+    @Override
+    int call(Mailwardctl ctl, AdminClient api) throws Exception {
+      try (java.io.InputStream in = api.stream(path(tenant, "/consent/export"))) {
+        in.transferTo(ctl.out);
+      }
+      ctl.out.flush();
+      return 0;
     }
   }
 }

@@ -9,9 +9,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mailwardctl suppression show|add|remove}: one tenant's suppression list. */
-@Command(name = "suppression", description = "Suppressions: show, add, remove for one address.",
-    subcommands = {SuppressionCommands.Show.class, SuppressionCommands.Add.class, SuppressionCommands.Remove.class})
+@Command(name = "suppression", description = "Suppressions: list (by reason), show, add, remove for one address.",
+    subcommands = {SuppressionCommands.ListSuppressions.class, SuppressionCommands.Show.class, SuppressionCommands.Add.class,
+        SuppressionCommands.Remove.class})
 final class SuppressionCommands {
+
+  @Command(name = "list", description = "Suppressed recipients (by token), optionally of one reason.")
+  static final class ListSuppressions extends Mailwardctl.Sub {
+    @Parameters(index = "0") String tenant;
+    @Option(names = "--reason", description = "unsubscribe, complaint, hard-bounce or manual") String reason;
+    @Option(names = "--limit") Integer limit;
+
+    @Override
+    int call(Mailwardctl ctl, AdminClient api) {
+      StringBuilder q = new StringBuilder();
+      QueueCommands.add(q, "reason", reason);
+      QueueCommands.add(q, "limit", limit == null ? null : limit.toString());
+      JsonNode r = api.get(ConsentCommands.path(tenant, "/suppressions" + q));
+      if (!ctl.printedJson(r)) {
+        Table t = new Table("RECIPIENT", "PURPOSE", "REASON", "SINCE");
+        r.path("suppressions").forEach(x -> x.path("purposes").fields().forEachRemaining(e -> t.row(
+            x.path("recipient").asText(), e.getKey(), e.getValue().path("reason").asText(), e.getValue().path("at").asText())));
+        t.print(ctl.out);
+      }
+      return 0;
+    }
+  }
 
   @Command(name = "show", description = "Suppressions (and consent) of one address.")
   static final class Show extends Mailwardctl.Sub {
