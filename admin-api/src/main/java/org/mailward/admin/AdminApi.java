@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,8 @@ import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.controlplane.Changes;
 import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.Route;
+import org.mailward.admin.policy.DryRunRoutes;
+import org.mailward.admin.queue.QueueRoutes;
 import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.admin.tenants.TenantRoutes;
 import org.mailward.api.AuditJournal;
@@ -31,9 +34,6 @@ import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
-import org.mailward.admin.policy.DryRunRoutes;
-import org.mailward.admin.queue.QueueRoutes;
-import java.util.Optional;
 
 /**
  * The admin API assembled from its ports: the route table of every resource, the server that
