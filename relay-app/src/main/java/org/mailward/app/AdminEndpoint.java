@@ -18,6 +18,7 @@ import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.PemTrust;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.PolicyEngine;
+import org.mailward.api.QueueControl;
 import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.auth.PasswordHasher;
@@ -43,8 +44,8 @@ final class AdminEndpoint implements AutoCloseable {
   }
 
   static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
-      ControlPlane controlPlane, PolicyEngine policy, AuditJournal audit, Supplier<Map<String, HealthRoutes.Check>> readiness,
-      Clock clock, PrintStream out) throws IOException {
+      ControlPlane controlPlane, PolicyEngine policy, Optional<QueueControl> queue, AuditJournal audit,
+      Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
     MailwardConfig.Admin a = config.admin();
     if (!a.enabled()) {
       return Optional.empty();
@@ -65,7 +66,7 @@ final class AdminEndpoint implements AutoCloseable {
     AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
         a.throttle().window(), a.throttle().lockout()), tokens,
         new AdminApi.Ports(controlPlane.log(), controlPlane.tenants(), controlPlane.consent(), audit, controlPlane.importJobs(),
-            hasher::hash, readiness, Optional.empty(), Optional.of(policy)), clock);
+            hasher::hash, readiness, queue, Optional.of(policy)), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 
