@@ -67,6 +67,27 @@ final class MetricsEndpoint implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * Delivery's counters: recipients per attempt outcome and typed reason
+   * ({@code mailward_delivery_recipients_total{status,reason}}), and the hard-bounce suppression's.
+   */
+  void bindDelivery(org.mailward.delivery.DeliveryMetrics delivery, Supplier<java.util.Map<String, Long>> hardBounce) {
+    FunctionCounter.builder("mailward_delivery_recipients", delivery, org.mailward.delivery.DeliveryMetrics::delivered)
+        .tag("status", "sent").tag("reason", "none").register(registry);
+    FunctionCounter.builder("mailward_delivery_recipients", delivery, org.mailward.delivery.DeliveryMetrics::held)
+        .tag("status", "held").tag("reason", "none").register(registry);
+    for (org.mailward.api.DeliveryFailure.Kind k : org.mailward.api.DeliveryFailure.Kind.values()) {
+      FunctionCounter.builder("mailward_delivery_recipients", delivery, m -> m.deferred(k))
+          .tag("status", "deferred").tag("reason", k.label()).register(registry);
+      FunctionCounter.builder("mailward_delivery_recipients", delivery, m -> m.bounced(k))
+          .tag("status", "bounced").tag("reason", k.label()).register(registry);
+    }
+    for (String name : hardBounce.get().keySet()) {
+      FunctionCounter.builder(name.substring(0, name.length() - "_total".length()), hardBounce, h -> h.get().get(name))
+          .register(registry);
+    }
+  }
+
   InetSocketAddress address() {
     return server.getAddress();
   }

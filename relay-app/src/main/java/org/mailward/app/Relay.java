@@ -44,10 +44,12 @@ public final class Relay implements AutoCloseable {
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
+  private final java.util.Optional<HardBounceSuppression> hardBounces;
 
   private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
       java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe, List<ExecutorService> executors,
-      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants,
+      java.util.Optional<HardBounceSuppression> hardBounces) {
     this.delivery = delivery;
     this.metrics = metrics;
     this.unsubscribe = unsubscribe;
@@ -58,6 +60,17 @@ public final class Relay implements AutoCloseable {
     this.listeners = listeners;
     this.drain = drain;
     this.tenants = tenants;
+    this.hardBounces = hardBounces;
+  }
+
+  /** The hard-bounce suppression and its per-domain breaker (present while delivery runs); the admin API's reset later. */
+  java.util.Optional<HardBounceSuppression> hardBounces() {
+    return hardBounces;
+  }
+
+  /** Delivery's counters (present while delivery runs). */
+  public java.util.Optional<org.mailward.delivery.DeliveryMetrics> deliveryMetrics() {
+    return delivery.map(DeliveryService::metrics);
   }
 
   /**
@@ -102,6 +115,7 @@ public final class Relay implements AutoCloseable {
               storage.spool()))
           : java.util.Optional.empty();
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
+      java.util.Optional<HardBounceSuppression> hardBounces = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
           try {
@@ -110,8 +124,11 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
-            storage.audit(), finisher, java.util.Optional.empty(), redactor, clock);
+        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
+        hardBounces = java.util.Optional.of(bounces);
+        var service = new DeliveryService(modules.delivery(), bounces, storage.audit(), finisher,
+            java.util.Optional.empty(), redactor, clock);
+        metrics.ifPresent(m -> m.bindDelivery(service.metrics(), bounces::snapshot));
         service.start();
         delivery = java.util.Optional.of(service);
       }
@@ -122,7 +139,7 @@ public final class Relay implements AutoCloseable {
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, executors, java.util.Collections.unmodifiableMap(bound),
-          config.inbound().drainTimeout(), tenants);
+          config.inbound().drainTimeout(), tenants, hardBounces);
     } catch (RuntimeException | InterruptedException | IOException e) {
       unsubscribe.ifPresent(OneClickEndpoint::close);
       storage.close();

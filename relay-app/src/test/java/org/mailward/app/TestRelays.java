@@ -41,17 +41,28 @@ final class TestRelays {
    * @param smtpYaml more keys under {@code delivery.smtp}, each line indented by four spaces (or empty)
    */
   static String verifiedDelivery(int dnsPort, int port, Path caPem, String smtpYaml) {
-    return """
-        delivery:
-          dns:
-            resolver: "127.0.0.1:%d"
-          routes:
-            patients.test: "[mx.patients.test]:%d"
+    return delivery(dnsPort, "patients.test: \"[mx.patients.test]:" + port + "\"", """
           tls:
             trustAnchors: %s
           smtp:
             heloName: relay.test
-        %s
+        %s""".formatted(caPem, smtpYaml));
+  }
+
+  /**
+   * A {@code delivery:} section with quick retries and polling, DANE and MTA-STS off.
+   *
+   * @param route one {@code domain: "next hop"} line of {@code delivery.routes}
+   * @param moreYaml more keys under {@code delivery}, indented by two spaces (or empty)
+   */
+  static String delivery(int dnsPort, String route, String moreYaml) {
+    return """
+        delivery:
+          dns:
+            resolver: "127.0.0.1:%d"
+            maxCacheTtl: 1s
+          routes:
+            %s
           retry:
             initialBackoff: 1s
           limits:
@@ -60,7 +71,8 @@ final class TestRelays {
             enabled: false
           mtaSts:
             enabled: false
-        """.formatted(dnsPort, port, caPem, smtpYaml);
+        %s
+        """.formatted(dnsPort, route, moreYaml);
   }
 
   /** Tenant keys that make Mailward DKIM-sign every message with {@code keyPem} (passphrase in TEST_DKIM_PASSPHRASE). */
