@@ -21,6 +21,7 @@ import org.mailward.api.MessageWriter;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
+import org.mailward.app.metrics.MetricNames;
 import org.mailward.policy.consent.Suppressions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,11 +151,27 @@ final class HardBounceSuppression implements Spool {
     return Set.copyOf(tripped);
   }
 
-  /** Counters for the metrics endpoint. */
-  Map<String, Long> snapshot() {
-    return Map.of("mailward_hardbounce_suppressed_total", suppressed.sum(),
-        "mailward_hardbounce_suppression_skipped_total", skipped.sum(),
-        "mailward_hardbounce_breaker_trips_total", trips.sum());
+  long suppressedCount() {
+    return suppressed.sum();
+  }
+
+  long skippedCount() {
+    return skipped.sum();
+  }
+
+  long tripCount() {
+    return trips.sum();
+  }
+
+  /** Exports the counters and the number of open breakers (names in MetricNames, documented in docs/metrics.md). */
+  void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.HARDBOUNCE_SUPPRESSED, this,
+        HardBounceSuppression::suppressedCount).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.HARDBOUNCE_SKIPPED, this,
+        HardBounceSuppression::skippedCount).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.HARDBOUNCE_BREAKER_TRIPS, this,
+        HardBounceSuppression::tripCount).register(registry);
+    io.micrometer.core.instrument.Gauge.builder(MetricNames.HARDBOUNCE_BREAKERS_OPEN, tripped, Set::size).register(registry);
   }
 
   @Override

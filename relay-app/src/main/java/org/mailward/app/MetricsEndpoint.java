@@ -22,13 +22,22 @@ import org.mailward.core.inbound.InboundMetrics;
 /**
  * {@code GET /metrics} in the Prometheus text format, on its own loopback
  * listener by default. Binds the modules' own cheap counters (no per-message
- * work here) and JVM metrics. Labels never carry an address or a subject.
+ * work here) and JVM metrics; the delivery, queue and policy meters are
+ * registered on the same registry by relay-app's decorators (docs/metrics.md).
+ * Labels never carry an address or a subject.
  */
 final class MetricsEndpoint implements AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final HttpServer server;
 
-  MetricsEndpoint(String address, int port, InboundMetrics inbound, Spool spool) throws IOException {
+  /** A registry for the relay's meters, served once {@link #MetricsEndpoint} binds it. */
+  static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  MetricsEndpoint(PrometheusMeterRegistry registry, String address, int port, InboundMetrics inbound, Spool spool)
+      throws IOException {
+    this.registry = registry;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -47,8 +56,6 @@ final class MetricsEndpoint implements AutoCloseable {
           .register(registry);
     }
     Gauge.builder("mailward_spool_messages", () -> spool.stats().messages()).register(registry);
-    Gauge.builder("mailward_spool_recipients_active", () -> spool.stats().active()).register(registry);
-    Gauge.builder("mailward_spool_recipients_deferred", () -> spool.stats().deferred()).register(registry);
 
     server = HttpServer.create(new InetSocketAddress(address, port), 16);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
@@ -65,27 +72,6 @@ final class MetricsEndpoint implements AutoCloseable {
       }
     });
     server.start();
-  }
-
-  /**
-   * Delivery's counters: recipients per attempt outcome and typed reason
-   * ({@code mailward_delivery_recipients_total{status,reason}}), and the hard-bounce suppression's.
-   */
-  void bindDelivery(org.mailward.delivery.DeliveryMetrics delivery, Supplier<java.util.Map<String, Long>> hardBounce) {
-    FunctionCounter.builder("mailward_delivery_recipients", delivery, org.mailward.delivery.DeliveryMetrics::delivered)
-        .tag("status", "sent").tag("reason", "none").register(registry);
-    FunctionCounter.builder("mailward_delivery_recipients", delivery, org.mailward.delivery.DeliveryMetrics::held)
-        .tag("status", "held").tag("reason", "none").register(registry);
-    for (org.mailward.api.DeliveryFailure.Kind k : org.mailward.api.DeliveryFailure.Kind.values()) {
-      FunctionCounter.builder("mailward_delivery_recipients", delivery, m -> m.deferred(k))
-          .tag("status", "deferred").tag("reason", k.label()).register(registry);
-      FunctionCounter.builder("mailward_delivery_recipients", delivery, m -> m.bounced(k))
-          .tag("status", "bounced").tag("reason", k.label()).register(registry);
-    }
-    for (String name : hardBounce.get().keySet()) {
-      FunctionCounter.builder(name.substring(0, name.length() - "_total".length()), hardBounce, h -> h.get().get(name))
-          .register(registry);
-    }
   }
 
   InetSocketAddress address() {

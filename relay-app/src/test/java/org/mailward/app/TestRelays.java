@@ -34,22 +34,6 @@ final class TestRelays {
   }
 
   /**
-   * A {@code delivery:} section that delivers {@code patients.test} to {@code [mx.patients.test]:port}
-   * over verified TLS: dnsmasq on {@code dnsPort} names the host, {@code caPem} signed its certificate.
-   * DANE and MTA-STS are off (dnsmasq serves no DNSSEC; DaneIT covers DANE).
-   *
-   * @param smtpYaml more keys under {@code delivery.smtp}, each line indented by four spaces (or empty)
-   */
-  static String verifiedDelivery(int dnsPort, int port, Path caPem, String smtpYaml) {
-    return delivery(dnsPort, "patients.test: \"[mx.patients.test]:" + port + "\"", """
-          tls:
-            trustAnchors: %s
-          smtp:
-            heloName: relay.test
-        %s""".formatted(caPem, smtpYaml));
-  }
-
-  /**
    * A {@code delivery:} section with quick retries and polling, DANE and MTA-STS off.
    *
    * @param route one {@code domain: "next hop"} line of {@code delivery.routes}
@@ -121,6 +105,8 @@ final class TestRelays {
         %s
         metrics:
           enabled: false
+        admin:
+          port: 0
         tenants:
           - id: clinic
             username: %s
@@ -133,5 +119,13 @@ final class TestRelays {
     Path f = dir.resolve("mailward.yaml");
     Files.writeString(f, yaml);
     return f;
+  }
+
+  /**
+   * A {@code delivery:} section that sends {@code domain} to {@code mxHost} (resolved by a test dnsmasq)
+   * over STARTTLS verified against {@code caPem}, retrying after 1 s; DANE and MTA-STS off (dnsmasq has no DNSSEC).
+   */
+  static String deliveryVia(int dnsPort, String domain, String mxHost, int mxPort, Path caPem) {
+    return delivery(dnsPort, domain + ": \"[" + mxHost + "]:" + mxPort + "\"", "  tls:\n    trustAnchors: " + caPem);
   }
 }

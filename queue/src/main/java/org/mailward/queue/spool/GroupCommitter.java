@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
@@ -99,6 +100,7 @@ final class GroupCommitter implements AutoCloseable {
   private final FreeSpace freeSpace;
   private final SpoolConfig config;
   private final DueLeases leases;
+  private final LongConsumer syncNanos;
   private final ExecutorService completer;
   private final ExecutorService syncer;
   private final Thread thread;
@@ -122,7 +124,8 @@ final class GroupCommitter implements AutoCloseable {
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
       SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
-      DueLeases leases) {
+      DueLeases leases, LongConsumer syncNanos) {
+    this.syncNanos = syncNanos;
     this.config = config;
     this.db = db;
     this.body = body;
@@ -385,9 +388,11 @@ final class GroupCommitter implements AutoCloseable {
   private void sync(Closed g) {
     Throwable err = null;
     try (WriteBatch wb = g.batch()) {
+      long start = System.nanoTime();
       body.force(g.bodySync());
       auditJournal.force(g.auditSync());
       db.db().write(writeOptions, wb);
+      syncNanos.accept(System.nanoTime() - start);
       g.effects().forEach(Runnable::run);
       groupSyncs++;
     } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
