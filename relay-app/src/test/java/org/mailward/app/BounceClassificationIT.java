@@ -78,8 +78,8 @@ class BounceClassificationIT {
       assertThat(found.stream().filter(s -> !s.entries().isEmpty())).hasSize(HardBounceSuppression.DEFAULT_THRESHOLD)
           .allSatisfy(s -> assertThat(s.entries().values()).allSatisfy(e -> assertThat(e.source())
               .contains("mx=127.0.0.4").contains("reply=550 5.1.1").doesNotContain("@")));
-      assertThat(suppression(relay, "r0@mass.test").entries()).as("the first bounces suppress").isNotEmpty();
-      assertThat(suppression(relay, "r14@mass.test").entries()).as("past the breaker nothing is suppressed").isEmpty();
+      assertThat(found.stream().filter(s -> s.entries().isEmpty())).as("past the breaker nothing is suppressed")
+          .hasSize(15 - HardBounceSuppression.DEFAULT_THRESHOLD);
       assertThat(bounces.resetBreaker("mass.test")).isTrue();
       assertThat(bounces.trippedDomains()).isEmpty();
     }
