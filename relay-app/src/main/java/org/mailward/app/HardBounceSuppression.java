@@ -8,19 +8,13 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.mailward.api.BodySource;
 import org.mailward.api.DeliveryFailure;
-import org.mailward.api.Envelope;
-import org.mailward.api.MessageId;
-import org.mailward.api.MessageWriter;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Spool;
-import org.mailward.api.SpoolHealth;
 import org.mailward.app.metrics.MetricNames;
 import org.mailward.policy.consent.Suppressions;
 import org.slf4j.Logger;
@@ -49,13 +43,12 @@ import org.slf4j.LoggerFactory;
  * 550 5.1.1 to everyone must not wipe a tenant's list) until an operator calls
  * {@link #resetBreaker}. Trips and skipped suppressions are logged and counted.
  */
-final class HardBounceSuppression implements Spool {
+final class HardBounceSuppression extends ForwardingSpool {
   private static final Logger log = LoggerFactory.getLogger(HardBounceSuppression.class);
   private static final Set<String> MAILBOX_STATUSES = Set.of("5.1.1", "5.1.6", "5.1.10", "5.2.1");
   static final int DEFAULT_THRESHOLD = 10;
   static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
-  private final Spool spool;
   private final Suppressions suppressions;
   private final Clock clock;
   private final int breakerThreshold;
@@ -71,7 +64,7 @@ final class HardBounceSuppression implements Spool {
   }
 
   HardBounceSuppression(Spool spool, Suppressions suppressions, Clock clock, int breakerThreshold, Duration breakerWindow) {
-    this.spool = spool;
+    super(spool);
     this.suppressions = suppressions;
     this.clock = clock;
     this.breakerThreshold = breakerThreshold;
@@ -172,45 +165,5 @@ final class HardBounceSuppression implements Spool {
     io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.HARDBOUNCE_BREAKER_TRIPS, this,
         HardBounceSuppression::tripCount).register(registry);
     io.micrometer.core.instrument.Gauge.builder(MetricNames.HARDBOUNCE_BREAKERS_OPEN, tripped, Set::size).register(registry);
-  }
-
-  @Override
-  public SpoolHealth health() {
-    return spool.health();
-  }
-
-  @Override
-  public MessageWriter begin(MessageId id) {
-    return spool.begin(id);
-  }
-
-  @Override
-  public Optional<Envelope> envelope(MessageId id) {
-    return spool.envelope(id);
-  }
-
-  @Override
-  public Optional<BodySource> body(MessageId id) {
-    return spool.body(id);
-  }
-
-  @Override
-  public List<DueRecipient> claimDue(java.time.Instant now, int limit) {
-    return spool.claimDue(now, limit);
-  }
-
-  @Override
-  public List<DueRecipient> claimDue(java.time.Instant now, int limit, ClaimOrder order) {
-    return spool.claimDue(now, limit, order);
-  }
-
-  @Override
-  public SpoolStats stats() {
-    return spool.stats();
-  }
-
-  @Override
-  public void close() {
-    // the spool belongs to SpoolStorage, which closes it
   }
 }
