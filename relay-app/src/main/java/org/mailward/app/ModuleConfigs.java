@@ -58,7 +58,7 @@ final class ModuleConfigs {
           new InboundConfig.Limits(in.maxMessageSize().bytes(), in.maxRecipients(), in.maxLineLength(), in.maxErrors(),
               in.maxConnections(), in.maxConnectionsPerIp(), in.nullSenderPerMinute()),
           new InboundConfig.Timeouts(in.idleTimeout(), in.policyTimeout(), in.drainTimeout()),
-          new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUser(),
+          new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUserAndIp(),
               in.authThrottle().window(), in.authThrottle().lockout(), in.authThrottle().failureDelay()));
     });
   }

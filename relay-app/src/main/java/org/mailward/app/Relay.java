@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
@@ -131,7 +132,7 @@ public final class Relay implements AutoCloseable {
         new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
         KeyRotationMetrics.register(registry.get(), storage::keyRotation);
         metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
-            config.metrics().port(), smtp.metrics(), storage.spool()));
+            config.metrics().port(), smtp.metrics(), storage.spool(), smtp.audit()));
       }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       if (config.delivery().enabled()) {
@@ -142,23 +143,26 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        Spool deliverySpool = new HardBounceSuppression(storage.spool(), policy.suppressions());
+        // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
+        // AuditPausedSpool: nothing is due for delivery while the journal is not recording
+        Spool deliverySpool = new AuditPausedSpool(new HardBounceSuppression(storage.spool(), policy.suppressions()),
+            () -> smtp.audit().health().recording());
         if (registry.isPresent()) {
           deliverySpool = new MeteredSpool(deliverySpool, registry.get(), groups, clock);
         }
-        var service = new DeliveryService(modules.delivery(), deliverySpool, storage.audit(), finisher,
+        var service = new DeliveryService(modules.delivery(), deliverySpool, smtp.audit(), finisher,
             java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
-      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), storage.audit(),
+      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), smtp.audit(),
           clock);
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
-          controlPlane.consent(), controlPlane.importJobs(), storage.audit(),
-          Readiness.of(bound.keySet(), storage.spool(), delivery), clock, out);
+          controlPlane.consent(), controlPlane.importJobs(), smtp.audit(),
+          Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
@@ -188,6 +192,11 @@ public final class Relay implements AutoCloseable {
 
   TenantDirectory tenants() {
     return tenants;
+  }
+
+  /** The inbound AUTH lock-outs in force (list, clear by client address): for the admin API. */
+  public AuthLockouts authLockouts() {
+    return smtp.authLockouts();
   }
 
   /** The policy engine: consent registry, suppressions, unsubscribe revocation (the admin API's later). */

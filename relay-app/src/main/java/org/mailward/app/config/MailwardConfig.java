@@ -66,7 +66,7 @@ public record MailwardConfig(
   /** Empty paths: a self-signed certificate is generated under dataDir/tls on first start. */
   public record Tls(String certificate, String key, Duration reloadCheckInterval) {}
 
-  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
+  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUserAndIp, Duration window, Duration lockout,
       Duration failureDelay) {}
 
   public record Spool(String directory, String masterKey, String masterKeyEnv, Duration masterKeyCheckInterval,
