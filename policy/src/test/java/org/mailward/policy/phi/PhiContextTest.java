@@ -60,10 +60,12 @@ class PhiContextTest {
   }
 
   @Test
-  void aCliniciansName_andTheSendersOwnName_areNotPatients() {
+  void aCliniciansAPresentersASignaturesAndTheSendersOwnName_areNotPatients() {
     assertThat(bodyPhi("Meet Dr. Naomi Castellane, who treats asthma and diabetes.")).isFalse();
     assertThat(bodyPhi("Maria Lopez, MD, treats hypertension at our clinic.")).isFalse();
     assertThat(bodyPhi("Lakeside Cardiology treats hypertension and heart failure.")).isFalse();
+    assertThat(bodyPhi("Join nurse Maria Lopez for a free talk on living with diabetes.")).isFalse();
+    assertThat(bodyPhi("Sincerely,\nMaria Lopez\nDiabetes education team")).isFalse();
   }
 
   @Test
