@@ -208,8 +208,8 @@ public final class DataKeyRewrapper implements AutoCloseable {
     for (String id : older) {
       try {
         ring.destroy(id);
-      } catch (UnsupportedOperationException e) { // an environment variable: the operator removes the key
-        LOG.info("master key {} is no longer used by any stored data key; {}", id, e.getMessage());
+      } catch (UnsupportedOperationException | java.io.UncheckedIOException e) { // environment, or a read-only file
+        LOG.warn("master key {} is no longer used by any stored data key but was not destroyed: {}", id, e.getMessage());
         continue;
       }
       destroyed.incrementAndGet();

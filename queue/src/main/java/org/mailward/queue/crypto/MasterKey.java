@@ -66,12 +66,18 @@ public final class MasterKey implements MasterKeyring {
     this.ring = ring;
   }
 
-  /** Loads the keyring file, creating it with one fresh key (mode 0600) when it does not exist. */
+  /**
+   * Loads the keyring file, creating it with one fresh key (mode 0600) when it does not exist.
+   * An existing file is only read, so it may sit on a read-only secrets mount (then rotate and
+   * destroy fail, saying why).
+   */
   public static MasterKey loadOrCreate(Path file, SecureRandom random) {
     try {
-      try (SecretFiles.Lock lock = lock(file)) {
-        if (!Files.exists(file)) {
-          writeRing(file, List.of(newLine(random)));
+      if (!Files.exists(file)) {
+        try (SecretFiles.Lock lock = lock(file)) {
+          if (!Files.exists(file)) {
+            writeRing(file, List.of(newLine(random)));
+          }
         }
       }
       return new MasterKey(new Source.KeyFile(file), random, parse(readFile(file), "master key file " + file));
@@ -110,12 +116,6 @@ public final class MasterKey implements MasterKeyring {
     } catch (IOException e) {
       throw new UncheckedIOException("master key file " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Same as {@link #rotate()}, returning the refreshed keyring (kept for callers of the first version). */
-  public MasterKey rotate(SecureRandom unused) {
-    rotate();
-    return this;
   }
 
   @Override

@@ -115,4 +115,19 @@ class MasterKeyTest {
     assertThatThrownBy(() -> MasterKey.fromEnvironment("MW_KEY", Map.of("MW_KEY", "mwk1 zz c2VjcmV0"), random))
         .hasMessageContaining("environment variable MW_KEY").hasMessageNotContaining("c2VjcmV0");
   }
+
+  @Test
+  void loadingAnExistingKeyFile_writesNothingBesideIt_soItMayLiveOnAReadOnlySecretsMount() throws Exception {
+    Path secrets = dir.resolve("secrets");
+    Path file = secrets.resolve("master.key");
+    String id = MasterKey.loadOrCreate(file, random).activeKeyId();
+    Files.delete(secrets.resolve("master.key.lock"));
+    try (var listing = Files.list(secrets)) {
+      assertThat(listing.toList()).containsExactly(file);
+    }
+    assertThat(MasterKey.loadOrCreate(file, random).activeKeyId()).isEqualTo(id);
+    try (var listing = Files.list(secrets)) {
+      assertThat(listing.toList()).as("no lock or temporary file written").containsExactly(file);
+    }
+  }
 }
