@@ -166,8 +166,14 @@ final class MessageCheck implements MessageInspection {
       level = level.strictest(phiLevel);
     }
     if (report.truncated()) {
+      // The tail beyond the scan budget (in large mail, an attachment's remainder) is content that
+      // could not be read: it raises the level as an unreadable attachment does, when the tenant
+      // says so (opaqueAttachmentLevel), instead of always. Raising it always made every message
+      // over the budget undeliverable to a receiver without a verifiable certificate (issue 14).
       evidence.add(new RuleHit(PolicyRules.PHI_SCAN_TRUNCATED, 1));
-      level = level.strictest(phiLevel);
+      if (policy.phi().opaqueAttachmentLevel().isPresent()) {
+        level = level.strictest(policy.phi().opaqueAttachmentLevel().get());
+      }
     }
     if (report.unparseable()) {
       evidence.add(new RuleHit(PolicyRules.PHI_SCAN_UNPARSEABLE, 1));

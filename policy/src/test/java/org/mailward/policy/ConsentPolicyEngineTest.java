@@ -219,17 +219,30 @@ class ConsentPolicyEngineTest {
   }
 
   @Test
-  void bodyBeyondTheScanBudget_isTreatedAsPhi_raisingTheLevel() {
-    PolicyConfig.TenantPolicy policy = rules(new PurposeRule(MatchOn.CREDENTIAL, "apikey-clinic", Purpose.TREATMENT));
-    PolicyConfig base = PolicyFixtures.config(policy);
+  void bodyBeyondTheScanBudget_isRecorded_andKeepsTheTenantsLevel_whenNoOpaqueLevelIsSet() {
+    MessageVerdict.Accept v = finishBeyondBudget(PhiPolicy.defaults());
+    assertThat(v.requiredLevel()).isEqualTo(SecurityLevel.ENCRYPT);
+    assertThat(v.evidence()).contains(new RuleHit("phi.scan.truncated", 1));
+  }
+
+  @Test
+  void bodyBeyondTheScanBudget_raisesTheLevelToTheOpaqueAttachmentLevel_whenTheTenantSetsOne() {
+    PhiPolicy d = PhiPolicy.defaults();
+    MessageVerdict.Accept v = finishBeyondBudget(new PhiPolicy(d.enabled(), d.subjectAction(), d.neutralSubject(), d.bodyLevel(),
+        d.windowChars(), d.identifierAloneIsPhi(), d.patterns(), java.util.Optional.of(SecurityLevel.VERIFY)));
+    assertThat(v.requiredLevel()).isEqualTo(SecurityLevel.VERIFY);
+    assertThat(v.evidence()).contains(new RuleHit("phi.scan.truncated", 1));
+  }
+
+  private MessageVerdict.Accept finishBeyondBudget(PhiPolicy phi) {
+    PolicyConfig base = PolicyFixtures.config(PolicyFixtures.tenantPolicy(false, phi,
+        List.of(new PurposeRule(MatchOn.CREDENTIAL, "apikey-clinic", Purpose.TREATMENT))));
     PolicyConfig.Global g = base.global();
     PolicyConfig small = new PolicyConfig(new PolicyConfig.Global(PolicyFixtures.TOKEN_SECRET, g.tokenLifetime(),
         g.consentCacheSize(), g.consentCacheTtl(), g.lookupTimeout(), 4096), base.tenants());
     ConsentPolicyEngine engine = new ConsentPolicyEngine(small, kv, PolicyFixtures.REDACTOR, CLOCK, executor);
-    MessageVerdict.Accept v = (MessageVerdict.Accept) finish(engine, List.of(rcpt("pat@example.net")),
+    return (MessageVerdict.Accept) finish(engine, List.of(rcpt("pat@example.net")),
         "Subject: Reminder\r\n\r\n" + "See you on Tuesday.\r\n".repeat(1000));
-    assertThat(v.requiredLevel()).isEqualTo(SecurityLevel.VERIFY);
-    assertThat(v.evidence()).contains(new RuleHit("phi.scan.truncated", 1));
   }
 
   @Test
