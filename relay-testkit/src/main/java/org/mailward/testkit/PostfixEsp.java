@@ -91,6 +91,9 @@ public final class PostfixEsp implements AutoCloseable {
         "smtp_tls_CAfile = " + etc.resolve("ca.pem"),
         "smtp_tls_loglevel = 1",
         "smtputf8_enable = yes",
+        // Postfix's default (10,240,000 bytes) is below Mailward's maxMessageSize (50 MB); a 10 MB
+        // attachment is 13.7 MB in base64. The ESP should accept whatever its relayhost would.
+        "message_size_limit = 52428800",
         "queue_run_delay = 5s",
         "minimal_backoff_time = 5s",
         "maximal_backoff_time = 10s"));
