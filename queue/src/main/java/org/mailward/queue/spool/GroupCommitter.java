@@ -8,8 +8,8 @@
 //                                                                          │
 //   writer thread: drain the queue; append every frame to the body journal as
 //   it comes; gather commits/settlements/audit events into the current group.
-//   When the queue is empty (or the group is large) and the syncer is free,
-//   close the group: build one RocksDB WriteBatch (message rows, data keys,
+//   When the queue is empty (or the group is large, or has waited 5 ms for the
+//   queue to run dry) and the syncer is free, close the group: build one RocksDB WriteBatch (message rows, data keys,
 //   recipient status, due-index and audit index rows), mark how far each
 //   journal has been appended (SyncPoint) and hand both to the syncer.
 //   syncer thread, for that closed group, in this order:
@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
+  /** A group waits at most this long for the queue to run dry once the syncer is free (steady frame streams). */
+  static final long MAX_GROUP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long FAILED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private sealed interface Task {}
@@ -111,6 +113,7 @@ final class GroupCommitter implements AutoCloseable {
   private volatile long groupSyncs;
   private volatile boolean syncing; // a closed group is with the syncer (set by the writer, cleared by the syncer)
   private volatile Throwable syncFailure; // set by the syncer, taken by the writer before it closes the next group
+  private long groupOpenedNanos; // when the current group got its first commit, settlement or audit event
   private long failedAtNanos;
   private long lastCheckNanos;
   private long bytesSinceCheck;
@@ -249,8 +252,13 @@ final class GroupCommitter implements AutoCloseable {
         drainAfterStop();
         return;
       }
+      boolean wasEmpty = !hasGroup();
       handle(t);
-      if (!syncing && commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
+      if (wasEmpty && hasGroup()) {
+        groupOpenedNanos = System.nanoTime();
+      }
+      if (!syncing && hasGroup() && (commits.size() + settles.size() + audits.size() >= MAX_GROUP
+          || System.nanoTime() - groupOpenedNanos >= MAX_GROUP_WAIT_NANOS)) {
         housekeeping(tick);
         closeGroup();
       }

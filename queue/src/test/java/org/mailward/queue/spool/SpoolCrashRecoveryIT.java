@@ -2,11 +2,6 @@ package org.mailward.queue.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -90,42 +85,15 @@ class SpoolCrashRecoveryIT {
   }
 
   private Process startChild() throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmFlags());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SpoolCrashChild.class.getName());
-    cmd.add(dir.toString());
-    cmd.add("8");
-    return new ProcessBuilder(cmd).redirectError(new File(dir.toFile(), "child-stderr.log")).start();
-  }
-
-  private static List<String> jvmFlags() {
-    String flags = System.getProperty("mailward.jvm.flags");
-    if (flags != null && !flags.isBlank()) {
-      return Arrays.asList(flags.trim().split("\\s+"));
-    }
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--enable-native")
-            || a.startsWith("--sun-misc")).toList();
+    return ChildJvm.start(dir, SpoolCrashChild.class, dir.toString(), "8");
   }
 
   private static Thread readAcks(Process child, Set<MessageId> acked) {
-    Thread t = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.startsWith("ACK ")) {
-            acked.add(MessageId.parse(line.substring(4).trim()));
-          }
-        }
-      } catch (java.io.IOException | IllegalArgumentException e) {
-        // the child was killed mid-line: that line was never a full acknowledgement
+    return ChildJvm.readLines(child, line -> {
+      if (line.startsWith("ACK ")) {
+        acked.add(MessageId.parse(line.substring(4).trim()));
       }
-    }, "ack-reader");
-    t.setDaemon(true);
-    t.start();
-    return t;
+    });
   }
 
   private static void awaitAcks(Set<MessageId> acked, int target, Process child) throws InterruptedException {

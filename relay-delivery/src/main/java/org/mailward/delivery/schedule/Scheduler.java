@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * deferred) that take turns when a batch is formed, so a backlog of deferred
  * mail never starves new mail. A deferred outcome past the queue lifetime
  * becomes a bounce; bounces go through the {@link BounceHook} (DSN) before they
- * are settled, so a crash can duplicate a DSN but never lose one. The thread
+ * are settled, so a crash can duplicate a DSN but never lose one. Outcomes are
+ * settled per SMTP transaction as the agent reports them, not at the end of the
+ * batch, so a crash repeats only the deliveries in flight. The thread
  * is never blocked on the network; {@link #tick()} may also be called directly
  * by tests with a fixed clock.
  */
@@ -212,21 +215,23 @@ public final class Scheduler {
     int count = recipients;
     inFlight++;
     gate.started(items.size());
+    // Each transaction's outcomes are settled as soon as the agent has them (the spool group-commits them with
+    // whatever else is pending), so a crash repeats only deliveries in flight, not the whole batch.
+    Set<RecipientRef> settledEarly = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<List<Spool.Settlement>>> early = Collections.synchronizedList(new ArrayList<>());
+    DeliveryAgent.EarlyOutcomes onEarly = done -> {
+      done.forEach(d -> settledEarly.add(d.ref()));
+      early.add(settle(done, envelopes, dueAt).toCompletableFuture());
+    };
     CompletionStage<List<Spool.Settlement>> run;
     try {
-      run = agent.deliver(new DeliveryAgent.DeliveryBatch(domain, items));
+      run = agent.deliver(new DeliveryAgent.DeliveryBatch(domain, items), onEarly);
     } catch (RuntimeException ex) {
       run = CompletableFuture.failedFuture(ex);
     }
-    run.exceptionally(ex -> deferAll(items, "agent-failed"))
-        .thenApply(s -> expire(s, envelopes))
-        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> s))
-        .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
-          if (ex != null) {
-            log.warn("settle failed for a batch of {} recipients: {}", s.size(), ex.toString());
-          }
-          return s;
-        }))
+    run.exceptionally(ex -> deferAll(items, settledEarly, "agent-failed"))
+        .thenCompose(s -> settle(s, envelopes, dueAt))
+        .thenCompose(s -> CompletableFuture.allOf(early.toArray(CompletableFuture[]::new)).handle((v, ex) -> s))
         .whenComplete((s, ex) -> thread.execute(() -> {
           active -= count;
           inFlight--;
@@ -234,6 +239,19 @@ public final class Scheduler {
           tick();
         }));
     return true;
+  }
+
+  /** Expiry, then DSNs, then the spool's durable record; a failed settlement is logged (its leases come back). */
+  private CompletionStage<List<Spool.Settlement>> settle(List<Spool.Settlement> outcomes, Map<MessageId, Envelope> envelopes,
+      Map<RecipientRef, Instant> dueAt) {
+    return CompletableFuture.completedFuture(expire(outcomes, envelopes))
+        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> s))
+        .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
+          if (ex != null) {
+            log.warn("settle failed for {} recipients: {}", s.size(), ex.toString());
+          }
+          return s;
+        }));
   }
 
   /** Deferred past the queue lifetime becomes a bounce (status 4.4.7, as Postfix reports it). */
@@ -253,11 +271,15 @@ public final class Scheduler {
     return out;
   }
 
-  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, String reason) {
+  /** Defers every recipient of the batch not already settled early. */
+  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, Set<RecipientRef> settledEarly, String reason) {
     Instant now = clock.instant();
     List<Spool.Settlement> out = new ArrayList<>();
     for (DeliveryAgent.Item it : items) {
       for (int i : it.recipientIndexes()) {
+        if (settledEarly.contains(it.envelope().ref(i))) {
+          continue;
+        }
         out.add(new Spool.Settlement(it.envelope().ref(i), new RecipientOutcome.Deferred(reason, Optional.empty(), Optional.empty(),
             retry.next(now, it.attempts() + 1, it.envelope().receivedAt()))));
       }
