@@ -73,7 +73,8 @@ final class GroupCommitter implements AutoCloseable {
   private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, ByteArrayPool recycle)
       implements Task {}
 
-  private record Commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled,
+  /** {@code env} in clear for the status rows (recipient count, domains); {@code sealedEnv} is what is stored. */
+  private record Commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv, List<Spool.Settlement> presettled,
       CompletableFuture<Void> done) implements Task {}
 
   private record Abort(PendingMessage msg) implements Task {}
@@ -155,10 +156,11 @@ final class GroupCommitter implements AutoCloseable {
     offer(new Frame(msg, index, last, sealed, len, recycle));
   }
 
-  CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled) {
+  CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv,
+      List<Spool.Settlement> presettled) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     pendingCommits.incrementAndGet();
-    offer(new Commit(msg, size, env, List.copyOf(presettled), done));
+    offer(new Commit(msg, size, env, sealedEnv, List.copyOf(presettled), done));
     return done;
   }
 
@@ -347,7 +349,7 @@ final class GroupCommitter implements AutoCloseable {
         if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
           failedCommits.add(c);
         } else {
-          ledger.commit(wb, c.msg(), c.size(), c.env(), c.presettled());
+          ledger.commit(wb, c.msg(), c.size(), c.env(), c.sealedEnv(), c.presettled());
           written.add(c);
         }
       }

@@ -6,7 +6,7 @@
 // message in the same group see each other. A group is built only once the
 // previous one is durable, so rows read from RocksDB are never stale.
 //
-// Rows: messages[id] = MessageRecord, keys[id] = wrapped data key,
+// Rows: messages[id] = MessageRecord (envelope sealed), keys[id] = wrapped data key,
 // status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain,
 // meta["finished.<state>"] = recipients of finished messages (uint64 merge).
 // A message whose recipients are all final is deleted with its data key; its
@@ -95,12 +95,12 @@ final class SpoolLedger {
     }
   }
 
-  void commit(WriteBatch wb, PendingMessage m, long size, Envelope env, List<Spool.Settlement> presettled)
-      throws RocksDBException {
+  void commit(WriteBatch wb, PendingMessage m, long size, Envelope env, byte[] sealedEnv,
+      List<Spool.Settlement> presettled) throws RocksDBException {
     long now = clock.millis();
     RecipientStates s = RecipientStates.initial(env, m.firstCycle, m.lastCycle, now);
     byte[] id = SpoolKeys.message(m.id);
-    wb.put(messages, id, new MessageRecord(size, m.frames(), env).encode());
+    wb.put(messages, id, MessageRecord.sealed(size, m.frames(), sealedEnv).encode());
     wb.put(keys, id, m.storedKey);
     overlay.put(m.id, s);
     dirty.add(m.id);

@@ -27,6 +27,11 @@ public final class SpoolStorage implements AutoCloseable {
     this.auditJournal = auditJournal;
   }
 
+  /** The RocksDB instance (tests flush and compact it to look at its files). */
+  RocksDatabase database() {
+    return db;
+  }
+
   public Spool spool() {
     return spool;
   }
