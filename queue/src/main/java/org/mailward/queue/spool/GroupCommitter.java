@@ -4,7 +4,8 @@
 // only be sent once the message is on stable storage, and an fsync costs ~1-3 ms.
 // So nothing but these two threads touches the disk for writing:
 //
-//   event loops ──(sealed frames, commits, settlements, audit events)──▶ MPSC queue
+//   event loops ──(sealed frames, commits, settlements, audit events,
+//                  operators' queue actions)──▶ MPSC queue
 //                                                                          │
 //   writer thread: drain the queue; append every frame to the body journal as
 //   it comes; gather commits/settlements/audit events into the current group.
@@ -83,11 +84,15 @@ final class GroupCommitter implements AutoCloseable {
 
   private record Audit(AuditEvent event) implements Task {}
 
+  /** An operator's action; {@code done} gets how many recipients it changed once durable. */
+  private record Control(QueueAction action, CompletableFuture<Integer> done) implements Task {}
+
   private record Stop() implements Task {}
 
   /** A closed group on its way to stable storage: built by the writer, synced by the syncer. */
   private record Closed(WriteBatch batch, ChronicleJournal.SyncPoint bodySync, ChronicleJournal.SyncPoint auditSync,
-      List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs) {}
+      List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs,
+      List<Control> controls, int[] changed) {}
 
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCommits = new AtomicInteger();
@@ -123,6 +128,7 @@ final class GroupCommitter implements AutoCloseable {
   private final List<Commit> commits = new ArrayList<>();
   private final List<Settle> settles = new ArrayList<>();
   private final List<AuditEvent> audits = new ArrayList<>();
+  private final List<Control> controls = new ArrayList<>();
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
       SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
@@ -176,6 +182,16 @@ final class GroupCommitter implements AutoCloseable {
 
   void audit(AuditEvent event) {
     offer(new Audit(event));
+  }
+
+  CompletableFuture<Integer> control(QueueAction action) {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new SpoolException.Unavailable("spool is closed", null));
+      return done;
+    }
+    offer(new Control(action, done));
+    return done;
   }
 
   /** Throws unless new mail can be taken now. Cheap: volatile reads only. */
@@ -276,6 +292,8 @@ final class GroupCommitter implements AutoCloseable {
       settles.add(s);
     } else if (t instanceof Audit a) {
       audits.add(a.event());
+    } else if (t instanceof Control c) {
+      controls.add(c);
     } else if (t instanceof Abort a) {
       releaseCycles(a.msg());
     }
@@ -328,7 +346,7 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private boolean hasGroup() {
-    return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty();
+    return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty() || !controls.isEmpty();
   }
 
   /** Builds the current group's batch and hands it to the syncer, which must be free. Writer thread. */
@@ -341,6 +359,8 @@ final class GroupCommitter implements AutoCloseable {
     List<Commit> written = new ArrayList<>();
     List<RecipientRef> settledRefs = new ArrayList<>();
     List<Settle> groupSettles = List.copyOf(settles);
+    List<Control> groupControls = List.copyOf(controls);
+    int[] changed = new int[groupControls.size()];
     WriteBatch wb = new WriteBatch();
     Closed closed = null;
     Throwable buildFailure = null;
@@ -359,15 +379,19 @@ final class GroupCommitter implements AutoCloseable {
           settledRefs.add(one.ref());
         }
       }
+      for (int i = 0; i < groupControls.size(); i++) {
+        changed[i] = ledger.control(wb, groupControls.get(i).action());
+      }
       ledger.finishGroup(wb);
       for (AuditEvent e : audits) {
         audit.append(e, wb);
       }
-      if (written.isEmpty() && groupSettles.isEmpty() && audits.isEmpty()) {
+      if (written.isEmpty() && groupSettles.isEmpty() && audits.isEmpty() && groupControls.isEmpty()) {
         wb.close(); // only refused commits: no sync, and the journals keep their sync points for the next group
         ledger.clearGroup();
       } else {
-        closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs);
+        closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs,
+            groupControls, changed);
       }
     } catch (org.rocksdb.RocksDBException | RuntimeException e) {
       wb.close();
@@ -378,9 +402,11 @@ final class GroupCommitter implements AutoCloseable {
     commits.clear();
     settles.clear();
     audits.clear();
+    controls.clear();
     if (closed == null) {
       failedCommits.addAll(written);
       finish(failedCommits, List.of(), groupSettles, settledRefs, buildFailure);
+      finishControls(groupControls, changed, buildFailure);
       return;
     }
     if (!failedCommits.isEmpty()) {
@@ -409,6 +435,7 @@ final class GroupCommitter implements AutoCloseable {
       finish(g.commits(), List.of(), g.settles(), g.settledRefs(), err);
       syncFailure = err;
     }
+    finishControls(g.controls(), g.changed(), err);
     syncing = false;
     LockSupport.unpark(thread);
   }
@@ -438,6 +465,21 @@ final class GroupCommitter implements AutoCloseable {
           s.done().complete(null);
         } else {
           s.done().completeExceptionally(new SpoolException.Unavailable("settlement not recorded", cause));
+        }
+      }
+    });
+  }
+
+  private void finishControls(List<Control> done, int[] changed, Throwable cause) {
+    if (done.isEmpty()) {
+      return;
+    }
+    completer.execute(() -> {
+      for (int i = 0; i < done.size(); i++) {
+        if (cause == null) {
+          done.get(i).done().complete(changed[i]);
+        } else {
+          done.get(i).done().completeExceptionally(new SpoolException.Unavailable("queue action not recorded", cause));
         }
       }
     });
@@ -509,6 +551,8 @@ final class GroupCommitter implements AutoCloseable {
         c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
       } else if (t instanceof Settle s) {
         s.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
+      } else if (t instanceof Control c) {
+        c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
       }
     }
   }

@@ -92,7 +92,7 @@ public final class RocksChronicleSpool implements Spool {
         config.frameBytes());
     committer.start();
     return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
-        new RocksKeyValueStore(db), db, body, auditJournal);
+        new RocksKeyValueStore(db), new SpoolQueueControl(spool, db, committer, leases, clock), db, body, auditJournal);
   }
 
   static RollCycle rollCycle(SpoolConfig.Roll roll) {
@@ -178,6 +178,11 @@ public final class RocksChronicleSpool implements Spool {
   @Override
   public void close() {
     committer.close();
+  }
+
+  /** The message's row (size, frames, sealed envelope), or empty once finished. */
+  Optional<MessageRecord> messageRecord(MessageId id) {
+    return record(id);
   }
 
   private Optional<MessageRecord> record(MessageId id) {

@@ -1,9 +1,10 @@
-// What RocksChronicleSpool.open returns: the Spool, the AuditJournal and the
-// KeyValueStore over one RocksDB instance, and close() for all of them.
+// What RocksChronicleSpool.open returns: the Spool, the AuditJournal, the
+// KeyValueStore and the QueueControl over one RocksDB instance, and close() for all of them.
 package org.mailward.queue.spool;
 
 import org.mailward.api.AuditJournal;
 import org.mailward.api.KeyValueStore;
+import org.mailward.api.QueueControl;
 import org.mailward.api.Spool;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksKeyValueStore;
@@ -12,13 +13,15 @@ public final class SpoolStorage implements AutoCloseable {
   private final RocksChronicleSpool spool;
   private final ChronicleAuditJournal audit;
   private final RocksKeyValueStore keyValueStore;
+  private final SpoolQueueControl queueControl;
   private final RocksDatabase db;
   private final ChronicleJournal body;
   private final ChronicleJournal auditJournal;
   private boolean closed;
 
   SpoolStorage(RocksChronicleSpool spool, ChronicleAuditJournal audit, RocksKeyValueStore keyValueStore,
-      RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal) {
+      SpoolQueueControl queueControl, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal) {
+    this.queueControl = queueControl;
     this.spool = spool;
     this.audit = audit;
     this.keyValueStore = keyValueStore;
@@ -42,6 +45,11 @@ public final class SpoolStorage implements AutoCloseable {
 
   public KeyValueStore keyValueStore() {
     return keyValueStore;
+  }
+
+  /** The operator's view and actions (QueueControl), durable through the same group commit. */
+  public QueueControl queueControl() {
+    return queueControl;
   }
 
   /** Stops the writer thread (flushing what is queued), then closes the journals and RocksDB. */
