@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code mailward} command: start, hash-password, check-config. */
 @Command(name = "mailward", mixinStandardHelpOptions = true, version = "Mailward 0.1.0",
     description = "Secure mail relay for healthcare email.",
-    subcommands = {Main.Start.class, Main.HashPassword.class, Main.CheckConfig.class, ConsentImportCommand.class})
+    subcommands = {Main.Start.class, Main.HashPassword.class, Main.CheckConfig.class, ConsentImportCommand.class,
+        AdminTokenCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
       String source = config == null ? "built-in defaults" : config.toString();
       try {
         cfg = new ConfigLoader().load(config, System.getenv());
+        LogSetup.apply(cfg.logging());
         Relay relay = Relay.start(cfg, source, System.getenv(), Clock.systemUTC(), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -22,13 +22,22 @@ import org.mailward.core.inbound.InboundMetrics;
 /**
  * {@code GET /metrics} in the Prometheus text format, on its own loopback
  * listener by default. Binds the modules' own cheap counters (no per-message
- * work here) and JVM metrics. Labels never carry an address or a subject.
+ * work here) and JVM metrics; the delivery, queue and policy meters are
+ * registered on the same registry by relay-app's decorators (docs/metrics.md).
+ * Labels never carry an address or a subject.
  */
 final class MetricsEndpoint implements AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final HttpServer server;
 
-  MetricsEndpoint(String address, int port, InboundMetrics inbound, Spool spool) throws IOException {
+  /** A registry for the relay's meters, served once {@link #MetricsEndpoint} binds it. */
+  static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  MetricsEndpoint(PrometheusMeterRegistry registry, String address, int port, InboundMetrics inbound, Spool spool)
+      throws IOException {
+    this.registry = registry;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -47,8 +56,6 @@ final class MetricsEndpoint implements AutoCloseable {
           .register(registry);
     }
     Gauge.builder("mailward_spool_messages", () -> spool.stats().messages()).register(registry);
-    Gauge.builder("mailward_spool_recipients_active", () -> spool.stats().active()).register(registry);
-    Gauge.builder("mailward_spool_recipients_deferred", () -> spool.stats().deferred()).register(registry);
 
     server = HttpServer.create(new InetSocketAddress(address, port), 16);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {

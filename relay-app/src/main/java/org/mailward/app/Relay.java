@@ -1,5 +1,6 @@
 package org.mailward.app;
 
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,14 +15,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import org.mailward.api.PolicyEngine;
+import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
+import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
+import org.mailward.app.metrics.DestinationGroups;
+import org.mailward.app.metrics.MeteredPolicy;
+import org.mailward.app.metrics.MeteredSpool;
+import org.mailward.app.metrics.MetricNames;
+import org.mailward.app.metrics.QueueGauges;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.queue.spool.RocksChronicleSpool;
+import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +51,17 @@ public final class Relay implements AutoCloseable {
   private final java.util.Optional<DeliveryService> delivery;
   private final java.util.Optional<MetricsEndpoint> metrics;
   private final java.util.Optional<OneClickEndpoint> unsubscribe;
+  private final java.util.Optional<AdminEndpoint> admin;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
   private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
-      java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe, List<ExecutorService> executors,
-      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+      java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe,
+      java.util.Optional<AdminEndpoint> admin, List<ExecutorService> executors, Map<String, InetSocketAddress> listeners,
+      Duration drain, TenantDirectory tenants) {
+    this.admin = admin;
     this.delivery = delivery;
     this.metrics = metrics;
     this.unsubscribe = unsubscribe;
@@ -73,7 +87,7 @@ public final class Relay implements AutoCloseable {
     Path data = modules.dataDir();
     FirstStart.privateDirectory(data);
 
-    TenantDirectory tenants = config.tenants().isEmpty()
+    ConfiguredTenants configured = config.tenants().isEmpty()
         ? DemoTenant.ensure(data, out)
         : ConfiguredTenants.from(config, source);
 
@@ -90,17 +104,31 @@ public final class Relay implements AutoCloseable {
     executors.add(blocking);
     executors.add(policyPool);
 
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock);
+    var registry = config.metrics().enabled() ? java.util.Optional.of(MetricsEndpoint.newRegistry())
+        : java.util.Optional.<io.micrometer.prometheusmetrics.PrometheusMeterRegistry>empty();
+    var groups = modules.check("metrics.destinationGroups", () -> new DestinationGroups(config.metrics().destinationGroups()));
+    LongConsumer syncNanos = registry.map(r -> {
+      Timer t = Timer.builder(MetricNames.SPOOL_SYNC).description("one group sync: journal force and RocksDB sync write")
+          .serviceLevelObjectives(SYNC_BUCKETS).register(r);
+      return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
+    }).orElse(n -> { });
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
+    java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
-      var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, policy, storage.spool(), storage.audit(), redactor,
-          clock, blocking);
-      java.util.Optional<MetricsEndpoint> metrics = config.metrics().enabled()
-          ? java.util.Optional.of(new MetricsEndpoint(config.metrics().address(), config.metrics().port(), smtp.metrics(),
-              storage.spool()))
-          : java.util.Optional.empty();
+      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy, clock);
+      TenantDirectory tenants = controlPlane.tenants();
+      PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
+      var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
+          redactor, clock, blocking);
+      java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
+      if (registry.isPresent()) {
+        new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
+            config.metrics().port(), smtp.metrics(), storage.spool()));
+      }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
@@ -110,8 +138,12 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        var service = new DeliveryService(modules.delivery(), new HardBounceSuppression(storage.spool(), policy.suppressions()),
-            storage.audit(), finisher, java.util.Optional.empty(), redactor, clock);
+        Spool deliverySpool = new HardBounceSuppression(storage.spool(), policy.suppressions());
+        if (registry.isPresent()) {
+          deliverySpool = new MeteredSpool(deliverySpool, registry.get(), groups, clock);
+        }
+        var service = new DeliveryService(modules.delivery(), deliverySpool, storage.audit(), finisher,
+            java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
@@ -120,15 +152,30 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
+      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
+          controlPlane.consent(), controlPlane.importJobs(), storage.audit(),
+          Readiness.of(bound.keySet(), storage.spool(), delivery), clock, out);
+      admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
-      return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, executors, java.util.Collections.unmodifiableMap(bound),
-          config.inbound().drainTimeout(), tenants);
+      return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
+          java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException | IOException e) {
+      admin.ifPresent(AdminEndpoint::close);
       unsubscribe.ifPresent(OneClickEndpoint::close);
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
     }
+  }
+
+  /** Spool group syncs take ~1 ms on an idle disk; the buckets show a slow or saturated one. */
+  private static final Duration[] SYNC_BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+      Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
+
+  /** The operator's queue view when the spool implements it (queue age gauges). */
+  private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
+    return storage.spool() instanceof QueueControl qc ? java.util.Optional.of(qc) : java.util.Optional.empty();
   }
 
   public Map<String, InetSocketAddress> listeners() {
@@ -152,6 +199,7 @@ public final class Relay implements AutoCloseable {
   /** Graceful stop: drains inbound sessions, then closes the spool. */
   @Override
   public void close() {
+    admin.ifPresent(AdminEndpoint::close);
     smtp.shutdown(drain);
     unsubscribe.ifPresent(OneClickEndpoint::close);
     delivery.ifPresent(DeliveryService::close);

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
@@ -107,6 +108,7 @@ final class GroupCommitter implements AutoCloseable {
   private final FreeSpace freeSpace;
   private final SpoolConfig config;
   private final DueLeases leases;
+  private final LongConsumer syncNanos;
   private final ExecutorService completer;
   private final ExecutorService syncer;
   private final Thread thread;
@@ -132,7 +134,8 @@ final class GroupCommitter implements AutoCloseable {
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
       SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
-      DueLeases leases) {
+      DueLeases leases, LongConsumer syncNanos) {
+    this.syncNanos = syncNanos;
     this.config = config;
     this.db = db;
     this.body = body;
@@ -421,9 +424,11 @@ final class GroupCommitter implements AutoCloseable {
   private void sync(Closed g) {
     Throwable err = null;
     try (WriteBatch wb = g.batch()) {
+      long start = System.nanoTime();
       body.force(g.bodySync());
       auditJournal.force(g.auditSync());
       db.db().write(writeOptions, wb);
+      syncNanos.accept(System.nanoTime() - start);
       g.effects().forEach(Runnable::run);
       groupSyncs++;
     } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {

@@ -8,7 +8,6 @@
 // recipient's old due row after its lease is gone.
 package org.mailward.queue.spool;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -26,6 +25,7 @@ import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
+import org.mailward.queue.DurableDirectories;
 import org.mailward.queue.SpoolConfig;
 import org.mailward.queue.crypto.DataKey;
 import org.mailward.queue.crypto.FrameCipher;
@@ -61,16 +61,25 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
+    return open(config, clock, SpoolSetup.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
     try {
-      Files.createDirectories(config.dataDirectory());
+      DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
-    return open(config, clock, FreeSpace.of(config.dataDirectory()));
+    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup);
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
+    return open(config, clock, freeSpace, SpoolSetup.defaults());
+  }
+
+  static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
     Path dir = config.dataDirectory();
     SecureRandom random = new SecureRandom();
     MasterKey master = MasterKey.loadOrCreate(config.masterKeyFile(), random);
@@ -80,6 +89,7 @@ public final class RocksChronicleSpool implements Spool {
     body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
+    syncDirectory(dir); // rocksdb/, body/, audit/ (and a new master.key) are names in it
     AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
@@ -87,12 +97,20 @@ public final class RocksChronicleSpool implements Spool {
     SpoolLedger ledger = new SpoolLedger(db, cycles, counters, chain, leases, clock);
     ledger.recover();
     GroupCommitter committer = new GroupCommitter(config, db, body, auditJournal, ledger, cycles, chain, freeSpace,
-        leases);
+        leases, setup.groupSyncNanos());
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
     return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
         new RocksKeyValueStore(db), new SpoolQueueControl(spool, db, committer, leases, clock), db, body, auditJournal);
+  }
+
+  private static void syncDirectory(Path dir) {
+    try {
+      DurableDirectories.sync(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot sync spool directory " + dir, e);
+    }
   }
 
   static RollCycle rollCycle(SpoolConfig.Roll roll) {

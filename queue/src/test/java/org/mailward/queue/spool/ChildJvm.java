@@ -3,30 +3,20 @@ package org.mailward.queue.spool;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Starts a spool child JVM for the kill -9 tests (the test's class path and Chronicle flags, stderr to a file
- * in {@code dir}) and reads its stdout lines on a daemon thread. Does not kill it: the test does.
+ * Starts a spool child JVM for the kill -9 tests (SpoolCrashCheck's command line, stderr to a file in
+ * {@code dir}) and reads its stdout lines on a daemon thread. Does not kill it: the test does.
  */
 final class ChildJvm {
   private ChildJvm() {}
 
   static Process start(Path dir, Class<?> main, String... args) throws java.io.IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmFlags());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(new File(dir.toFile(), "child-stderr.log")).start();
+    return new ProcessBuilder(SpoolCrashCheck.childCommand(main, args))
+        .redirectError(new File(dir.toFile(), "child-stderr.log")).start();
   }
 
   /** Hands every complete stdout line to {@code line} until the child dies. */
@@ -43,15 +33,5 @@ final class ChildJvm {
     t.setDaemon(true);
     t.start();
     return t;
-  }
-
-  private static List<String> jvmFlags() {
-    String flags = System.getProperty("mailward.jvm.flags");
-    if (flags != null && !flags.isBlank()) {
-      return Arrays.asList(flags.trim().split("\\s+"));
-    }
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--enable-native")
-            || a.startsWith("--sun-misc")).toList();
   }
 }

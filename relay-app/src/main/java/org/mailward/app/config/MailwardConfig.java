@@ -19,8 +19,10 @@ public record MailwardConfig(
     Delivery delivery,
     Policy policy,
     Metrics metrics,
+    Logging logging,
     Crypto crypto,
     UnsubscribeEndpoint unsubscribe,
+    Admin admin,
     List<TenantEntry> tenants) {
 
   public MailwardConfig {
@@ -37,6 +39,7 @@ public record MailwardConfig(
       Duration idleTimeout,
       int maxConnections,
       int maxConnectionsPerIp,
+      int nullSenderPerMinute,
       Duration policyTimeout,
       Duration drainTimeout,
       AuthThrottle authThrottle) {
@@ -47,6 +50,7 @@ public record MailwardConfig(
       positive("maxErrors", maxErrors);
       positive("maxConnections", maxConnections);
       positive("maxConnectionsPerIp", maxConnectionsPerIp);
+      positive("nullSenderPerMinute", nullSenderPerMinute);
       InvalidValue.check(maxLineLength >= 512, "maxLineLength", "must be at least 512 (RFC 5321)");
     }
   }
@@ -107,7 +111,27 @@ public record MailwardConfig(
 
   public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 
-  public record Metrics(boolean enabled, String address, int port) {}
+  /** destinationGroups: group name to the domains (and their subdomains) it labels; others are "other". */
+  public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {
+    public Metrics {
+      destinationGroups = Map.copyOf(destinationGroups);
+    }
+  }
+
+  public enum LogFormat { TEXT, JSON }
+
+  /** Levels: error, warn, info, debug, trace (case-insensitive); levels maps logger names to levels. */
+  public record Logging(LogFormat format, String level, Map<String, String> levels) {
+    public Logging {
+      levels = Map.copyOf(levels);
+      InvalidValue.check(validLevel(level), "level", "must be one of error, warn, info, debug, trace");
+      levels.forEach((name, l) -> InvalidValue.check(validLevel(l), "levels." + name, "must be one of error, warn, info, debug, trace"));
+    }
+
+    private static boolean validLevel(String l) {
+      return l != null && List.of("error", "warn", "info", "debug", "trace", "off").contains(l.toLowerCase(java.util.Locale.ROOT));
+    }
+  }
 
   /** AUTO: AWS-LC (Amazon Corretto Crypto Provider) first when its native library loads; JDK: the JDK's providers only. */
   public enum CryptoProvider { AUTO, JDK }
@@ -118,6 +142,27 @@ public record MailwardConfig(
   public record UnsubscribeEndpoint(boolean enabled, String address, int port, String certificate, String key) {
     public UnsubscribeEndpoint {
       InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
+
+  /** The admin API listener (docs/admin-api.md). Empty tls paths: plain HTTP, loopback only. */
+  public record Admin(boolean enabled, String address, int port, String tokenFile, AdminTls tls, DataSize maxImportSize,
+      AdminThrottle throttle) {
+    public Admin {
+      InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
+
+  /** {@code clientAuth}: want or need, used only when clientCa is set. */
+  public record AdminTls(String certificate, String key, String clientCa, String clientAuth) {
+    public AdminTls {
+      InvalidValue.check(clientAuth.equals("want") || clientAuth.equals("need"), "clientAuth", "must be want or need");
+    }
+  }
+
+  public record AdminThrottle(int maxFailures, Duration window, Duration lockout) {
+    public AdminThrottle {
+      positive("maxFailures", maxFailures);
     }
   }
 
