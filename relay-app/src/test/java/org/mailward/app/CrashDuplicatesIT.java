@@ -78,18 +78,22 @@ class CrashDuplicatesIT {
       try {
         for (int round = 0; round < 3; round++) {
           awaitDeliveries(List.of(a, b), 20 + count(List.of(a, b)));
-          Thread.sleep(1_500 + random.nextInt(3_000));
+          Thread.sleep(1_000 + random.nextInt(2_500));
           kills.add(System.currentTimeMillis());
           relay.kill9();
+          phase("kill " + (round + 1), started);
           relay = RelayProcess.start(config);
+          phase("restarted", started);
         }
         awaitDeliveries(List.of(a, b), 20 + count(List.of(a, b)));
         Files.createFile(dir.resolve("stop"));
         assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
+        phase("client stopped", started);
         awaitAllDelivered(List.of(a, b), acknowledged(acked));
+        phase("all delivered", started);
       } finally {
         client.destroyForcibly();
-        relay.stop();
+        relay.kill9(); // every acknowledged message is delivered: nothing left to drain
       }
 
       // Per relay message id, not per client token: a client that lost the 250 in a kill sends its message
@@ -132,6 +136,10 @@ class CrashDuplicatesIT {
   }
 
   /** The relay's message ids the client got a 250 for (lines "id token"). */
+  private static void phase(String what, long started) {
+    System.out.printf("crash duplicates: %s at %d s%n", what, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+  }
+
   private static Set<String> acknowledged(Path acked) throws IOException {
     Set<String> out = new HashSet<>();
     for (String line : Files.readAllLines(acked)) {
