@@ -23,6 +23,7 @@
 // spool's syncer thread; each holds it for one batch, not per row.
 package org.mailward.queue.spool;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +32,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.mailward.api.RecipientRef;
 import org.mailward.api.Spool.ClaimOrder;
 import org.mailward.api.Spool.DueRecipient;
@@ -54,11 +57,11 @@ final class DueLeases {
 
   /** Loads the durable due rows (start-up; leases start empty, as after any restart). */
   DueLeases(RocksDatabase db) {
-    byte[] prefix = SpoolLedger.SUSPENDED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] prefix = SpoolLedger.SUSPENDED.getBytes(StandardCharsets.UTF_8);
     try (RocksIterator it = db.db().newIterator(db.handle(Family.META))) {
       for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
         parked.put(new String(it.key(), prefix.length, it.key().length - prefix.length,
-            java.nio.charset.StandardCharsets.UTF_8), new TreeMap<>(Arrays::compareUnsigned));
+            StandardCharsets.UTF_8), new TreeMap<>(Arrays::compareUnsigned));
       }
     }
     try (RocksIterator it = db.db().newIterator(db.handle(Family.DUE))) {
@@ -112,17 +115,17 @@ final class DueLeases {
     }
   }
 
-  java.util.Set<String> suspended() {
+  Set<String> suspended() {
     lock.lock();
     try {
-      return java.util.Set.copyOf(parked.keySet());
+      return Set.copyOf(parked.keySet());
     } finally {
       lock.unlock();
     }
   }
 
   /** Recipients whose due row waits past {@code afterMillis} (claimable or parked; not leased), for retry-now. */
-  List<RecipientRef> waitingAfter(long afterMillis, java.util.function.Predicate<String> domain) {
+  List<RecipientRef> waitingAfter(long afterMillis, Predicate<String> domain) {
     List<RecipientRef> out = new ArrayList<>();
     lock.lock();
     try {

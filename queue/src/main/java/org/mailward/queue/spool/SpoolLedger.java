@@ -23,12 +23,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.RecipientRef;
+import org.mailward.api.SmtpReply;
 import org.mailward.api.Spool;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksDatabase.Family;
@@ -161,15 +163,15 @@ final class SpoolLedger {
     effects.add(() -> counters.move(old, moved));
   }
 
-  private static java.util.Optional<org.mailward.api.SmtpReply> replyOf(RecipientOutcome o) {
+  private static Optional<SmtpReply> replyOf(RecipientOutcome o) {
     if (o instanceof RecipientOutcome.Delivered d) {
-      return java.util.Optional.of(d.reply());
+      return Optional.of(d.reply());
     } else if (o instanceof RecipientOutcome.Deferred d) {
       return d.reply();
     } else if (o instanceof RecipientOutcome.Bounced b) {
       return b.reply();
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Applies an operator's action to this group's batch; returns how many recipients (or domains) it changed. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -166,12 +167,12 @@ final class SpoolQueueControl implements QueueControl {
 
   @Override
   public CompletionStage<Void> suspend(String domain) {
-    return committer.control(new QueueAction.Suspend(domain)).thenApply(n -> null);
+    return committer.control(new QueueAction.Suspend(domain.toLowerCase(Locale.ROOT))).thenApply(n -> null);
   }
 
   @Override
   public CompletionStage<Void> resume(String domain) {
-    return committer.control(new QueueAction.Resume(domain)).thenApply(n -> null);
+    return committer.control(new QueueAction.Resume(domain.toLowerCase(Locale.ROOT))).thenApply(n -> null);
   }
 
   @Override
