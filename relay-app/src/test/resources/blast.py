@@ -29,6 +29,7 @@ lock = threading.Lock()
 acked = [0]
 deadline = time.time() + a.seconds
 out = open(a.out, "a", buffering=1)
+# RFC 5322 lines (<= 998 octets; the relay refuses longer ones with 550 5.6.0)
 rcpts = a.rcpt.split(",")
 biggest = max(a.size, a.max_size)
 filler = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod\r\n" * ((biggest // 72) + 1))[: biggest]

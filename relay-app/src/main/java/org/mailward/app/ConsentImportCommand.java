@@ -11,6 +11,7 @@ import org.mailward.app.config.ConfigLoader;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.consent.ConsentImporter;
+import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolStorage;
 import picocli.CommandLine.Command;
@@ -53,7 +54,8 @@ final class ConsentImportCommand implements Callable<Integer> {
     Relay.Secrets secrets = Relay.Secrets.load(cfg, modules);
     SpoolStorage storage;
     try {
-      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC());
+      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(), modules.masterKeyring(),
+          DataKeyRewrapper.Settings.dormant());
     } catch (RuntimeException e) {
       System.err.println("mailward: cannot open the store under " + modules.dataDir()
           + " (is the relay running? stop it first): " + e.getMessage());
@@ -61,7 +63,7 @@ final class ConsentImportCommand implements Callable<Integer> {
     }
     ExecutorService pool = Relay.named("mailward-import", 1);
     try (storage) {
-      var engine = new ConsentPolicyEngine(modules.policy(secrets.tokenSecret()), storage.keyValueStore(), secrets.redactor(),
+      var engine = new ConsentPolicyEngine(modules.policy(secrets.tokenSecrets()), storage.keyValueStore(), secrets.redactor(),
           Clock.systemUTC(), pool);
       var report = engine.importer().importFile(new TenantId(tenant), file, fmt,
           (phase, rows) -> System.err.printf("%s: %d rows%n", phase.name().toLowerCase(Locale.ROOT), rows));
