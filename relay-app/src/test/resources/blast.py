@@ -4,7 +4,7 @@ and records "<queue-id> <token>" for every message the relay answered 250 to.
 Reconnects when the relay goes away (it is killed on purpose) and resends the
 message it was sending. Stops after --seconds or when --count messages were acked.
 """
-import argparse, os, smtplib, ssl, threading, time
+import argparse, os, random, smtplib, ssl, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--host", default="127.0.0.1")
@@ -12,11 +12,12 @@ p.add_argument("--port", type=int, required=True)
 p.add_argument("--user", required=True)
 p.add_argument("--password", required=True)
 p.add_argument("--sender", required=True)
-p.add_argument("--rcpt", required=True)
+p.add_argument("--rcpt", required=True, help="one address, or several separated by commas")
 p.add_argument("--threads", type=int, default=4)
 p.add_argument("--count", type=int, default=1000)
 p.add_argument("--seconds", type=float, default=60)
 p.add_argument("--size", type=int, default=2000)
+p.add_argument("--max-size", type=int, default=0, help="when larger than --size, each body is of a random size in between")
 p.add_argument("--out", required=True)
 p.add_argument("--stop-file", default=None, help="stop cleanly once this file exists")
 a = p.parse_args()
@@ -29,13 +30,15 @@ acked = [0]
 deadline = time.time() + a.seconds
 out = open(a.out, "a", buffering=1)
 # RFC 5322 lines (<= 998 octets; the relay refuses longer ones with 550 5.6.0)
-_text = ("lorem ipsum dolor sit amet " * ((a.size // 27) + 1))[: a.size]
-filler = "\r\n".join(_text[i:i + 76] for i in range(0, len(_text), 76))
+rcpts = a.rcpt.split(",")
+biggest = max(a.size, a.max_size)
+filler = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod\r\n" * ((biggest // 72) + 1))[: biggest]
 
 
 def body(token):
+    size = a.size if a.max_size <= a.size else random.randint(a.size, a.max_size)
     return ("From: <%s>\r\nTo: <%s>\r\nSubject: load test\r\nMessage-ID: <%s@test>\r\n\r\n%s\r\n%s\r\n"
-            % (a.sender, a.rcpt, token, token, filler)).encode()
+            % (a.sender, rcpts[0], token, token, filler[:size])).encode()
 
 
 def worker(n):
@@ -58,9 +61,10 @@ def worker(n):
             code, _ = s.mail(a.sender)
             if code != 250:
                 raise smtplib.SMTPException("mail %d" % code)
-            code, _ = s.rcpt(a.rcpt)
-            if code != 250:
-                raise smtplib.SMTPException("rcpt %d" % code)
+            for r in rcpts:
+                code, _ = s.rcpt(r)
+                if code != 250:
+                    raise smtplib.SMTPException("rcpt %d" % code)
             code, resp = s.data(body(token))
             if code == 250:
                 qid = resp.decode().rsplit(" ", 1)[-1]

@@ -195,9 +195,9 @@ public final class Relay implements AutoCloseable {
       Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
 
-  /** The operator's queue view when the spool implements it (queue age gauges, the admin API's queue routes). */
+  /** The operator's queue view (queue age gauges, the admin API's queue routes). */
   private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
-    return storage.spool() instanceof QueueControl qc ? java.util.Optional.of(qc) : java.util.Optional.empty();
+    return java.util.Optional.of(storage.queueControl());
   }
 
   public Map<String, InetSocketAddress> listeners() {

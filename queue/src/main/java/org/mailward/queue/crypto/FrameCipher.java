@@ -2,7 +2,10 @@
 // nonce (message nonce prefix || 64-bit frame index) and its AAD binds it to
 // its place: message id || frame index || last flag. A frame moved to another
 // message or position, a dropped tail (no frame flagged last) or a flipped bit
-// fails to open. Not thread-safe: one instance per writer or reader.
+// fails to open. The message's envelope is sealed the same way at a frame index
+// no body frame uses (RECORD_INDEX, flagged last), once per message, so the
+// nonce is never reused under the key. Not thread-safe: one instance per writer
+// or reader.
 package org.mailward.queue.crypto;
 
 import java.nio.ByteBuffer;
@@ -14,6 +17,8 @@ import org.mailward.api.MessageId;
 
 public final class FrameCipher {
   public static final int TAG_BYTES = 16;
+  /** The frame index the envelope is sealed at: body frames count up from 0 and never reach it. */
+  public static final long RECORD_INDEX = -1L;
 
   private final DataKey key;
   private final MessageId id;
@@ -52,6 +57,16 @@ public final class FrameCipher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("frame seal failed", e);
     }
+  }
+
+  /** Seals the message's envelope record (once per message: its nonce is the reserved {@link #RECORD_INDEX}). */
+  public byte[] sealRecord(byte[] plain) {
+    return seal(plain, 0, plain.length, RECORD_INDEX, true);
+  }
+
+  /** Opens what {@link #sealRecord} sealed. */
+  public byte[] openRecord(byte[] sealed) throws AEADBadTagException {
+    return open(sealed, RECORD_INDEX, true);
   }
 
   /** Decrypts and authenticates {@code len} sealed bytes into {@code out}; returns the plaintext length. */

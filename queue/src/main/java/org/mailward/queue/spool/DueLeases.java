@@ -15,10 +15,15 @@
 // same batch); a failed one puts the rows back. Rows of a group become visible
 // only once the group is durable (apply, on the syncer thread).
 //
+// Suspended destinations (QueueControl.suspend): their rows are parked in a map
+// per domain, outside the index, so claims neither return nor walk them; resume
+// puts them back. The set is durable in the meta family and loaded at open.
+//
 // One lock: claims run on the scheduler's thread, apply and release on the
 // spool's syncer thread; each holds it for one batch, not per row.
 package org.mailward.queue.spool;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +32,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.mailward.api.RecipientRef;
 import org.mailward.api.Spool.ClaimOrder;
 import org.mailward.api.Spool.DueRecipient;
@@ -45,15 +52,96 @@ final class DueLeases {
   private final ReentrantLock lock = new ReentrantLock();
   private final TreeMap<byte[], byte[]> rows = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<RecipientRef, Row> leased = new HashMap<>();
+  private final Map<String, TreeMap<byte[], byte[]>> parked = new HashMap<>(); // suspended domain -> its rows
   private long rowsRead; // for tests: how much the claims cost
 
   /** Loads the durable due rows (start-up; leases start empty, as after any restart). */
   DueLeases(RocksDatabase db) {
-    try (RocksIterator it = db.db().newIterator(db.handle(Family.DUE))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        rows.put(it.key(), it.value());
+    byte[] prefix = SpoolLedger.SUSPENDED.getBytes(StandardCharsets.UTF_8);
+    try (RocksIterator it = db.db().newIterator(db.handle(Family.META))) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        parked.put(new String(it.key(), prefix.length, it.key().length - prefix.length,
+            StandardCharsets.UTF_8), new TreeMap<>(Arrays::compareUnsigned));
       }
     }
+    try (RocksIterator it = db.db().newIterator(db.handle(Family.DUE))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        index(it.key(), it.value()).put(it.key(), it.value());
+      }
+    }
+  }
+
+  private static boolean startsWith(byte[] a, byte[] prefix) {
+    return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Where a row lives: the claimable index, or its suspended domain's parking map. Under the lock (or at open). */
+  private TreeMap<byte[], byte[]> index(byte[] key, byte[] value) {
+    TreeMap<byte[], byte[]> p = parked.isEmpty() ? null : parked.get(SpoolKeys.dueDomain(value));
+    return p != null ? p : rows;
+  }
+
+  /** Claims skip {@code domain} from now on; its rows are parked. Syncer thread, once the suspension is durable. */
+  void suspend(String domain) {
+    lock.lock();
+    try {
+      if (parked.containsKey(domain)) {
+        return;
+      }
+      TreeMap<byte[], byte[]> p = new TreeMap<>(Arrays::compareUnsigned);
+      rows.entrySet().removeIf(e -> {
+        if (SpoolKeys.dueDomain(e.getValue()).equals(domain)) {
+          p.put(e.getKey(), e.getValue());
+          return true;
+        }
+        return false;
+      });
+      parked.put(domain, p);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The domain's parked rows are claimable again. */
+  void resume(String domain) {
+    lock.lock();
+    try {
+      TreeMap<byte[], byte[]> p = parked.remove(domain);
+      if (p != null) {
+        rows.putAll(p);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Set<String> suspended() {
+    lock.lock();
+    try {
+      return Set.copyOf(parked.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Recipients whose due row waits past {@code afterMillis} (claimable or parked; not leased), for retry-now. */
+  List<RecipientRef> waitingAfter(long afterMillis, Predicate<String> domain) {
+    List<RecipientRef> out = new ArrayList<>();
+    lock.lock();
+    try {
+      List<TreeMap<byte[], byte[]>> all = new ArrayList<>(parked.values());
+      all.add(rows);
+      for (TreeMap<byte[], byte[]> m : all) {
+        for (Map.Entry<byte[], byte[]> e : m.tailMap(SpoolKeys.dueUpTo(afterMillis), true).entrySet()) {
+          if (domain.test(SpoolKeys.dueDomain(e.getValue()))) {
+            out.add(SpoolKeys.dueRef(e.getKey()));
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return out;
   }
 
   List<DueRecipient> claim(Instant now, int limit, ClaimOrder order) {
@@ -101,7 +189,7 @@ final class DueLeases {
       for (RecipientRef ref : refs) {
         Row row = leased.remove(ref);
         if (row != null && !rowsRemoved) {
-          rows.put(row.key(), row.value());
+          index(row.key(), row.value()).put(row.key(), row.value());
         }
       }
     } finally {
@@ -118,9 +206,11 @@ final class DueLeases {
     try {
       for (Change c : changes) {
         if (c.value() == null) {
-          rows.remove(c.key());
+          if (rows.remove(c.key()) == null && !parked.isEmpty()) {
+            parked.values().forEach(p -> p.remove(c.key()));
+          }
         } else {
-          rows.put(c.key(), c.value());
+          index(c.key(), c.value()).put(c.key(), c.value());
         }
       }
     } finally {

@@ -4,12 +4,13 @@
 // only be sent once the message is on stable storage, and an fsync costs ~1-3 ms.
 // So nothing but these two threads touches the disk for writing:
 //
-//   event loops ──(sealed frames, commits, settlements, audit events)──▶ MPSC queue
+//   event loops ──(sealed frames, commits, settlements, audit events,
+//                  operators' queue actions)──▶ MPSC queue
 //                                                                          │
 //   writer thread: drain the queue; append every frame to the body journal as
 //   it comes; gather commits/settlements/audit events into the current group.
-//   When the queue is empty (or the group is large) and the syncer is free,
-//   close the group: build one RocksDB WriteBatch (message rows, data keys,
+//   When the queue is empty (or the group is large, or has waited 5 ms for the
+//   queue to run dry) and the syncer is free, close the group: build one RocksDB WriteBatch (message rows, data keys,
 //   recipient status, due-index and audit index rows), mark how far each
 //   journal has been appended (SyncPoint) and hand both to the syncer.
 //   syncer thread, for that closed group, in this order:
@@ -64,6 +65,8 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
+  /** A group waits at most this long for the queue to run dry once the syncer is free (steady frame streams). */
+  static final long MAX_GROUP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long FAILED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private sealed interface Task {}
@@ -72,7 +75,8 @@ final class GroupCommitter implements AutoCloseable {
   private record Frame(PendingMessage msg, long index, boolean last, byte[] sealed, int len, ByteArrayPool recycle)
       implements Task {}
 
-  private record Commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled,
+  /** {@code env} in clear for the status rows (recipient count, domains); {@code sealedEnv} is what is stored. */
+  private record Commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv, List<Spool.Settlement> presettled,
       CompletableFuture<Void> done) implements Task {}
 
   private record Abort(PendingMessage msg) implements Task {}
@@ -81,11 +85,15 @@ final class GroupCommitter implements AutoCloseable {
 
   private record Audit(AuditEvent event) implements Task {}
 
+  /** An operator's action; {@code done} gets how many recipients it changed once durable. */
+  private record Control(QueueAction action, CompletableFuture<Integer> done) implements Task {}
+
   private record Stop() implements Task {}
 
   /** A closed group on its way to stable storage: built by the writer, synced by the syncer. */
   private record Closed(WriteBatch batch, ChronicleJournal.SyncPoint bodySync, ChronicleJournal.SyncPoint auditSync,
-      List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs) {}
+      List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs,
+      List<Control> controls, int[] changed) {}
 
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCommits = new AtomicInteger();
@@ -113,6 +121,7 @@ final class GroupCommitter implements AutoCloseable {
   private volatile long groupSyncs;
   private volatile boolean syncing; // a closed group is with the syncer (set by the writer, cleared by the syncer)
   private volatile Throwable syncFailure; // set by the syncer, taken by the writer before it closes the next group
+  private long groupOpenedNanos; // when the current group got its first commit, settlement or audit event
   private long failedAtNanos;
   private long lastCheckNanos;
   private long bytesSinceCheck;
@@ -121,6 +130,7 @@ final class GroupCommitter implements AutoCloseable {
   private final List<Commit> commits = new ArrayList<>();
   private final List<Settle> settles = new ArrayList<>();
   private final List<AuditEvent> audits = new ArrayList<>();
+  private final List<Control> controls = new ArrayList<>();
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
       SpoolLedger ledger, CycleLedger cycles, AuditChain audit, FreeSpace freeSpace,
@@ -155,10 +165,11 @@ final class GroupCommitter implements AutoCloseable {
     offer(new Frame(msg, index, last, sealed, len, recycle));
   }
 
-  CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, List<Spool.Settlement> presettled) {
+  CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv,
+      List<Spool.Settlement> presettled) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     pendingCommits.incrementAndGet();
-    offer(new Commit(msg, size, env, List.copyOf(presettled), done));
+    offer(new Commit(msg, size, env, sealedEnv, List.copyOf(presettled), done));
     return done;
   }
 
@@ -174,6 +185,16 @@ final class GroupCommitter implements AutoCloseable {
 
   void audit(AuditEvent event) {
     offer(new Audit(event));
+  }
+
+  CompletableFuture<Integer> control(QueueAction action) {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new SpoolException.Unavailable("spool is closed", null));
+      return done;
+    }
+    offer(new Control(action, done));
+    return done;
   }
 
   /** Throws unless new mail can be taken now. Cheap: volatile reads only. */
@@ -252,8 +273,13 @@ final class GroupCommitter implements AutoCloseable {
         drainAfterStop();
         return;
       }
+      boolean wasEmpty = !hasGroup();
       handle(t);
-      if (!syncing && commits.size() + settles.size() + audits.size() >= MAX_GROUP) {
+      if (wasEmpty && hasGroup()) {
+        groupOpenedNanos = System.nanoTime();
+      }
+      if (!syncing && hasGroup() && (commits.size() + settles.size() + audits.size() >= MAX_GROUP
+          || System.nanoTime() - groupOpenedNanos >= MAX_GROUP_WAIT_NANOS)) {
         housekeeping(tick);
         closeGroup();
       }
@@ -269,6 +295,8 @@ final class GroupCommitter implements AutoCloseable {
       settles.add(s);
     } else if (t instanceof Audit a) {
       audits.add(a.event());
+    } else if (t instanceof Control c) {
+      controls.add(c);
     } else if (t instanceof Abort a) {
       releaseCycles(a.msg());
     }
@@ -321,7 +349,7 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private boolean hasGroup() {
-    return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty();
+    return !commits.isEmpty() || !settles.isEmpty() || !audits.isEmpty() || !controls.isEmpty();
   }
 
   /** Builds the current group's batch and hands it to the syncer, which must be free. Writer thread. */
@@ -334,6 +362,8 @@ final class GroupCommitter implements AutoCloseable {
     List<Commit> written = new ArrayList<>();
     List<RecipientRef> settledRefs = new ArrayList<>();
     List<Settle> groupSettles = List.copyOf(settles);
+    List<Control> groupControls = List.copyOf(controls);
+    int[] changed = new int[groupControls.size()];
     WriteBatch wb = new WriteBatch();
     Closed closed = null;
     Throwable buildFailure = null;
@@ -342,7 +372,7 @@ final class GroupCommitter implements AutoCloseable {
         if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
           failedCommits.add(c);
         } else {
-          ledger.commit(wb, c.msg(), c.size(), c.env(), c.presettled());
+          ledger.commit(wb, c.msg(), c.size(), c.env(), c.sealedEnv(), c.presettled());
           written.add(c);
         }
       }
@@ -352,15 +382,19 @@ final class GroupCommitter implements AutoCloseable {
           settledRefs.add(one.ref());
         }
       }
+      for (int i = 0; i < groupControls.size(); i++) {
+        changed[i] = ledger.control(wb, groupControls.get(i).action());
+      }
       ledger.finishGroup(wb);
       for (AuditEvent e : audits) {
         audit.append(e, wb);
       }
-      if (written.isEmpty() && groupSettles.isEmpty() && audits.isEmpty()) {
+      if (written.isEmpty() && groupSettles.isEmpty() && audits.isEmpty() && groupControls.isEmpty()) {
         wb.close(); // only refused commits: no sync, and the journals keep their sync points for the next group
         ledger.clearGroup();
       } else {
-        closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs);
+        closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs,
+            groupControls, changed);
       }
     } catch (org.rocksdb.RocksDBException | RuntimeException e) {
       wb.close();
@@ -371,9 +405,11 @@ final class GroupCommitter implements AutoCloseable {
     commits.clear();
     settles.clear();
     audits.clear();
+    controls.clear();
     if (closed == null) {
       failedCommits.addAll(written);
       finish(failedCommits, List.of(), groupSettles, settledRefs, buildFailure);
+      finishControls(groupControls, changed, buildFailure);
       return;
     }
     if (!failedCommits.isEmpty()) {
@@ -404,6 +440,7 @@ final class GroupCommitter implements AutoCloseable {
       finish(g.commits(), List.of(), g.settles(), g.settledRefs(), err);
       syncFailure = err;
     }
+    finishControls(g.controls(), g.changed(), err);
     syncing = false;
     LockSupport.unpark(thread);
   }
@@ -433,6 +470,21 @@ final class GroupCommitter implements AutoCloseable {
           s.done().complete(null);
         } else {
           s.done().completeExceptionally(new SpoolException.Unavailable("settlement not recorded", cause));
+        }
+      }
+    });
+  }
+
+  private void finishControls(List<Control> done, int[] changed, Throwable cause) {
+    if (done.isEmpty()) {
+      return;
+    }
+    completer.execute(() -> {
+      for (int i = 0; i < done.size(); i++) {
+        if (cause == null) {
+          done.get(i).done().complete(changed[i]);
+        } else {
+          done.get(i).done().completeExceptionally(new SpoolException.Unavailable("queue action not recorded", cause));
         }
       }
     });
@@ -504,6 +556,8 @@ final class GroupCommitter implements AutoCloseable {
         c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
       } else if (t instanceof Settle s) {
         s.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
+      } else if (t instanceof Control c) {
+        c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
       }
     }
   }

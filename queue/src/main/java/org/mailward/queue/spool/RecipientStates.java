@@ -1,6 +1,8 @@
 // The status-column-family row of one message: each recipient's state, attempts,
-// next due time and domain, plus the range of body-journal cycles the message
-// uses (for reclaiming cycles). Mutable, and only touched by the writer thread
+// next due time, domain and last reply (code and enhanced status only: a reply's
+// text can name the recipient), plus the range of body-journal cycles the message
+// uses (for reclaiming cycles). HELD (an operator's hold: no due row) and DELETED
+// (removed by an operator, no DSN) were added after version 1 rows existed. Mutable, and only touched by the writer thread
 // (or decoded read-only elsewhere).
 package org.mailward.queue.spool;
 
@@ -12,10 +14,10 @@ import org.mailward.api.RecipientOutcome;
 
 final class RecipientStates {
   enum State {
-    PENDING, DEFERRED, DELIVERED, BOUNCED, PORTAL, DROPPED;
+    PENDING, DEFERRED, DELIVERED, BOUNCED, PORTAL, DROPPED, HELD, DELETED;
 
     boolean isFinal() {
-      return this != PENDING && this != DEFERRED;
+      return this != PENDING && this != DEFERRED && this != HELD;
     }
 
     static State of(RecipientOutcome o) {
@@ -32,13 +34,15 @@ final class RecipientStates {
     }
   }
 
-  private static final byte VERSION = 1;
+  private static final byte V1 = 1;
+  private static final byte VERSION = 2;
   final int firstCycle;
   final int lastCycle;
   final State[] states;
   final int[] attempts;
   final long[] due;
   final String[] domains;
+  final String[] lastReplies; // "451 4.3.0", or "" before any reply
 
   private RecipientStates(int firstCycle, int lastCycle, int n) {
     this.firstCycle = firstCycle;
@@ -47,6 +51,8 @@ final class RecipientStates {
     this.attempts = new int[n];
     this.due = new long[n];
     this.domains = new String[n];
+    this.lastReplies = new String[n];
+    Arrays.fill(lastReplies, "");
   }
 
   static RecipientStates initial(Envelope env, int firstCycle, int lastCycle, long nowMillis) {
@@ -69,22 +75,32 @@ final class RecipientStates {
 
   byte[] encode() {
     byte[][] d = new byte[states.length][];
+    byte[][] r = new byte[states.length][];
     int len = 1 + 4 + 4 + 4;
     for (int i = 0; i < states.length; i++) {
       d[i] = domains[i].getBytes(StandardCharsets.UTF_8);
-      len += 1 + 4 + 8 + 2 + d[i].length;
+      r[i] = lastReplies[i].getBytes(StandardCharsets.US_ASCII);
+      len += 1 + 4 + 8 + 2 + d[i].length + 1 + r[i].length;
     }
     ByteBuffer b = ByteBuffer.allocate(len).put(VERSION).putInt(firstCycle).putInt(lastCycle).putInt(states.length);
     for (int i = 0; i < states.length; i++) {
       b.put((byte) states[i].ordinal()).putInt(attempts[i]).putLong(due[i]).putShort((short) d[i].length).put(d[i]);
+      b.put((byte) r[i].length).put(r[i]);
     }
     return b.array();
   }
 
+  /** Remembers a reply's code and enhanced status (never its text). */
+  void reply(int i, int code, String status) {
+    String v = code + (status.isEmpty() ? "" : " " + status);
+    lastReplies[i] = v.length() > 32 ? v.substring(0, 32) : v;
+  }
+
   static RecipientStates decode(byte[] row) {
     ByteBuffer b = ByteBuffer.wrap(row);
-    if (b.get() != VERSION) {
-      throw new IllegalStateException("unknown status record version");
+    byte version = b.get();
+    if (version != VERSION && version != V1) {
+      throw new IllegalStateException("unknown status record version " + version);
     }
     RecipientStates s = new RecipientStates(b.getInt(), b.getInt(), b.getInt());
     for (int i = 0; i < s.states.length; i++) {
@@ -94,6 +110,11 @@ final class RecipientStates {
       byte[] d = new byte[b.getShort()];
       b.get(d);
       s.domains[i] = new String(d, StandardCharsets.UTF_8);
+      if (version == VERSION) {
+        byte[] r = new byte[b.get()];
+        b.get(r);
+        s.lastReplies[i] = new String(r, StandardCharsets.US_ASCII);
+      }
     }
     return s;
   }

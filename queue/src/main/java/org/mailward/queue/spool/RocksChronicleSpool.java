@@ -125,7 +125,8 @@ public final class RocksChronicleSpool implements Spool {
     committer.start();
     ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db);
     DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
-    return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), db, body, auditJournal, rewrapper);
+    return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), new SpoolQueueControl(spool, db, committer, leases, clock),
+        db, body, auditJournal, rewrapper);
   }
 
   private static void syncDirectory(Path dir) {
@@ -161,11 +162,19 @@ public final class RocksChronicleSpool implements Spool {
 
   @Override
   public Optional<Envelope> envelope(MessageId id) {
-    return record(id).map(MessageRecord::envelope);
+    return opened(id).map(o -> o.record().envelope(new FrameCipher(o.key(), id)));
   }
 
   @Override
   public Optional<BodySource> body(MessageId id) {
+    return opened(id).map(o -> new SpoolBodySource(body, id, o.key(), o.record().frames(), o.record().size(), plainFrames,
+        sealedFrames));
+  }
+
+  /** A message's row and its unwrapped data key: both, or empty once the message is finished (or shredded). */
+  private record Opened(MessageRecord record, DataKey key) {}
+
+  private Optional<Opened> opened(MessageId id) {
     Optional<MessageRecord> rec = record(id);
     if (rec.isEmpty()) {
       return Optional.empty();
@@ -174,8 +183,7 @@ public final class RocksChronicleSpool implements Spool {
     if (storedKey == null) {
       return Optional.empty();
     }
-    DataKey key = DataKey.fromStored(storedKey, master);
-    return Optional.of(new SpoolBodySource(body, id, key, rec.get().frames(), rec.get().size(), plainFrames, sealedFrames));
+    return Optional.of(new Opened(rec.get(), DataKey.fromStored(storedKey, master)));
   }
 
   @Override
@@ -212,6 +220,11 @@ public final class RocksChronicleSpool implements Spool {
   @Override
   public void close() {
     committer.close();
+  }
+
+  /** The message's row (size, frames, sealed envelope), or empty once finished. */
+  Optional<MessageRecord> messageRecord(MessageId id) {
+    return record(id);
   }
 
   private Optional<MessageRecord> record(MessageId id) {

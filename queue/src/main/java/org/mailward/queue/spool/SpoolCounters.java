@@ -32,7 +32,8 @@ final class SpoolCounters {
   Spool.SpoolStats snapshot() {
     long pending = byState.get(State.PENDING.ordinal());
     long deferred = byState.get(State.DEFERRED.ordinal());
-    return new Spool.SpoolStats(messages, pending + deferred, deferred, byState.get(State.DELIVERED.ordinal()),
+    long held = byState.get(State.HELD.ordinal());
+    return new Spool.SpoolStats(messages, pending + deferred + held, deferred, byState.get(State.DELIVERED.ordinal()),
         byState.get(State.BOUNCED.ordinal()), byState.get(State.PORTAL.ordinal()));
   }
 }

@@ -6,7 +6,7 @@
 // message in the same group see each other. A group is built only once the
 // previous one is durable, so rows read from RocksDB are never stale.
 //
-// Rows: messages[id] = MessageRecord, keys[id] = wrapped data key,
+// Rows: messages[id] = MessageRecord (envelope sealed), keys[id] = wrapped data key,
 // status[id] = RecipientStates, due[dueMillis|id|index] = attempts|domain,
 // meta["finished.<state>"] = recipients of finished messages (uint64 merge).
 // A message whose recipients are all final is deleted with its data key; its
@@ -23,12 +23,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.RecipientRef;
+import org.mailward.api.SmtpReply;
 import org.mailward.api.Spool;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksDatabase.Family;
@@ -39,6 +41,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 final class SpoolLedger {
+  static final String SUSPENDED = "suspended.";
   private final RocksDatabase db;
   private final CycleLedger cycles;
   private final SpoolCounters counters;
@@ -95,12 +98,12 @@ final class SpoolLedger {
     }
   }
 
-  void commit(WriteBatch wb, PendingMessage m, long size, Envelope env, List<Spool.Settlement> presettled)
-      throws RocksDBException {
+  void commit(WriteBatch wb, PendingMessage m, long size, Envelope env, byte[] sealedEnv,
+      List<Spool.Settlement> presettled) throws RocksDBException {
     long now = clock.millis();
     RecipientStates s = RecipientStates.initial(env, m.firstCycle, m.lastCycle, now);
     byte[] id = SpoolKeys.message(m.id);
-    wb.put(messages, id, new MessageRecord(size, m.frames(), env).encode());
+    wb.put(messages, id, MessageRecord.sealed(size, m.frames(), sealedEnv).encode());
     wb.put(keys, id, m.storedKey);
     overlay.put(m.id, s);
     dirty.add(m.id);
@@ -123,15 +126,9 @@ final class SpoolLedger {
   }
 
   void settle(WriteBatch wb, Spool.Settlement settlement) throws RocksDBException {
-    MessageId id = settlement.ref().messageId();
-    RecipientStates s = overlay.get(id);
+    RecipientStates s = states(settlement.ref().messageId());
     if (s == null) {
-      byte[] row = db.db().get(status, SpoolKeys.message(id));
-      if (row == null) {
-        return; // finished already, or never committed
-      }
-      s = RecipientStates.decode(row);
-      overlay.put(id, s);
+      return; // finished already, or never committed
     }
     if (settlement.ref().index() < s.size()) {
       apply(wb, s, settlement.ref(), settlement.outcome(), true);
@@ -145,22 +142,142 @@ final class SpoolLedger {
     if (old.isFinal()) {
       return;
     }
-    if (hasDueRow) {
-      byte[] oldRow = SpoolKeys.due(s.due[i], ref);
-      wb.delete(due, oldRow);
-      dueChanges.add(new DueLeases.Change(oldRow, null));
+    if (hasDueRow && old != State.HELD) {
+      deleteDue(wb, SpoolKeys.due(s.due[i], ref));
     }
     State next = State.of(outcome);
     if (!(outcome instanceof RecipientOutcome.Dropped)) {
       s.attempts[i]++;
     }
-    s.states[i] = next;
+    replyOf(outcome).ifPresent(r -> s.reply(i, r.code(), r.status()));
+    boolean held = old == State.HELD && next == State.DEFERRED; // held while in flight: stays held, no due row
+    s.states[i] = held ? State.HELD : next;
     if (outcome instanceof RecipientOutcome.Deferred d) {
       s.due[i] = d.retryAt().toEpochMilli();
-      putDue(wb, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+      if (!held) {
+        putDue(wb, SpoolKeys.due(s.due[i], ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+      }
     }
+    State moved = s.states[i];
     dirty.add(ref.messageId());
-    effects.add(() -> counters.move(old, next));
+    effects.add(() -> counters.move(old, moved));
+  }
+
+  private static Optional<SmtpReply> replyOf(RecipientOutcome o) {
+    if (o instanceof RecipientOutcome.Delivered d) {
+      return Optional.of(d.reply());
+    } else if (o instanceof RecipientOutcome.Deferred d) {
+      return d.reply();
+    } else if (o instanceof RecipientOutcome.Bounced b) {
+      return b.reply();
+    }
+    return Optional.empty();
+  }
+
+  /** Applies an operator's action to this group's batch; returns how many recipients (or domains) it changed. */
+  int control(WriteBatch wb, QueueAction action) throws RocksDBException {
+    long now = clock.millis();
+    if (action instanceof QueueAction.Suspend su) {
+      wb.put(meta, suspendedKey(su.domain()), new byte[] {1});
+      effects.add(() -> leases.suspend(su.domain()));
+      return 1;
+    } else if (action instanceof QueueAction.Resume re) {
+      wb.delete(meta, suspendedKey(re.domain()));
+      effects.add(() -> leases.resume(re.domain()));
+      return 1;
+    } else if (action instanceof QueueAction.RetryNow rn) {
+      int n = 0;
+      for (RecipientRef ref : rn.refs()) {
+        RecipientStates s = states(ref.messageId());
+        int i = ref.index();
+        if (s != null && i < s.size() && (s.states[i] == State.DEFERRED || s.states[i] == State.PENDING) && s.due[i] > now) {
+          moveDue(wb, s, ref, now);
+          n++;
+        }
+      }
+      return n;
+    }
+    MessageId id = messageOf(action);
+    RecipientStates s = states(id);
+    if (s == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = 0; i < s.size(); i++) {
+      State old = s.states[i];
+      RecipientRef ref = new RecipientRef(id, i);
+      if (old.isFinal()) {
+        continue;
+      }
+      if (action instanceof QueueAction.Release) {
+        if (old != State.HELD) {
+          continue;
+        }
+        s.states[i] = s.attempts[i] > 0 ? State.DEFERRED : State.PENDING;
+        s.due[i] = now;
+        putDue(wb, SpoolKeys.due(now, ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+      } else if (old == State.HELD && action instanceof QueueAction.Hold) {
+        continue;
+      } else {
+        if (old != State.HELD) {
+          deleteDue(wb, SpoolKeys.due(s.due[i], ref));
+        }
+        s.states[i] = action instanceof QueueAction.Hold ? State.HELD
+            : action instanceof QueueAction.Bounce ? State.BOUNCED : State.DELETED;
+        if (action instanceof QueueAction.Bounce) {
+          s.reply(i, 550, "5.0.0");
+        }
+      }
+      State to = s.states[i];
+      effects.add(() -> counters.move(old, to));
+      n++;
+    }
+    dirty.add(id);
+    return n;
+  }
+
+  private static MessageId messageOf(QueueAction action) {
+    if (action instanceof QueueAction.Hold h) {
+      return h.id();
+    } else if (action instanceof QueueAction.Release r) {
+      return r.id();
+    } else if (action instanceof QueueAction.Bounce b) {
+      return b.id();
+    } else if (action instanceof QueueAction.Delete d) {
+      return d.id();
+    }
+    throw new IllegalArgumentException("not a message action: " + action.getClass().getSimpleName());
+  }
+
+  private void moveDue(WriteBatch wb, RecipientStates s, RecipientRef ref, long dueMillis) throws RocksDBException {
+    int i = ref.index();
+    deleteDue(wb, SpoolKeys.due(s.due[i], ref));
+    s.due[i] = dueMillis;
+    putDue(wb, SpoolKeys.due(dueMillis, ref), SpoolKeys.dueValue(s.attempts[i], s.domains[i]));
+    dirty.add(ref.messageId());
+  }
+
+  private void deleteDue(WriteBatch wb, byte[] key) throws RocksDBException {
+    wb.delete(due, key);
+    dueChanges.add(new DueLeases.Change(key, null));
+  }
+
+  /** The message's states as this group sees them (overlay first), or null when it is finished or unknown. */
+  private RecipientStates states(MessageId id) throws RocksDBException {
+    RecipientStates s = overlay.get(id);
+    if (s == null) {
+      byte[] row = db.db().get(status, SpoolKeys.message(id));
+      if (row == null) {
+        return null;
+      }
+      s = RecipientStates.decode(row);
+      overlay.put(id, s);
+    }
+    return s;
+  }
+
+  static byte[] suspendedKey(String domain) {
+    return (SUSPENDED + domain).getBytes(StandardCharsets.UTF_8);
   }
 
   private void putDue(WriteBatch wb, byte[] key, byte[] value) throws RocksDBException {

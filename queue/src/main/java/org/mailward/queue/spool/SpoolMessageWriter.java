@@ -3,7 +3,9 @@
 // message's data key (AES-GCM, ~10 µs per 32 KB) and hands the sealed bytes to
 // the writer thread. Never blocks, never touches the disk. A full frame is held
 // until more data comes or commit() arrives, because only then is it known
-// whether it is the last frame (the last flag is authenticated).
+// whether it is the last frame (the last flag is authenticated). At commit the
+// envelope is sealed here too (~1 µs), so nothing naming a person reaches the
+// writer thread's RocksDB batch in clear.
 package org.mailward.queue.spool;
 
 import java.nio.ByteBuffer;
@@ -89,7 +91,7 @@ final class SpoolMessageWriter implements MessageWriter {
     sealAndSend(true);
     closed = true;
     releaseBuffer();
-    return committer.commit(msg, size, envelope, presettled);
+    return committer.commit(msg, size, envelope, cipher.sealRecord(EnvelopeCodec.encode(envelope)), presettled);
   }
 
   @Override

@@ -1,9 +1,10 @@
-// What RocksChronicleSpool.open returns: the Spool, the AuditJournal and the
-// KeyValueStore over one RocksDB instance, and close() for all of them.
+// What RocksChronicleSpool.open returns: the Spool, the AuditJournal, the
+// KeyValueStore and the QueueControl over one RocksDB instance, and close() for all of them.
 package org.mailward.queue.spool;
 
 import org.mailward.api.AuditJournal;
 import org.mailward.api.KeyValueStore;
+import org.mailward.api.QueueControl;
 import org.mailward.api.Spool;
 import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.rocks.RocksDatabase;
@@ -13,6 +14,7 @@ public final class SpoolStorage implements AutoCloseable {
   private final RocksChronicleSpool spool;
   private final ChronicleAuditJournal audit;
   private final RocksKeyValueStore keyValueStore;
+  private final SpoolQueueControl queueControl;
   private final RocksDatabase db;
   private final ChronicleJournal body;
   private final ChronicleJournal auditJournal;
@@ -20,7 +22,9 @@ public final class SpoolStorage implements AutoCloseable {
   private boolean closed;
 
   SpoolStorage(RocksChronicleSpool spool, ChronicleAuditJournal audit, RocksKeyValueStore keyValueStore,
-      RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal, DataKeyRewrapper rewrapper) {
+      SpoolQueueControl queueControl, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
+      DataKeyRewrapper rewrapper) {
+    this.queueControl = queueControl;
     this.rewrapper = rewrapper;
     this.spool = spool;
     this.audit = audit;
@@ -28,6 +32,11 @@ public final class SpoolStorage implements AutoCloseable {
     this.db = db;
     this.body = body;
     this.auditJournal = auditJournal;
+  }
+
+  /** The RocksDB instance (tests flush and compact it to look at its files). */
+  RocksDatabase database() {
+    return db;
   }
 
   public Spool spool() {
@@ -40,6 +49,11 @@ public final class SpoolStorage implements AutoCloseable {
 
   public KeyValueStore keyValueStore() {
     return keyValueStore;
+  }
+
+  /** The operator's view and actions (QueueControl), durable through the same group commit. */
+  public QueueControl queueControl() {
+    return queueControl;
   }
 
   /** What master-key re-wrapping has done in this process. */

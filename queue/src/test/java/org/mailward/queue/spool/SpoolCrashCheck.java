@@ -97,13 +97,18 @@ final class SpoolCrashCheck {
 
   /** {@code java <flags> -cp <ours> SpoolCrashChild <args>}. */
   static List<String> childCommand(String... args) {
+    return childCommand(SpoolCrashChild.class, args);
+  }
+
+  /** {@code java <flags> -cp <ours> <main> <args>}. */
+  static List<String> childCommand(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags());
     cmd.add("-Dmailward.crash.roll=" + System.getProperty("mailward.crash.roll", SpoolConfig.Roll.HOURLY.name()));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SpoolCrashChild.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(Arrays.asList(args));
     return cmd;
   }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * deferred) that take turns when a batch is formed, so a backlog of deferred
  * mail never starves new mail. A deferred outcome past the queue lifetime
  * becomes a bounce; bounces go through the {@link BounceHook} (DSN) before they
- * are settled, so a crash can duplicate a DSN but never lose one. The thread
+ * are settled, so a crash can duplicate a DSN but never lose one. Outcomes are
+ * settled per SMTP transaction as the agent reports them, not at the end of the
+ * batch, so a crash repeats only the deliveries in flight. The thread
  * is never blocked on the network; {@link #tick()} may also be called directly
  * by tests with a fixed clock.
  */
@@ -213,28 +216,27 @@ public final class Scheduler {
     int count = recipients;
     inFlight++;
     gate.started(items.size());
+    // Each transaction's outcomes are settled as soon as the agent has them (the spool group-commits them with
+    // whatever else is pending), so a crash repeats only deliveries in flight, not the whole batch.
+    Set<RecipientRef> settledEarly = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<List<Spool.Settlement>>> early = Collections.synchronizedList(new ArrayList<>());
+    DeliveryAgent.EarlyOutcomes onEarly = done -> {
+      done.forEach(d -> settledEarly.add(d.ref()));
+      early.add(settle(done, envelopes, dueAt).toCompletableFuture());
+    };
     CompletionStage<List<Spool.Settlement>> run;
     try {
-      run = agent.deliver(new DeliveryAgent.DeliveryBatch(domain, items));
+      run = agent.deliver(new DeliveryAgent.DeliveryBatch(domain, items), onEarly);
     } catch (RuntimeException ex) { // logged once, below
       run = CompletableFuture.failedFuture(ex);
     }
     run.exceptionally(ex -> {
           log.warn("delivery agent failed for a batch of {} messages to domain {}; recipients deferred (local-error)", items.size(),
               domain, ex);
-          return deferAll(items, DeliveryFailure.of(DeliveryFailure.Kind.LOCAL_ERROR, ex.getClass().getSimpleName()));
+          return deferAll(items, settledEarly, DeliveryFailure.of(DeliveryFailure.Kind.LOCAL_ERROR, ex.getClass().getSimpleName()));
         })
-        .thenApply(s -> expire(s, envelopes))
-        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> {
-          log.warn("DSN step failed for a batch to domain {}; settled without it", domain, ex);
-          return s;
-        }))
-        .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
-          if (ex != null) {
-            log.warn("settle failed for a batch of {} recipients: {}", s.size(), ex.toString());
-          }
-          return s;
-        }))
+        .thenCompose(s -> settle(s, envelopes, dueAt))
+        .thenCompose(s -> CompletableFuture.allOf(early.toArray(CompletableFuture[]::new)).handle((v, ex) -> s))
         .whenComplete((s, ex) -> thread.execute(() -> {
           active -= count;
           inFlight--;
@@ -242,6 +244,22 @@ public final class Scheduler {
           tick();
         }));
     return true;
+  }
+
+  /** Expiry, then DSNs, then the spool's durable record; a failed settlement is logged (its leases come back). */
+  private CompletionStage<List<Spool.Settlement>> settle(List<Spool.Settlement> outcomes, Map<MessageId, Envelope> envelopes,
+      Map<RecipientRef, Instant> dueAt) {
+    return CompletableFuture.completedFuture(expire(outcomes, envelopes))
+        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> {
+          log.warn("DSN step failed for {} recipients; settled without it", s.size(), ex);
+          return s;
+        }))
+        .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
+          if (ex != null) {
+            log.warn("settle failed for {} recipients: {}", s.size(), ex.toString());
+          }
+          return s;
+        }));
   }
 
   /** Deferred past the queue lifetime becomes a bounce (status 4.4.7, as Postfix reports it). */
@@ -259,11 +277,15 @@ public final class Scheduler {
     return out;
   }
 
-  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, DeliveryFailure reason) {
+  /** Defers every recipient of the batch not already settled early. */
+  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, Set<RecipientRef> settledEarly, DeliveryFailure reason) {
     Instant now = clock.instant();
     List<Spool.Settlement> out = new ArrayList<>();
     for (DeliveryAgent.Item it : items) {
       for (int i : it.recipientIndexes()) {
+        if (settledEarly.contains(it.envelope().ref(i))) {
+          continue;
+        }
         out.add(new Spool.Settlement(it.envelope().ref(i), new RecipientOutcome.Deferred(reason, Optional.empty(), Optional.empty(),
             retry.next(now, it.attempts() + 1, it.envelope().receivedAt()))));
       }

@@ -103,6 +103,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     Requirement.Unmet unmet;
     boolean transientSeen;
     boolean portalOnly;
+    boolean reportedEarly;
     DeliveryFailure lastReason = DeliveryFailure.of(Kind.NO_ROUTE, "not-attempted");
     Optional<SmtpReply> lastReply = Optional.empty();
     Optional<TlsFacts> lastTls = Optional.empty();
@@ -124,15 +125,17 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   static final class Target {
     final String domain;
     final Item item;
+    final Optional<EarlyOutcomes> early;
     final List<Rcpt> rcpts = new ArrayList<>();
     final Instant started;
     boolean tlsRequiredNo;
     Requirement requirement;
 
-    Target(String domain, Item item, Instant started) {
+    Target(String domain, Item item, Instant started, Optional<EarlyOutcomes> early) {
       this.domain = domain;
       this.item = item;
       this.started = started;
+      this.early = early;
       item.recipientIndexes().forEach(i -> rcpts.add(new Rcpt(i)));
     }
 
@@ -147,8 +150,18 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
   @Override
   public CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch) {
+    return deliver(batch, Optional.empty());
+  }
+
+  /** Each transaction's outcomes go to {@code early} once the receiver has answered it (see {@link #record}). */
+  @Override
+  public CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch, EarlyOutcomes early) {
+    return deliver(batch, Optional.of(early));
+  }
+
+  private CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch, Optional<EarlyOutcomes> early) {
     Instant started = clock.instant();
-    List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i, started)).toList();
+    List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i, started, early)).toList();
     for (Target t : targets) {
       if (t.item.envelope().requiredLevel() == SecurityLevel.PORTAL) {
         t.rcpts.forEach(r -> {
@@ -454,6 +467,28 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     }
     audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), overall,
         results.isEmpty() ? "none" : results.get(results.size() - 1).reply().status(), lines);
+    reportEarly(t, results);
+  }
+
+  /**
+   * The transaction is over: its outcomes go to the caller now, to be recorded while the batch goes on
+   * (a batch of 100 messages can take seconds; settling only at its end made a crash repeat all of them).
+   */
+  private static void reportEarly(Target t, List<Transfer.Result> results) {
+    if (t.early.isEmpty()) {
+      return;
+    }
+    List<Spool.Settlement> done = new ArrayList<>(results.size());
+    for (Transfer.Result res : results) {
+      Rcpt r = res.rcpt();
+      if (r.outcome != null && !r.reportedEarly) {
+        r.reportedEarly = true;
+        done.add(new Spool.Settlement(t.item.envelope().ref(r.index), r.outcome));
+      }
+    }
+    if (!done.isEmpty()) {
+      t.early.get().completed(done);
+    }
   }
 
   /** A reply from the server (REMOTE_4XX/5XX), or one Mailward made itself for content it will not convert. */
@@ -489,7 +524,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       var env = t.item.envelope();
       for (Rcpt r : t.rcpts) {
         var ref = env.ref(r.index);
-        if (r.outcome != null) {
+        if (r.reportedEarly) {
+          continue;
+        } else if (r.outcome != null) {
           out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, r.outcome)));
         } else if (r.unmet != null && !r.transientSeen && r.unmet.requireTlsFailure()) {
           out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, new RecipientOutcome.Bounced(

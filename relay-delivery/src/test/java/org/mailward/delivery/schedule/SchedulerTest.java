@@ -107,6 +107,39 @@ class SchedulerTest {
   }
 
   @Test
+  void aTransactionReportedEarly_isSettledAtOnce_whileTheRestOfItsBatchIsStillInFlight() {
+    Envelope first = add("first", NOW);
+    Envelope second = add("second", NOW);
+    CompletableFuture<List<Spool.Settlement>> rest = new CompletableFuture<>();
+    List<org.mailward.api.RecipientRef> batchOrder = new CopyOnWriteArrayList<>();
+    RecipientOutcome ok = new RecipientOutcome.Delivered(SmtpReply.of(250, "2.0.0", "ok"),
+        new org.mailward.api.TlsFacts("mx", Optional.empty(), Optional.empty(), false, "x", SecurityLevel.ENCRYPT, "tenant"));
+    DeliveryAgent slow = new DeliveryAgent() {
+      @Override
+      public java.util.concurrent.CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch) {
+        throw new AssertionError("the scheduler asks for early outcomes");
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch, EarlyOutcomes early) {
+        assertThat(batch.items()).hasSize(2);
+        early.completed(List.of(new Spool.Settlement(batch.items().get(0).envelope().ref(0), ok)));
+        batchOrder.addAll(batch.items().stream().map(i -> i.envelope().ref(0)).toList());
+        return rest;
+      }
+    };
+    Scheduler s = scheduler(config(10, 10, 1, 10), slow);
+    s.start();
+    Await.until(Duration.ofSeconds(10), () -> batchOrder.size() == 2 && spool.outcome(batchOrder.get(0)).isPresent(),
+        "the transaction reported early settled");
+    assertThat(spool.outcome(batchOrder.get(1))).as("the other message, still in flight").isEmpty();
+    rest.complete(List.of(new Spool.Settlement(batchOrder.get(1), ok)));
+    Await.until(Duration.ofSeconds(10), () -> spool.outcome(batchOrder.get(1)).isPresent(), "the rest settled");
+    assertThat(List.of(first.ref(0), second.ref(0))).containsExactlyInAnyOrderElementsOf(batchOrder);
+    assertThat(spool.settled).as("each recipient settled once").hasSize(2);
+  }
+
+  @Test
   void theActiveSet_isBounded_whileDeliveriesAreInFlight() {
     for (int i = 0; i < 50; i++) {
       add("m" + i, NOW);
