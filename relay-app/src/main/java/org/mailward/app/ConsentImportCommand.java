@@ -53,7 +53,8 @@ final class ConsentImportCommand implements Callable<Integer> {
     Relay.Secrets secrets = Relay.Secrets.load(cfg, modules);
     SpoolStorage storage;
     try {
-      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC());
+      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(),
+          new org.mailward.queue.spool.SpoolSetup(modules.auditKey(), n -> { }));
     } catch (RuntimeException e) {
       System.err.println("mailward: cannot open the store under " + modules.dataDir()
           + " (is the relay running? stop it first): " + e.getMessage());

@@ -70,6 +70,11 @@ final class ModuleConfigs {
         s.minFreeSpace().bytes(), d.frameBytes(), d.durability(), d.freeSpaceCheckInterval()));
   }
 
+  /** The audit chain's HMAC key file (spool.auditKey; default audit.key beside the master key). */
+  Path auditKey() {
+    return resolve(config.spool().auditKey(), org.mailward.queue.spool.SpoolSetup.defaultAuditKey(spool()));
+  }
+
   DeliveryConfig delivery() {
     MailwardConfig.Delivery d = config.delivery();
     var dnsResolver = d.dns().resolver().isBlank() ? DeliveryConfig.Dns.systemResolver()

@@ -109,7 +109,7 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos));
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);

@@ -61,7 +61,7 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
-    return open(config, clock, SpoolSetup.defaults());
+    return open(config, clock, SpoolSetup.defaults(config));
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
@@ -76,7 +76,7 @@ public final class RocksChronicleSpool implements Spool {
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
-    return open(config, clock, freeSpace, SpoolSetup.defaults());
+    return open(config, clock, freeSpace, SpoolSetup.defaults(config));
   }
 
   static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
@@ -89,7 +89,8 @@ public final class RocksChronicleSpool implements Spool {
     body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
-    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
+    AuditKey auditKey = AuditKey.loadOrCreate(setup.auditKeyFile(), random);
+    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db, auditKey);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
     DueLeases leases = new DueLeases(db);
@@ -100,7 +101,7 @@ public final class RocksChronicleSpool implements Spool {
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db),
+    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db, auditKey),
         new RocksKeyValueStore(db), db, body, auditJournal);
   }
 

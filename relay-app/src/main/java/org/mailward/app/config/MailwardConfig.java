@@ -66,7 +66,9 @@ public record MailwardConfig(
   public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
       Duration failureDelay) {}
 
-  public record Spool(String directory, String masterKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
+  /** Empty auditKey: audit.key in the master key's directory (dataDir/keys). */
+  public record Spool(String directory, String masterKey, String auditKey, DataSize minFreeSpace, int maxPendingCommits,
+      String rollCycle) {}
 
   /** Mirrors relay-delivery's DeliveryConfig records one to one (docs/delivery.md). */
   public record Delivery(
