@@ -47,7 +47,7 @@ if mode == "messages":
     out("smtputf8", 250, "sent")
 
 elif mode == "bdat":
-    code, text = s.docmd("MAIL FROM:<news@clinic.test> BODY=BINARYMIME")
+    code, text = s.docmd("MAIL FROM:<news@clinic.test> BODY=8BITMIME")
     out("mail", code, text)
     code, text = s.docmd("RCPT TO:<patient@example.test>")
     out("rcpt", code, text)
@@ -59,5 +59,15 @@ elif mode == "bdat":
     s.send(b"BDAT %d LAST\r\n" % len(part2) + part2)
     code, text = s.getreply()
     out("bdat2", code, text)
+
+elif mode == "lines":
+    # Raw messages, as an ESP's template engine might produce them: smtplib sends bytes as they are.
+    for name, msg in (("line998", b"Subject: edge\r\n\r\n" + b"a" * 998 + b"\r\n"),
+                      ("line1500", b"Subject: long\r\n\r\n" + b"a" * 1500 + b"\r\n")):
+        try:
+            s.sendmail("news@clinic.test", ["patient@example.test"], msg)
+            out(name, 250, "sent")
+        except smtplib.SMTPDataError as e:
+            out(name, e.smtp_code, e.smtp_error)
 
 s.quit()

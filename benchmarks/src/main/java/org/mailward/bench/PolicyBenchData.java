@@ -26,10 +26,11 @@ import org.mailward.api.TlsFallback;
 import org.mailward.api.Transaction;
 import org.mailward.policy.PolicyConfig;
 
-final class PolicyBenchData {
-  static final TenantId TENANT = new TenantId("bench");
-  static final Instant NOW = Instant.parse("2026-11-01T10:00:00Z");
-  static final Redactor REDACTOR = new Redactor("bench-redactor-key-0123456789".getBytes(StandardCharsets.US_ASCII));
+/** Public so the PHI accuracy runner (org.mailward.bench.phi) builds the engine exactly as the benchmarks do. */
+public final class PolicyBenchData {
+  public static final TenantId TENANT = new TenantId("bench");
+  public static final Instant NOW = Instant.parse("2026-11-01T10:00:00Z");
+  public static final Redactor REDACTOR = new Redactor("bench-redactor-key-0123456789".getBytes(StandardCharsets.US_ASCII));
 
   private PolicyBenchData() {}
 
@@ -111,17 +112,17 @@ final class PolicyBenchData {
         Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER, edits, dkimSign, NOW, "bench");
   }
 
-  static Tenant tenant() {
+  public static Tenant tenant() {
     return new Tenant(TENANT, "apikey-bench", "$pbkdf2-sha256$x", Set.of("clinic.example"), new TenantLimits(100, 50_000_000, 100, 0),
         Purpose.MARKETING, SecurityLevel.ENCRYPT, TlsFallback.DEFER);
   }
 
-  static Transaction transaction() {
+  public static Transaction transaction() {
     return new Transaction(new SessionInfo("bench", "127.0.0.1", "esp.test", tenant(), Optional.of("TLSv1.3"), Optional.empty()),
         MessageId.generate(NOW.toEpochMilli(), new Random(1)), EmailAddress.parse("news@clinic.example", false), MailParameters.defaults());
   }
 
-  static PolicyConfig config() {
+  public static PolicyConfig config() {
     byte[] secret = "bench-token-secret-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     PolicyConfig.TenantPolicy tp = new PolicyConfig.TenantPolicy(List.of(), false, PolicyConfig.PhiPolicy.defaults(),
         new PolicyConfig.UnsubscribePolicy(Optional.of(URI.create("https://u.clinic.example")), Optional.empty(),

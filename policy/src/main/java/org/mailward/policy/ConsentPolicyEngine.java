@@ -85,7 +85,7 @@ public final class ConsentPolicyEngine implements PolicyEngine {
     TenantId tenant = transaction.session().tenant().id();
     TenantPolicy policy = config.tenant(tenant);
     Purpose purpose = PurposeResolver.atMail(policy, transaction);
-    boolean deferred = policy.purposeHeaderAllowed();
+    boolean deferred = policy.purposeHeaderAllowed() && transaction.reversePath().isPresent(); // <> is transactional, fixed
     CompletableFuture<RecipientState> lookup;
     try {
       lookup = cache.lookup(tenant, recipient.address());

@@ -137,6 +137,10 @@ final class MessageCheck implements MessageInspection {
   }
 
   private Purpose purpose(PhiReport report, List<RuleHit> evidence) {
+    if (transaction.reversePath().isEmpty()) {
+      evidence.add(new RuleHit("purpose.source.null-sender", 1)); // X-Mailward-Purpose cannot make a bounce marketing
+      return Purpose.TRANSACTIONAL;
+    }
     if (policy.purposeHeaderAllowed() && report.purposeHeader().isPresent()) {
       Optional<Purpose> named = PurposeResolver.fromHeader(report.purposeHeader().get());
       if (named.isPresent()) {

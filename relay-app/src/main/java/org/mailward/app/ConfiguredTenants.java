@@ -13,9 +13,9 @@ import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 
 /**
- * The tenant directory built from the {@code tenants} list of the configuration
- * (the admin API replaces it with a store-backed one later). Immutable maps:
- * lookups are two hash probes.
+ * The tenants of the {@code tenants} list of the configuration, validated. The
+ * running relay serves them through admin-api's live {@code TenantRegistry}
+ * (configured tenants plus those of the control-plane log). Immutable maps.
  */
 final class ConfiguredTenants implements TenantDirectory {
   private final Map<String, Tenant> byUsername;
@@ -85,6 +85,11 @@ final class ConfiguredTenants implements TenantDirectory {
   @Override
   public Optional<Tenant> byId(TenantId id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /** Every configured tenant (the live directory starts from these). */
+  java.util.Collection<Tenant> all() {
+    return byId.values();
   }
 
   int size() {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mailward", mixinStandardHelpOptions = true, version = "Mailward 0.1.0",
     description = "Secure mail relay for healthcare email.",
     subcommands = {Main.Start.class, Main.HashPassword.class, Main.CheckConfig.class, ConsentImportCommand.class,
-        AuditVerifyCommand.class})
+        AdminTokenCommand.class, AuditVerifyCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -53,7 +53,7 @@ final class ModuleConfigs {
       return new InboundConfig(config.hostname(), listeners,
           new InboundConfig.Tls(certificate, key, in.tls().reloadCheckInterval()),
           new InboundConfig.Limits(in.maxMessageSize().bytes(), in.maxRecipients(), in.maxLineLength(), in.maxErrors(),
-              in.maxConnections(), in.maxConnectionsPerIp()),
+              in.maxConnections(), in.maxConnectionsPerIp(), in.nullSenderPerMinute()),
           new InboundConfig.Timeouts(in.idleTimeout(), in.policyTimeout(), in.drainTimeout()),
           new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUser(),
               in.authThrottle().window(), in.authThrottle().lockout(), in.authThrottle().failureDelay()));

@@ -51,14 +51,17 @@ public final class Relay implements AutoCloseable {
   private final java.util.Optional<DeliveryService> delivery;
   private final java.util.Optional<MetricsEndpoint> metrics;
   private final java.util.Optional<OneClickEndpoint> unsubscribe;
+  private final java.util.Optional<AdminEndpoint> admin;
   private final List<ExecutorService> executors;
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
 
   private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
-      java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe, List<ExecutorService> executors,
-      Map<String, InetSocketAddress> listeners, Duration drain, TenantDirectory tenants) {
+      java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe,
+      java.util.Optional<AdminEndpoint> admin, List<ExecutorService> executors, Map<String, InetSocketAddress> listeners,
+      Duration drain, TenantDirectory tenants) {
+    this.admin = admin;
     this.delivery = delivery;
     this.metrics = metrics;
     this.unsubscribe = unsubscribe;
@@ -84,7 +87,7 @@ public final class Relay implements AutoCloseable {
     Path data = modules.dataDir();
     FirstStart.privateDirectory(data);
 
-    TenantDirectory tenants = config.tenants().isEmpty()
+    ConfiguredTenants configured = config.tenants().isEmpty()
         ? DemoTenant.ensure(data, out)
         : ConfiguredTenants.from(config, source);
 
@@ -111,9 +114,12 @@ public final class Relay implements AutoCloseable {
     }).orElse(n -> { });
     SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
+    java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
+      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy, clock);
+      TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
           redactor, clock, blocking);
@@ -146,10 +152,15 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
+      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
+          controlPlane.consent(), controlPlane.importJobs(), storage.audit(),
+          Readiness.of(bound.keySet(), storage.spool(), delivery), clock, out);
+      admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
-      return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, executors, java.util.Collections.unmodifiableMap(bound),
-          config.inbound().drainTimeout(), tenants);
+      return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
+          java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
     } catch (RuntimeException | InterruptedException | IOException e) {
+      admin.ifPresent(AdminEndpoint::close);
       unsubscribe.ifPresent(OneClickEndpoint::close);
       storage.close();
       executors.forEach(ExecutorService::shutdownNow);
@@ -188,6 +199,7 @@ public final class Relay implements AutoCloseable {
   /** Graceful stop: drains inbound sessions, then closes the spool. */
   @Override
   public void close() {
+    admin.ifPresent(AdminEndpoint::close);
     smtp.shutdown(drain);
     unsubscribe.ifPresent(OneClickEndpoint::close);
     delivery.ifPresent(DeliveryService::close);

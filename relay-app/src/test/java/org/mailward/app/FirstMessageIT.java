@@ -42,6 +42,8 @@ class FirstMessageIT {
           enabled: false
         metrics:
           port: 0
+        admin:
+          port: 0
         """.formatted(dir.resolve("data")));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     var cfg = new ConfigLoader().load(config, Map.of());
@@ -49,7 +51,9 @@ class FirstMessageIT {
         new PrintStream(printed, true, StandardCharsets.UTF_8))) {
       Matcher m = Pattern.compile("password: (\\S+)").matcher(printed.toString(StandardCharsets.UTF_8));
       assertThat(m.find()).as("demo credentials printed").isTrue();
-      for (String secret : new String[] {"keys/master.key", "keys/policy.key", "tls/server.key", "demo-tenant.phc"}) {
+      assertThat(printed.toString(StandardCharsets.UTF_8)).containsPattern("admin token: mwt_[0-9a-f]{12}_");
+      for (String secret : new String[] {"keys/master.key", "keys/policy.key", "tls/server.key", "demo-tenant.phc",
+          "keys/admin-tokens"}) {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data").resolve(secret))))
             .as(secret).isEqualTo("rw-------");
       }
@@ -74,7 +78,7 @@ class FirstMessageIT {
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     try (Relay relay = Relay.start(cfg, config.toString(), Map.of(), Clock.systemUTC(),
         new PrintStream(again, true, StandardCharsets.UTF_8))) {
-      assertThat(again.toString(StandardCharsets.UTF_8)).doesNotContain("password: ").contains("printed on first start");
+      assertThat(again.toString(StandardCharsets.UTF_8)).doesNotContain("password: ").doesNotContain("admin token:").contains("printed on first start");
     }
   }
 }

@@ -51,6 +51,8 @@ final class TestRelays {
         %s
         metrics:
           enabled: false
+        admin:
+          port: 0
         tenants:
           - id: clinic
             username: %s
@@ -63,5 +65,29 @@ final class TestRelays {
     Path f = dir.resolve("mailward.yaml");
     Files.writeString(f, yaml);
     return f;
+  }
+
+  /**
+   * A {@code delivery:} section that sends {@code domain} to {@code mxHost} (resolved by a test dnsmasq)
+   * over STARTTLS verified against {@code caPem}, retrying after 1 s; DANE and MTA-STS off (dnsmasq has no DNSSEC).
+   */
+  static String deliveryVia(int dnsPort, String domain, String mxHost, int mxPort, Path caPem) {
+    return """
+        delivery:
+          dns:
+            resolver: "127.0.0.1:%d"
+          routes:
+            %s: "[%s]:%d"
+          tls:
+            trustAnchors: %s
+          retry:
+            initialBackoff: 1s
+          limits:
+            pollInterval: 50ms
+          dane:
+            enabled: false
+          mtaSts:
+            enabled: false
+        """.formatted(dnsPort, domain, mxHost, mxPort, caPem);
   }
 }

@@ -106,6 +106,8 @@ final class MailwardRelay implements AutoCloseable {
         %s
         metrics:
           enabled: false
+        admin:
+          enabled: false
         tenants:
           - id: bench
             username: %s

@@ -29,6 +29,7 @@ import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.mailward.queue.DurableDirectories;
 
 public final class MasterKey {
   private static final String MAGIC = "mwk1";
@@ -149,7 +150,7 @@ public final class MasterKey {
 
   private static void writeRing(Path file, List<String> lines) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    DurableDirectories.create(dir);
     Path tmp = Files.createTempFile(dir, ".masterkey", ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     List<String> out = new ArrayList<>();
@@ -160,5 +161,6 @@ public final class MasterKey {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    DurableDirectories.sync(dir); // the rename is durable only once its directory is
   }
 }

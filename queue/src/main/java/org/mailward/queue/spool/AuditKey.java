@@ -47,6 +47,9 @@ public final class AuditKey {
           ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        try (var d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+          d.force(true); // the new name survives a power cut
+        }
       }
       return load(file);
     } catch (IOException e) {

@@ -8,7 +8,6 @@
 // recipient's old due row after its lease is gone.
 package org.mailward.queue.spool;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -26,6 +25,7 @@ import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
+import org.mailward.queue.DurableDirectories;
 import org.mailward.queue.SpoolConfig;
 import org.mailward.queue.crypto.DataKey;
 import org.mailward.queue.crypto.FrameCipher;
@@ -67,7 +67,7 @@ public final class RocksChronicleSpool implements Spool {
   /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
     try {
-      Files.createDirectories(config.dataDirectory());
+      DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
@@ -89,6 +89,7 @@ public final class RocksChronicleSpool implements Spool {
     body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
+    syncDirectory(dir); // rocksdb/, body/, audit/ (and a new master.key) are names in it
     AuditKey auditKey = AuditKey.loadOrCreate(setup.auditKeyFile(), random);
     AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db, auditKey);
     SpoolCounters counters = new SpoolCounters();
@@ -103,6 +104,14 @@ public final class RocksChronicleSpool implements Spool {
     committer.start();
     return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db, auditKey),
         new RocksKeyValueStore(db), db, body, auditJournal);
+  }
+
+  private static void syncDirectory(Path dir) {
+    try {
+      DurableDirectories.sync(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot sync spool directory " + dir, e);
+    }
   }
 
   static RollCycle rollCycle(SpoolConfig.Roll roll) {

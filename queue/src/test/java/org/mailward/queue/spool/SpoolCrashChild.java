@@ -1,6 +1,8 @@
 package org.mailward.queue.spool;
 
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,9 +15,13 @@ import org.mailward.api.SpoolException;
 import org.mailward.queue.SpoolConfig;
 
 /**
- * Child JVM for {@link SpoolCrashRecoveryIT}: commits messages from many threads
- * until it is killed, printing {@code ACK <id>} only after a commit's stage
- * completed. Body and envelope are derived from the id, so the parent can check them.
+ * Child JVM for {@link SpoolCrashRecoveryIT} and {@link SpoolPowerCutIT}: commits
+ * messages from many threads until it is killed, printing {@code ACK <id>} (to
+ * stdout, or appended to the file named by the third argument) only after a
+ * commit's stage completed: that is the moment the relay would answer {@code 250}.
+ * Body and envelope are derived from the id, so the parent can check them. A fourth
+ * argument sets {@link SpoolConfig.Durability} ({@code OS_BUFFERED} is the spool
+ * with its fsyncs removed, for showing that the power-cut test catches it).
  */
 public final class SpoolCrashChild {
   private SpoolCrashChild() {}
@@ -31,8 +37,11 @@ public final class SpoolCrashChild {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int threads = Integer.parseInt(args[1]);
-    PrintStream out = System.out;
-    SpoolStorage storage = RocksChronicleSpool.open(SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0), Clock.systemUTC());
+    PrintStream out = args.length > 2
+        ? new PrintStream(new FileOutputStream(args[2], true), false, StandardCharsets.US_ASCII) : System.out;
+    SpoolConfig.Durability durability = args.length > 3 ? SpoolConfig.Durability.valueOf(args[3]) : SpoolConfig.Durability.FSYNC;
+    SpoolStorage storage = RocksChronicleSpool.open(
+        SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0).withDurability(durability), Clock.systemUTC());
     SecureRandom random = new SecureRandom();
     for (int t = 0; t < threads; t++) {
       Thread th = new Thread(() -> {

@@ -5,16 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.MessageId;
-import org.mailward.api.Spool;
-import org.mailward.queue.SpoolConfig;
 
 /**
  * kill -9 at random moments while many writers commit: every message whose commit
@@ -57,58 +47,15 @@ class SpoolCrashRecoveryIT {
         child.getOutputStream().close();
       }
       assertThat(acked.size()).as("acknowledged in round %d", rounds).isGreaterThan(before);
-      verify(acked);
+      SpoolCrashCheck.verify(dir, acked);
       System.out.printf("kill -9 round %d: %d acknowledged so far, all present and intact%n", rounds, acked.size());
     }
     assertThat(rounds).isGreaterThanOrEqualTo(2);
   }
 
-  private void verify(Set<MessageId> acked) {
-    try (SpoolStorage s = RocksChronicleSpool.open(SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0), Clock.systemUTC())) {
-      Spool spool = s.spool();
-      Map<MessageId, List<Integer>> due = new HashMap<>();
-      for (Spool.DueRecipient d : spool.claimDue(Instant.now().plusSeconds(60), Integer.MAX_VALUE)) {
-        due.computeIfAbsent(d.ref().messageId(), k -> new ArrayList<>()).add(d.ref().index());
-      }
-      assertThat(spool.stats().messages()).isEqualTo(due.size()).isGreaterThanOrEqualTo(acked.size());
-      for (MessageId id : acked) {
-        int n = SpoolCrashChild.recipients(id);
-        assertThat(spool.envelope(id)).as("envelope of %s", id).contains(SpoolFixtures.envelope(id, n));
-        byte[] body = SpoolFixtures.readAll(spool.body(id).orElseThrow());
-        assertThat(Arrays.equals(body, SpoolCrashChild.body(id))).as("body of %s", id).isTrue();
-        assertThat(due.get(id)).as("due recipients of %s", id).containsExactlyInAnyOrderElementsOf(range(n));
-      }
-    }
-  }
-
-  private static List<Integer> range(int n) {
-    List<Integer> r = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      r.add(i);
-    }
-    return r;
-  }
-
   private Process startChild() throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmFlags());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SpoolCrashChild.class.getName());
-    cmd.add(dir.toString());
-    cmd.add("8");
-    return new ProcessBuilder(cmd).redirectError(new File(dir.toFile(), "child-stderr.log")).start();
-  }
-
-  private static List<String> jvmFlags() {
-    String flags = System.getProperty("mailward.jvm.flags");
-    if (flags != null && !flags.isBlank()) {
-      return Arrays.asList(flags.trim().split("\\s+"));
-    }
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--enable-native")
-            || a.startsWith("--sun-misc")).toList();
+    return new ProcessBuilder(SpoolCrashCheck.childCommand(dir.toString(), "8"))
+        .redirectError(new File(dir.toFile(), "child-stderr.log")).start();
   }
 
   private static Thread readAcks(Process child, Set<MessageId> acked) {

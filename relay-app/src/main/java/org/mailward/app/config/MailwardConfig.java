@@ -22,6 +22,7 @@ public record MailwardConfig(
     Logging logging,
     Crypto crypto,
     UnsubscribeEndpoint unsubscribe,
+    Admin admin,
     List<TenantEntry> tenants) {
 
   public MailwardConfig {
@@ -38,6 +39,7 @@ public record MailwardConfig(
       Duration idleTimeout,
       int maxConnections,
       int maxConnectionsPerIp,
+      int nullSenderPerMinute,
       Duration policyTimeout,
       Duration drainTimeout,
       AuthThrottle authThrottle) {
@@ -48,6 +50,7 @@ public record MailwardConfig(
       positive("maxErrors", maxErrors);
       positive("maxConnections", maxConnections);
       positive("maxConnectionsPerIp", maxConnectionsPerIp);
+      positive("nullSenderPerMinute", nullSenderPerMinute);
       InvalidValue.check(maxLineLength >= 512, "maxLineLength", "must be at least 512 (RFC 5321)");
     }
   }
@@ -141,6 +144,27 @@ public record MailwardConfig(
   public record UnsubscribeEndpoint(boolean enabled, String address, int port, String certificate, String key) {
     public UnsubscribeEndpoint {
       InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
+
+  /** The admin API listener (docs/admin-api.md). Empty tls paths: plain HTTP, loopback only. */
+  public record Admin(boolean enabled, String address, int port, String tokenFile, AdminTls tls, DataSize maxImportSize,
+      AdminThrottle throttle) {
+    public Admin {
+      InvalidValue.check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    }
+  }
+
+  /** {@code clientAuth}: want or need, used only when clientCa is set. */
+  public record AdminTls(String certificate, String key, String clientCa, String clientAuth) {
+    public AdminTls {
+      InvalidValue.check(clientAuth.equals("want") || clientAuth.equals("need"), "clientAuth", "must be want or need");
+    }
+  }
+
+  public record AdminThrottle(int maxFailures, Duration window, Duration lockout) {
+    public AdminThrottle {
+      positive("maxFailures", maxFailures);
     }
   }
 

@@ -75,9 +75,10 @@ public record InboundConfig(
    * @param maxErrors protocol errors per session before 421 and close
    * @param maxConnections connections in total
    * @param maxConnectionsPerIp connections from one client address
+   * @param nullSenderPerMinute messages with the null sender {@code MAIL FROM:<>} per tenant and minute (burst: as many)
    */
   public record Limits(long maxMessageBytes, int maxRecipients, int maxLineLength, int maxErrors, int maxConnections,
-      int maxConnectionsPerIp) {
+      int maxConnectionsPerIp, int nullSenderPerMinute) {
     public Limits {
       require(maxMessageBytes >= 1024, "inbound.limits.max-message-bytes", ">= 1024");
       require(maxRecipients >= 1, "inbound.limits.max-recipients", ">= 1");
@@ -85,10 +86,11 @@ public record InboundConfig(
       require(maxErrors >= 1, "inbound.limits.max-errors", ">= 1");
       require(maxConnections >= 1, "inbound.limits.max-connections", ">= 1");
       require(maxConnectionsPerIp >= 1, "inbound.limits.max-connections-per-ip", ">= 1");
+      require(nullSenderPerMinute >= 1, "inbound.limits.null-sender-per-minute", ">= 1");
     }
 
     public static Limits defaults() {
-      return new Limits(50L * 1024 * 1024, 1000, 4096, 10, 2000, 200);
+      return new Limits(50L * 1024 * 1024, 1000, 4096, 10, 2000, 200, 100);
     }
   }
 

@@ -9,17 +9,20 @@ import org.mailward.api.SpoolException;
 
 /**
  * One message body on its way in: every chunk goes to the spool writer and to
- * the policy inspection, never kept. Going over the size limit or a failing
- * writer stops the writing but not the reading; the problem is reported once
+ * the policy inspection, never kept. Going over the size limit, a line over
+ * 998 octets or a failing writer stops the writing but not the reading; the problem is reported once
  * the client has sent everything. Used on one event loop only.
  */
 final class InboundMessage {
   static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit");
   static final SmtpReply POLICY_FAILED = SmtpReply.of(451, "4.3.0", "Temporary failure, try again later");
+  static final SmtpReply LINE_TOO_LONG = SmtpReply.of(550, "5.6.0",
+      "Message has a line longer than " + LineLengthLimit.MAX_OCTETS + " octets (RFC 5322 2.1.1); wrap it or use quoted-printable or base64");
 
   final MessageWriter writer;
   final MessageInspection inspection;
   private final long maxBytes;
+  private final LineLengthLimit lines = new LineLengthLimit();
   private long bodyBytes;
   private Optional<SmtpReply> problem = Optional.empty();
   private boolean closed;
@@ -50,6 +53,11 @@ final class InboundMessage {
     bodyBytes += len;
     if (bodyBytes > maxBytes) {
       fail(TOO_BIG);
+      return;
+    }
+    lines.feed(b, off, len);
+    if (lines.exceeded()) {
+      fail(LINE_TOO_LONG); // it would bounce at the next hop: stop spooling, refuse once the client is done
       return;
     }
     try {

@@ -1,5 +1,7 @@
 package org.mailward.core.inbound;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,17 +18,20 @@ public final class InboundMetrics {
   final LongAdder messagesTempFailed = new LongAdder();
   final LongAdder recipientsRefused = new LongAdder();
   final LongAdder bytesAccepted = new LongAdder();
+  final LongAdder nullSenderThrottled = new LongAdder();
 
   /** Current values by metric name. */
-  public java.util.Map<String, Long> snapshot() {
-    return java.util.Map.of(
-        "mailward_inbound_connections_total", connections.sum(),
-        "mailward_inbound_connections_refused_total", connectionsRefused.sum(),
-        "mailward_inbound_auth_failures_total", authFailures.sum(),
-        "mailward_inbound_messages_accepted_total", messagesAccepted.sum(),
-        "mailward_inbound_messages_refused_total", messagesRefused.sum(),
-        "mailward_inbound_messages_tempfailed_total", messagesTempFailed.sum(),
-        "mailward_inbound_recipients_refused_total", recipientsRefused.sum(),
-        "mailward_inbound_bytes_accepted_total", bytesAccepted.sum());
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new TreeMap<>();
+    m.put("mailward_inbound_connections_total", connections.sum());
+    m.put("mailward_inbound_connections_refused_total", connectionsRefused.sum());
+    m.put("mailward_inbound_auth_failures_total", authFailures.sum());
+    m.put("mailward_inbound_messages_accepted_total", messagesAccepted.sum());
+    m.put("mailward_inbound_messages_refused_total", messagesRefused.sum());
+    m.put("mailward_inbound_messages_tempfailed_total", messagesTempFailed.sum());
+    m.put("mailward_inbound_recipients_refused_total", recipientsRefused.sum());
+    m.put("mailward_inbound_bytes_accepted_total", bytesAccepted.sum());
+    m.put("mailward_inbound_null_sender_throttled_total", nullSenderThrottled.sum());
+    return m;
   }
 }

@@ -20,6 +20,7 @@ record InboundServices(
     Clock clock,
     ConnectionLimiter connections,
     TenantRateLimiter rates,
+    TenantRateLimiter nullSenders,
     MessageAcceptance acceptance,
     ServerTls tls,
     InboundMetrics metrics) {}

@@ -54,6 +54,8 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
   private static final int SCRATCH = 64 * 1024;
   static final Object SHUTDOWN = new Object();
   static final Object FORCE_CLOSE = new Object();
+  static final SmtpReply NULL_SENDER_RATE =
+      SmtpReply.of(450, "4.7.1", "Null-sender message rate exceeded for this account, try again later");
 
   private enum Mode { LINES, DATA, CHUNK }
 
@@ -432,6 +434,10 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
       refusal = Optional.of(SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later"));
     } else if (!services.rates().tryAcquire(a.tenant())) {
       refusal = Optional.of(SmtpReply.of(451, "4.7.1", "Message rate limit exceeded for this account, try again later"));
+    } else if (a.reversePath().isEmpty() && !services.nullSenders().tryAcquire(a.tenant().id(),
+        services.config().limits().nullSenderPerMinute() / 60.0, services.config().limits().nullSenderPerMinute())) {
+      services.metrics().nullSenderThrottled.increment();
+      refusal = Optional.of(NULL_SENDER_RATE);
     }
     Optional<MessageId> id = refusal.isPresent() ? Optional.empty()
         : Optional.of(MessageId.generate(services.clock().millis(), ThreadLocalRandom.current()));

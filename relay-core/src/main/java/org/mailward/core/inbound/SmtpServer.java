@@ -77,7 +77,7 @@ public final class SmtpServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(tenants, hasher, new AuthThrottle(config.authThrottling(), clock), blockingWork,
         audit, redactor, clock);
     this.services = new InboundServices(config, protocol, authenticator, policy, spool, audit, redactor, clock,
-        new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()), new TenantRateLimiter(clock),
+        new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()), new TenantRateLimiter(clock), new TenantRateLimiter(clock),
         new MessageAcceptance(audit, clock, config.timeouts().policy(), metrics), new ServerTls(config.tls()), metrics);
   }
 

@@ -6,8 +6,10 @@ import org.mailward.api.Tenant;
 import org.mailward.api.TenantId;
 
 /**
- * A token bucket per tenant for messages per second (burst: one second's worth,
- * at least one). A rate of 0 means unlimited. Thread-safe; time from the injected clock.
+ * A token bucket per tenant. Two uses: messages per second (the tenant's own
+ * {@code messages-per-second}, burst one second's worth, 0 = unlimited) and
+ * null-sender messages per minute (one rate for every tenant, burst a minute's
+ * worth). Thread-safe; time from the injected clock.
  */
 final class TenantRateLimiter {
   private final Clock clock;
@@ -19,17 +21,21 @@ final class TenantRateLimiter {
     this.clock = clock;
   }
 
-  /** Takes one token for a new message; false when the tenant is over its rate. */
+  /** Takes one token for a new message at the tenant's messages-per-second; false when it is over its rate. */
   boolean tryAcquire(Tenant tenant) {
     double rate = tenant.limits().messagesPerSecond();
     if (rate <= 0) {
       return true;
     }
-    double burst = Math.max(1.0, rate);
+    return tryAcquire(tenant.id(), rate, Math.max(1.0, rate));
+  }
+
+  /** Takes one token from the tenant's bucket refilled at {@code perSecond} up to {@code burst}. */
+  boolean tryAcquire(TenantId tenant, double perSecond, double burst) {
     long now = clock.millis();
     boolean[] ok = {false};
-    buckets.compute(tenant.id(), (id, b) -> {
-      double tokens = b == null ? burst : Math.min(burst, b.tokens() + (now - b.atMillis()) * rate / 1000.0);
+    buckets.compute(tenant, (id, b) -> {
+      double tokens = b == null ? burst : Math.min(burst, b.tokens() + (now - b.atMillis()) * perSecond / 1000.0);
       if (tokens >= 1.0) {
         ok[0] = true;
         tokens -= 1.0;

@@ -25,8 +25,8 @@ import org.mailward.core.smtp.SessionState.Phase;
  * pipelining: while a {@code WAIT_*} phase lasts the handler feeds no lines.
  *
  * <p>Gates, in order, for MAIL: EHLO first, TLS, AUTH, no nested transaction,
- * syntax, null sender, sender domain, declared size, then admission (spool and
- * rate) by the handler. The machine never relays for an unauthenticated session.
+ * syntax, sender domain (none for the null sender), declared size, body type, then
+ * admission (spool, audit journal, message rate, null-sender rate) by the handler. The machine never relays for an unauthenticated session.
  */
 public final class SmtpProtocol {
   private static final String USERNAME_PROMPT = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
@@ -37,6 +37,8 @@ public final class SmtpProtocol {
   static final SmtpReply NEED_TLS = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
   static final SmtpReply NEED_AUTH = SmtpReply.of(530, "5.7.0", "Authentication required");
   static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit");
+  static final SmtpReply BINARY_REFUSED = SmtpReply.of(555, "5.5.4",
+      "BODY=BINARYMIME not supported; send 8BITMIME or 7BIT content with lines of at most 998 octets");
   static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down");
 
   private final ProtocolSettings settings;
@@ -168,8 +170,7 @@ public final class SmtpProtocol {
     lines.add("8BITMIME");
     lines.add("SMTPUTF8");
     lines.add("ENHANCEDSTATUSCODES");
-    lines.add("CHUNKING");
-    lines.add("BINARYMIME");
+    lines.add("CHUNKING"); // not BINARYMIME: delivery goes out by DATA, where binary content and long lines cannot pass
     lines.add("DSN");
     if (s.tls()) {
       if (s.tenant().isEmpty()) {
@@ -328,18 +329,22 @@ public final class SmtpProtocol {
       return error(s, gate.get());
     }
     Tenant tenant = s.tenant().orElseThrow();
-    if (m.reversePath().isEmpty()) {
-      return then(s, SmtpReply.of(550, "5.7.1", "Null sender not accepted; Mailward generates bounces itself"));
-    }
-    var sender = m.reversePath().get();
-    if (sender.isInternational() && !m.parameters().smtpUtf8()) {
-      return then(s, SmtpReply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"));
-    }
-    if (!tenant.maySendAs(sender.domain())) {
-      return then(s, SmtpReply.of(550, "5.7.1", "Sender domain not allowed for this account"));
+    // The null sender <> (RFC 5321 4.5.5: an authenticated ESP relaying its own bounces and notices)
+    // has no domain to check; the handler holds it to the tenant's null-sender rate.
+    if (m.reversePath().isPresent()) {
+      var sender = m.reversePath().get();
+      if (sender.isInternational() && !m.parameters().smtpUtf8()) {
+        return then(s, SmtpReply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"));
+      }
+      if (!tenant.maySendAs(sender.domain())) {
+        return then(s, SmtpReply.of(550, "5.7.1", "Sender domain not allowed for this account"));
+      }
     }
     if (m.parameters().declaredSize() > effectiveMaxBytes(s.tenant())) {
       return then(s, TOO_BIG);
+    }
+    if (m.parameters().body() == BodyType.BINARY_MIME) {
+      return then(s, BINARY_REFUSED);
     }
     return new Step(s.withPending(Phase.WAIT_MAIL, m), List.of(new Effect.AdmitMail(tenant, m.reversePath(), m.parameters())));
   }
@@ -397,9 +402,6 @@ public final class SmtpProtocol {
     }
     if (tx.recipients().isEmpty()) {
       return error(s, SmtpReply.of(554, "5.5.1", "No valid recipients"));
-    }
-    if (tx.parameters().body() == BodyType.BINARY_MIME) {
-      return error(s, SmtpReply.of(503, "5.5.1", "BODY=BINARYMIME requires BDAT"));
     }
     return new Step(s.withTx(Phase.WAIT_OPEN, Optional.of(tx.openedAs(false))), List.of(new Effect.OpenMessage(tx.messageId())));
   }

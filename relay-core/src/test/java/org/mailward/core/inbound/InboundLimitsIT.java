@@ -56,6 +56,53 @@ class InboundLimitsIT {
   }
 
   @Test
+  void aHeaderLineOrBodyLineOver998Octets_isReadToTheEnd_thenRefusedWith_550_5_6_0() throws Exception {
+    int before = fx.spool.committed().size();
+    try (SmtpTestClient c = fx.authenticated("apikey")) {
+      for (String message : List.of("X-Campaign: " + "h".repeat(1988) + "\r\nSubject: long header\r\n\r\nbody\r\n",
+          "Subject: long body\r\n\r\n" + "b".repeat(1500) + "\r\nmore\r\n")) {
+        c.command("MAIL FROM:<a@clinic.test>").expect(250);
+        c.command("RCPT TO:<b@example.test>").expect(250);
+        c.command("DATA").expect(354);
+        c.raw(message + ".\r\n");
+        assertThat(c.read().text()).startsWith("550 5.6.0 Message has a line longer than 998 octets (RFC 5322 2.1.1)");
+        c.command("NOOP").expect(250);
+      }
+    }
+    assertThat(fx.spool.committed()).hasSize(before);
+  }
+
+  @Test
+  void aLineOfExactly998Octets_isAccepted() throws Exception {
+    try (SmtpTestClient c = fx.authenticated("apikey")) {
+      c.command("MAIL FROM:<a@clinic.test>").expect(250);
+      c.command("RCPT TO:<b@example.test>").expect(250);
+      c.command("DATA").expect(354);
+      c.raw("X-Campaign: " + "h".repeat(986) + "\r\nSubject: edge\r\n\r\n" + "b".repeat(998) + "\r\n.\r\n");
+      assertThat(c.read().text()).startsWith("250 2.0.0 Ok: queued as");
+    }
+  }
+
+  @Test
+  void aBdatChunkWithALineOver998Octets_isRefusedWith_550_5_6_0_andEndsTheTransaction() throws Exception {
+    int before = fx.spool.committed().size();
+    byte[] part1 = ("Subject: chunked\r\n\r\n" + "b".repeat(600)).getBytes(StandardCharsets.US_ASCII);
+    byte[] part2 = ("b".repeat(600) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    try (SmtpTestClient c = fx.authenticated("apikey")) {
+      c.command("MAIL FROM:<a@clinic.test>").expect(250);
+      c.command("RCPT TO:<b@example.test>").expect(250);
+      c.raw(("BDAT " + part1.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.raw(part1);
+      c.expect(250);
+      c.raw(("BDAT " + part2.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.raw(part2);
+      assertThat(c.read().text()).startsWith("550 5.6.0");
+      assertThat(c.command("BDAT 0 LAST").read().text()).startsWith("503 5.5.1");
+    }
+    assertThat(fx.spool.committed()).hasSize(before);
+  }
+
+  @Test
   void recipientsOverTheLimit_areRefusedWith_452_4_5_3() throws Exception {
     try (SmtpTestClient c = fx.authenticated("limited")) {
       c.command("MAIL FROM:<a@limited.test>").expect(250);
@@ -109,7 +156,7 @@ class InboundLimitsIT {
     byte[] part1 = "Subject: chunked\r\n\r\nbinary\u0000".getBytes(StandardCharsets.ISO_8859_1);
     byte[] part2 = "\n.\r\nend".getBytes(StandardCharsets.ISO_8859_1);
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.command("MAIL FROM:<a@clinic.test> BODY=BINARYMIME").expect(250);
+      c.command("MAIL FROM:<a@clinic.test> BODY=8BITMIME").expect(250);
       c.command("RCPT TO:<b@example.test>").expect(250);
       java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
       o.writeBytes(("BDAT " + part1.length + "\r\n").getBytes());
@@ -213,7 +260,7 @@ class InboundLimitsIT {
 
   @Test
   void connectionsPerIpOverTheLimit_getA_421_4_7_0_atConnect() throws Exception {
-    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(1 << 20, 100, 4096, 10, 100, 2)))) {
+    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(1 << 20, 100, 4096, 10, 100, 2, 100)))) {
       try (SmtpTestClient a = f.connect(); SmtpTestClient b = f.connect();
            SmtpTestClient third = new SmtpTestClient(f.submission, f.clientTls())) {
         assertThat(third.read().text()).startsWith("421 4.7.0");
@@ -233,6 +280,26 @@ class InboundLimitsIT {
       third.command("EHLO esp.test").expect(250);
       assertThat(third.command("AUTH PLAIN " + SmtpTestClient.plain("limited", InboundFixture.PASSWORD)).expect(454).text())
           .startsWith("454 4.7.0");
+    }
+  }
+
+  @Test
+  void nullSenderMessagesOverTheTenantsRate_areDeferredAtMail_with_450_4_7_1_whileOrdinaryMailGoesOn() throws Exception {
+    InboundConfig.Limits d = InboundConfig.Limits.defaults();
+    try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(d.maxMessageBytes(), d.maxRecipients(),
+        d.maxLineLength(), d.maxErrors(), d.maxConnections(), d.maxConnectionsPerIp(), 2)))) {
+      try (SmtpTestClient c = f.authenticated("apikey"); SmtpTestClient other = f.authenticated("limited")) {
+        for (int i = 0; i < 2; i++) {
+          c.command("MAIL FROM:<>").expect(250);
+          c.command("RSET").expect(250);
+        }
+        assertThat(c.command("MAIL FROM:<>").expect(450).text())
+            .startsWith("450 4.7.1 Null-sender message rate exceeded for this account");
+        c.command("MAIL FROM:<a@clinic.test>").expect(250);
+        c.command("RSET").expect(250);
+        other.command("MAIL FROM:<>").expect(250); // another tenant has its own allowance
+        assertThat(f.server.metrics().snapshot()).containsEntry("mailward_inbound_null_sender_throttled_total", 1L);
+      }
     }
   }
 

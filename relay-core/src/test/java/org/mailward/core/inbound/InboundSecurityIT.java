@@ -3,6 +3,7 @@ package org.mailward.core.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.mailward.api.MessageId;
 import org.mailward.core.testing.InboundFixture;
 import org.mailward.core.testing.SmtpTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +51,27 @@ class InboundSecurityIT {
   void senderDomainOfAnotherTenant_isRefusedWith_550_5_7_1() throws Exception {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       assertThat(c.command("MAIL FROM:<a@limited.test>").expect(550).text()).startsWith("550 5.7.1");
-      assertThat(c.command("MAIL FROM:<>").expect(550).text()).startsWith("550 5.7.1");
+    }
+  }
+
+  @Test
+  void nullSender_fromAnAuthenticatedTenant_isQueuedWithAnEmptyReversePath_butWithoutAuthIsRefused() throws Exception {
+    try (SmtpTestClient c = fx.authenticated("apikey")) {
+      c.command("MAIL FROM:<>").expect(250);
+      c.command("RCPT TO:<bounced-sender@example.test>").expect(250);
+      c.command("DATA").expect(354);
+      c.raw("Subject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status;"
+          + " boundary=b\r\n\r\n--b\r\n\r\nnot delivered\r\n--b--\r\n.\r\n");
+      String queued = c.expect(250).text().strip();
+      MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
+      assertThat(fx.spool.committed().get(id).reversePath()).isEmpty();
+    }
+    try (SmtpTestClient c = fx.connect()) {
+      c.command("EHLO esp.test").expect(250);
+      c.command("STARTTLS").expect(220);
+      c.upgrade();
+      c.command("EHLO esp.test").expect(250);
+      assertThat(c.command("MAIL FROM:<>").expect(530).text()).startsWith("530 5.7.0 Authentication required");
     }
   }
 

@@ -34,7 +34,7 @@ class InboundThroughputIT {
               client.expect(250);
               client.expect(250);
               client.expect(354);
-              client.raw("Subject: n\r\n\r\n" + "x".repeat(2000) + "\r\n.\r\n");
+              client.raw("Subject: n\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(2) + ".\r\n");
               if (client.read().code() == 250) {
                 ok++;
               }

@@ -104,7 +104,7 @@ class RealClientsIT {
     Run r = run("/usr/bin/python3", script.toString(), "127.0.0.1", String.valueOf(fx.submission.getPort()), fx.caPem.toString(),
         "apikey", InboundFixture.PASSWORD, "messages");
     assertThat(r.exit()).as(r.output()).isZero();
-    assertThat(r.output()).contains("features 250 8bitmime auth binarymime chunking dsn enhancedstatuscodes pipelining requiretls size smtputf8")
+    assertThat(r.output()).contains("features 250 8bitmime auth chunking dsn enhancedstatuscodes pipelining requiretls size smtputf8")
         .contains("login 235").contains("ascii 250").contains("8bitmime 250").contains("smtputf8 250");
     assertThat(fx.spool.committed()).hasSize(before + 3);
     Envelope utf8 = fx.spool.committed().values().stream().filter(e -> e.parameters().smtpUtf8()).findFirst().orElseThrow();
@@ -119,5 +119,23 @@ class RealClientsIT {
         "apikey", InboundFixture.PASSWORD, "bdat");
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains("bdat1 250 2.0.0 33 octets received").contains("bdat2 250 2.0.0 Ok: queued as");
+  }
+
+  @Test
+  void swaks_aHeaderLineOf2000Characters_orABodyLineOf1500_isRefusedAtEndOfData_with_550_5_6_0() throws Exception {
+    int before = fx.spool.committed().size();
+    Run header = run(swaks("--to", "patient@example.test", "--header", "X-Campaign: " + "h".repeat(1988)).toArray(String[]::new));
+    assertThat(header.output()).as(header.output()).contains("<~* 550 5.6.0 Message has a line longer than 998 octets");
+    Run body = run(swaks("--to", "patient@example.test", "--body", "b".repeat(1500)).toArray(String[]::new));
+    assertThat(body.output()).as(body.output()).contains("<~* 550 5.6.0 Message has a line longer than 998 octets");
+    assertThat(fx.spool.committed()).hasSize(before);
+  }
+
+  @Test
+  void pythonSmtplib_aLineOf998Octets_isQueued_butOneOf1500_isRefused() throws Exception {
+    Run r = run("/usr/bin/python3", script.toString(), "127.0.0.1", String.valueOf(fx.submission.getPort()), fx.caPem.toString(),
+        "apikey", InboundFixture.PASSWORD, "lines");
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("line998 250 sent").contains("line1500 550 5.6.0 Message has a line longer than 998 octets");
   }
 }

@@ -146,8 +146,19 @@ class SmtpProtocolTest {
   }
 
   @Test
-  void nullSender_isRefusedWith_550_5_7_1() {
-    assertThat(authenticated().send("MAIL FROM:<>").get(0).toWire()).startsWith("550 5.7.1");
+  void nullSender_fromAnAuthenticatedTenant_isAdmittedWithAnEmptyReversePath() {
+    ScriptedSession s = authenticated();
+    assertThat(s.send("MAIL FROM:<>").get(0).toWire()).startsWith("250 2.1.0");
+    assertThat(s.effects).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(Effect.AdmitMail.class,
+        a -> assertThat(a.reversePath()).isEmpty()));
+    assertThat(s.state.tx().orElseThrow().reversePath()).isEmpty();
+  }
+
+  @Test
+  void nullSender_withoutAuthentication_isRefusedWith_530_5_7_0() {
+    ScriptedSession s = new ScriptedSession(SETTINGS, Tenants.clinic("x"), true);
+    s.send("EHLO esp.test");
+    assertThat(s.send("MAIL FROM:<>").get(0).toWire()).startsWith("530 5.7.0 Authentication required");
   }
 
   @Test
@@ -211,7 +222,7 @@ class SmtpProtocolTest {
   @Test
   void bdatChunks_areAcknowledged_andLastOneQueues() {
     ScriptedSession s = authenticated();
-    List<Response> r = s.send("MAIL FROM:<a@clinic.test> BODY=BINARYMIME", "RCPT TO:<b@x.test>", "BDAT 100", "BDAT 50 LAST");
+    List<Response> r = s.send("MAIL FROM:<a@clinic.test> BODY=8BITMIME", "RCPT TO:<b@x.test>", "BDAT 100", "BDAT 50 LAST");
     assertThat(r).extracting(Response::toWire).containsExactly("250 2.1.0 Sender ok\r\n", "250 2.1.5 Recipient ok\r\n",
         "250 2.0.0 100 octets received\r\n", r.get(3).toWire());
     assertThat(r.get(3).toWire()).startsWith("250 2.0.0 Ok: queued as");
@@ -219,11 +230,17 @@ class SmtpProtocolTest {
   }
 
   @Test
-  void dataAfterBdat_orBinaryMimeWithData_isRefusedWith_503() {
+  void dataAfterBdat_isRefusedWith_503() {
     ScriptedSession s = authenticated();
     assertThat(s.send("MAIL FROM:<a@clinic.test>", "RCPT TO:<b@x.test>", "BDAT 10", "DATA").get(3).code()).isEqualTo(503);
-    ScriptedSession t = authenticated();
-    assertThat(t.send("MAIL FROM:<a@clinic.test> BODY=BINARYMIME", "RCPT TO:<b@x.test>", "DATA").get(2).code()).isEqualTo(503);
+  }
+
+  @Test
+  void binaryMime_isNeitherOffered_norAccepted_with_555_5_5_4() {
+    ScriptedSession s = authenticated();
+    assertThat(s.send("EHLO esp.test").get(0).toWire()).contains("CHUNKING").doesNotContain("BINARYMIME");
+    assertThat(s.send("MAIL FROM:<a@clinic.test> BODY=BINARYMIME").get(0).toWire()).startsWith("555 5.5.4 BODY=BINARYMIME not supported");
+    assertThat(s.send("MAIL FROM:<a@clinic.test> BODY=8BITMIME").get(0).code()).isEqualTo(250);
   }
 
   @Test

@@ -1,0 +1,6 @@
+// Where in a message its PHI sits.
+package org.mailward.bench.phi;
+
+enum Location {
+  SUBJECT, BODY, ATTACHMENT
+}

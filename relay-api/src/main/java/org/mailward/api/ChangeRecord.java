@@ -1,0 +1,97 @@
+package org.mailward.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One change to the relay's control-plane state (tenants, SMTP credentials, consent,
+ * suppressions): what the admin API writes to the {@link ControlPlaneLog} and every node applies
+ * to its local stores, in log order. A record holds only what every node needs to apply it the
+ * same way: no path, host name, node id or local sequence number. Secrets appear only as hashes
+ * (a credential's PHC hash); recipient addresses appear because each node keys them under its
+ * own keyed hash.
+ */
+public sealed interface ChangeRecord {
+  /** The tenant the change belongs to (tenant-scoped tokens see only their tenant's records). */
+  TenantId tenant();
+
+  /** Creates a tenant or replaces its settings; credentials and the disabled flag are kept. */
+  record TenantSaved(TenantId tenant, Set<String> senderDomains, TenantLimits limits, Purpose defaultPurpose,
+      SecurityLevel defaultLevel, TlsFallback fallback) implements ChangeRecord {
+    public TenantSaved {
+      senderDomains = Set.copyOf(senderDomains);
+    }
+  }
+
+  /** A disabled tenant authenticates no more; its data stays. */
+  record TenantEnabled(TenantId tenant, boolean enabled) implements ChangeRecord {}
+
+  /** A new SMTP credential; several may be live at once so an ESP can rotate without downtime. */
+  record CredentialIssued(TenantId tenant, String credentialId, String username, String passwordHash, Instant issuedAt)
+      implements ChangeRecord {}
+
+  record CredentialRevoked(TenantId tenant, String credentialId) implements ChangeRecord {}
+
+  record ConsentGranted(TenantId tenant, EmailAddress address, Set<Purpose> purposes, Instant grantedAt,
+      Optional<Instant> expiresAt, String evidence) implements ChangeRecord {
+    public ConsentGranted {
+      purposes = Set.copyOf(purposes);
+    }
+  }
+
+  record ConsentRevoked(TenantId tenant, EmailAddress address) implements ChangeRecord {}
+
+  /** @param reason a suppression reason label: unsubscribe, complaint, hard-bounce or manual */
+  record SuppressionAdded(TenantId tenant, EmailAddress address, Set<Purpose> purposes, String reason)
+      implements ChangeRecord {
+    public SuppressionAdded {
+      purposes = Set.copyOf(purposes);
+    }
+  }
+
+  record SuppressionRemoved(TenantId tenant, EmailAddress address, Set<Purpose> purposes) implements ChangeRecord {
+    public SuppressionRemoved {
+      purposes = Set.copyOf(purposes);
+    }
+  }
+
+  /**
+   * A bulk consent import, all or nothing: the file as uploaded travels in the record, so every
+   * node validates and applies the same rows and reaches the same verdict.
+   *
+   * @param format {@code csv} or {@code ndjson}
+   */
+  record ConsentImport(TenantId tenant, String importId, String format, byte[] content) implements ChangeRecord {
+    public ConsentImport {
+      content = content.clone();
+    }
+
+    @Override
+    public byte[] content() {
+      return content.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ConsentImport c && c.tenant.equals(tenant) && c.importId.equals(importId) && c.format.equals(format)
+          && java.util.Arrays.equals(c.content, content);
+    }
+
+    @Override
+    public int hashCode() {
+      return importId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "ConsentImport[" + tenant + ", " + importId + ", " + content.length + " bytes]";
+    }
+  }
+
+  /** Every record type, for codecs and documentation. */
+  List<Class<? extends ChangeRecord>> TYPES = List.of(TenantSaved.class, TenantEnabled.class, CredentialIssued.class,
+      CredentialRevoked.class, ConsentGranted.class, ConsentRevoked.class, SuppressionAdded.class, SuppressionRemoved.class,
+      ConsentImport.class);
+}

@@ -1,0 +1,121 @@
+package org.mailward.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.mailward.admin.AdminApi;
+import org.mailward.admin.AdminServer;
+import org.mailward.admin.auth.AdminTokens;
+import org.mailward.admin.auth.Role;
+import org.mailward.admin.consent.ImportJobs;
+import org.mailward.admin.health.HealthRoutes;
+import org.mailward.admin.tenants.TenantRegistry;
+import org.mailward.api.AuditJournal;
+import org.mailward.api.ConsentControl;
+import org.mailward.api.ControlPlaneLog;
+import org.mailward.app.config.ConfigException;
+import org.mailward.app.config.MailwardConfig;
+import org.mailward.core.auth.PasswordHasher;
+import org.mailward.portal.PemKeyStore;
+
+/**
+ * The admin API as the relay runs it: settings from {@code admin.*}, TLS from PEM files through the
+ * portal's {@link PemKeyStore}, client CAs through the JDK, the token file (an admin token is
+ * printed once when the file does not exist yet), and SMTP credential hashes made with the inbound
+ * server's Argon2id {@link PasswordHasher}.
+ */
+final class AdminEndpoint implements AutoCloseable {
+  private final AdminApi api;
+  private final InetSocketAddress address;
+
+  private AdminEndpoint(AdminApi api) {
+    this.api = api;
+    this.address = api.start();
+  }
+
+  static Path tokenFile(MailwardConfig config, ModuleConfigs modules) {
+    return modules.resolve(config.admin().tokenFile(), modules.dataDir().resolve("keys").resolve("admin-tokens"));
+  }
+
+  static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
+      ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs jobs, AuditJournal audit,
+      Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
+    MailwardConfig.Admin a = config.admin();
+    if (!a.enabled()) {
+      return Optional.empty();
+    }
+    AdminTokens tokens = new AdminTokens(tokenFile(config, modules), clock);
+    if (!tokens.exists()) {
+      AdminTokens.Created first = tokens.create(Role.ADMIN, Optional.empty());
+      out.println("Admin API token created (role admin). It is shown once; keep it like a password:");
+      out.println("  admin token: " + first.token());
+    }
+    AdminServer.Settings settings;
+    try {
+      settings = settings(a, modules);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("admin.address", source, e.getMessage());
+    }
+    PasswordHasher hasher = new PasswordHasher();
+    AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
+        a.throttle().window(), a.throttle().lockout()), tokens,
+        new AdminApi.Ports(log, tenants, consent, audit, jobs, hasher::hash, readiness), clock);
+    return Optional.of(new AdminEndpoint(api));
+  }
+
+  private static AdminServer.Settings settings(MailwardConfig.Admin a, ModuleConfigs modules) throws IOException {
+    Optional<KeyStore> ks = Optional.empty();
+    char[] password = new char[0];
+    if (!a.tls().certificate().isBlank() || !a.tls().key().isBlank()) {
+      PemKeyStore.Loaded loaded = PemKeyStore.load(modules.resolve(a.tls().certificate(), null), modules.resolve(a.tls().key(), null));
+      ks = Optional.of(loaded.keyStore());
+      password = loaded.password();
+    }
+    Optional<KeyStore> trust = Optional.empty();
+    if (!a.tls().clientCa().isBlank()) {
+      trust = Optional.of(trustStore(modules.resolve(a.tls().clientCa(), null)));
+    }
+    AdminServer.ClientAuth auth = trust.isEmpty() ? AdminServer.ClientAuth.NONE
+        : a.tls().clientAuth().equals("want") ? AdminServer.ClientAuth.WANT : AdminServer.ClientAuth.NEED;
+    return new AdminServer.Settings(a.address(), a.port(), ks, password, trust, auth, a.maxImportSize().bytes() + 1024, 16,
+        Duration.ofSeconds(60));
+  }
+
+  private static KeyStore trustStore(Path pem) throws IOException {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+      if (i == 0) {
+        throw new IOException(pem + " holds no certificate");
+      }
+      return ks;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("admin.tls.clientCa " + pem + ": " + e.getMessage(), e);
+    }
+  }
+
+  InetSocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    api.close();
+  }
+}

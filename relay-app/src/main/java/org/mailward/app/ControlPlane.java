@@ -1,0 +1,33 @@
+package org.mailward.app;
+
+import java.time.Clock;
+import java.util.Collection;
+import org.mailward.admin.consent.ImportJobs;
+import org.mailward.admin.controlplane.ConsentApplier;
+import org.mailward.admin.controlplane.KeyValueControlPlaneLog;
+import org.mailward.admin.tenants.TenantRegistry;
+import org.mailward.api.ConsentControl;
+import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.KeyValueStore;
+import org.mailward.api.Tenant;
+import org.mailward.policy.ConsentPolicyEngine;
+
+/**
+ * This node's control plane: the local change log on the node's store, the live tenant directory
+ * (configured tenants plus the log's, replayed from the first record at every start) and the
+ * consent applier (resumed after the last record it applied). Built before the inbound server, so
+ * the first AUTH already sees every tenant and credential the log holds.
+ */
+record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs) {
+
+  static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, Clock clock) {
+    KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock);
+    TenantRegistry tenants = new TenantRegistry(configured);
+    log.subscribe(0, tenants);
+    ConsentControl consent = new PolicyConsentControl(policy, clock);
+    ImportJobs jobs = new ImportJobs(clock);
+    ConsentApplier applier = new ConsentApplier(consent, store, jobs);
+    log.subscribe(applier.appliedVersion(), applier);
+    return new ControlPlane(log, tenants, consent, jobs);
+  }
+}
