@@ -178,6 +178,35 @@ public final class Relay implements AutoCloseable {
     return storage.spool() instanceof QueueControl qc ? java.util.Optional.of(qc) : java.util.Optional.empty();
   }
 
+  /** What a reload applied. */
+  record Reload(boolean certificates, int tenants) {}
+
+  /**
+   * Applies what can change without a restart (SIGHUP): the whole file is validated first
+   * (ConfigCheck; on error nothing is applied), then the inbound TLS certificate and key are
+   * read again and the configured tenants replaced. Listeners, spool, delivery, policy and
+   * keys need a restart.
+   *
+   * @throws ConfigException naming the key and file when the new file does not validate
+   */
+  Reload reload(MailwardConfig next, String source, Map<String, String> env) {
+    ConfigCheck.validate(next, source, env);
+    boolean certificates = true;
+    try {
+      smtp.reloadCertificates();
+    } catch (IOException e) {
+      certificates = false;
+      log.warn("reload: inbound TLS certificate not reloaded, keeping the current one: {}", e.getMessage());
+    }
+    int configured = -1;
+    if (!next.tenants().isEmpty() && tenants instanceof org.mailward.admin.tenants.TenantRegistry registry) {
+      configured = registry.reloadConfigured(ConfiguredTenants.from(next, source).all());
+    }
+    log.info("reload: TLS certificate {}; {} configured tenants{}", certificates ? "reloaded" : "kept",
+        configured < 0 ? "unchanged" : Integer.toString(configured), "; other changes need a restart");
+    return new Reload(certificates, configured);
+  }
+
   public Map<String, InetSocketAddress> listeners() {
     return listeners;
   }
