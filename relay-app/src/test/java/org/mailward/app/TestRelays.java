@@ -33,10 +33,68 @@ final class TestRelays {
     return write(dir, port, purpose, tenantYaml, "delivery:\n  enabled: false\n", extraYaml);
   }
 
+  /**
+   * A {@code delivery:} section that delivers {@code patients.test} to {@code [mx.patients.test]:port}
+   * over verified TLS: dnsmasq on {@code dnsPort} names the host, {@code caPem} signed its certificate.
+   * DANE and MTA-STS are off (dnsmasq serves no DNSSEC; DaneIT covers DANE).
+   *
+   * @param smtpYaml more keys under {@code delivery.smtp}, each line indented by four spaces (or empty)
+   */
+  static String verifiedDelivery(int dnsPort, int port, Path caPem, String smtpYaml) {
+    return """
+        delivery:
+          dns:
+            resolver: "127.0.0.1:%d"
+          routes:
+            patients.test: "[mx.patients.test]:%d"
+          tls:
+            trustAnchors: %s
+          smtp:
+            heloName: relay.test
+        %s
+          retry:
+            initialBackoff: 1s
+          limits:
+            pollInterval: 50ms
+          dane:
+            enabled: false
+          mtaSts:
+            enabled: false
+        """.formatted(dnsPort, port, caPem, smtpYaml);
+  }
+
+  /** Tenant keys that make Mailward DKIM-sign every message with {@code keyPem} (passphrase in TEST_DKIM_PASSPHRASE). */
+  static String dkimSignsAll(Path keyPem) {
+    return """
+            policy:
+              dkim:
+                domain: clinic.example
+                selector: s2026
+                keyFile: %s
+                passphraseEnv: TEST_DKIM_PASSPHRASE
+                signAll: true
+        """.formatted(keyPem);
+  }
+
+  /** Another tenant entry with the same password, to follow the first one (pass it as the last {@code extraYaml}). */
+  static String anotherTenant(String id, String username, String purpose) {
+    return """
+          - id: %s
+            username: %s
+            passwordHash: "%s"
+            senderDomains: [clinic.example]
+            defaultPurpose: %s
+        """.formatted(id, username, hash(), purpose);
+  }
+
+  private static String hash() {
+    return new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
+  }
+
   /** @param deliveryYaml the whole top-level {@code delivery:} section */
   static Path write(Path dir, int port, String purpose, String tenantYaml, String deliveryYaml, String extraYaml)
       throws IOException {
-    String hash = new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
+    String hash = hash();
     String yaml = """
         hostname: relay.test
         dataDir: %s
