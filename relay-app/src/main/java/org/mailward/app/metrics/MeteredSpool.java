@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailward.api.BodySource;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
@@ -39,7 +40,6 @@ public final class MeteredSpool implements Spool {
   private final DestinationGroups groups;
   private final Clock clock;
   private final Labels tenants = new Labels(256);
-  private final Labels reasons = new Labels(64);
   private final Labels statuses = new Labels(128);
   private final Labels verifications = new Labels(32);
   private final Labels sources = new Labels(16);
@@ -155,10 +155,9 @@ public final class MeteredSpool implements Spool {
     return "dropped";
   }
 
-  /** The reason's code: what precedes the first ';' (the rest is detail for the audit record). */
-  private String reason(String reason) {
-    int semi = reason.indexOf(';');
-    return reasons.of(semi < 0 ? reason : reason.substring(0, semi));
+  /** The reason's kind (a closed set); its detail stays in the audit record and the log line. */
+  private static String reason(DeliveryFailure reason) {
+    return reason.kind().label();
   }
 
   private String status(Optional<SmtpReply> reply) {
