@@ -28,9 +28,9 @@ lock = threading.Lock()
 acked = [0]
 deadline = time.time() + a.seconds
 out = open(a.out, "a", buffering=1)
-filler = ("lorem ipsum dolor sit amet " * ((a.size // 27) + 1))[: a.size]
-# RFC 5322 2.1.1: lines of at most 998 octets (the relay refuses longer ones with 550 5.6.0)
-filler = "\r\n".join(filler[i:i + 76] for i in range(0, len(filler), 76))
+# RFC 5322 lines (<= 998 octets; the relay refuses longer ones with 550 5.6.0)
+_text = ("lorem ipsum dolor sit amet " * ((a.size // 27) + 1))[: a.size]
+filler = "\r\n".join(_text[i:i + 76] for i in range(0, len(_text), 76))
 
 
 def body(token):

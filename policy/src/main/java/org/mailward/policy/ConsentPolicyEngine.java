@@ -72,7 +72,7 @@ public final class ConsentPolicyEngine implements PolicyEngine {
     this.registry = new ConsentRegistry(store);
     this.suppressions = new Suppressions(store);
     this.importer = new ConsentImporter(store);
-    this.tokens = new UnsubscribeTokens(g.tokenSecret(), clock, g.tokenLifetime());
+    this.tokens = new UnsubscribeTokens(g.tokenSecret(), g.retiredTokenSecrets(), clock, g.tokenLifetime());
     this.unsubscribes = new Unsubscribes(tokens, suppressions, registry, config);
     HealthDictionary dictionary = HealthDictionary.bundled();
     ScanBuffers scanBuffers = new ScanBuffers(); // one set of scan arrays per policy thread, shared by every tenant

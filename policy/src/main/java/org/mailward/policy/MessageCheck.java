@@ -113,6 +113,10 @@ final class MessageCheck implements MessageInspection {
       edits.add(new HeaderEdit.Remove(PURPOSE_HEADER));
     }
     report.counts().forEach((detectorName, count) -> evidence.add(new RuleHit("phi." + detectorName, count)));
+    // Why each PHI verdict was reached: the rules of the findings that made the score (offsets stay in the report).
+    java.util.Map<String, Integer> because = new java.util.TreeMap<>();
+    report.evidence().forEach(e -> because.merge("phi.because." + e.finding().rule(), 1, Integer::sum));
+    because.forEach((rule, n) -> evidence.add(new RuleHit(rule, n)));
 
     SecurityLevel level = transaction.session().tenant().defaultLevel();
     if (policy.phi().enabled()) {

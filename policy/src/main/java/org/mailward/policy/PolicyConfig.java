@@ -34,6 +34,7 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
    * @param consentCacheTtl how long a cached answer is trusted (bounds staleness across nodes)
    * @param lookupTimeout a consent lookup slower than this is answered 451 4.3.0 (fail closed)
    * @param inspectionMaxBytes body bytes kept for the PHI scan; beyond it the scan is marked truncated
+   * @param retiredTokenSecrets earlier token secrets, verify-only, held for {@code tokenLifetime} after a rotation
    */
   public record Global(
       byte[] tokenSecret,
@@ -41,15 +42,28 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
       long consentCacheSize,
       Duration consentCacheTtl,
       Duration lookupTimeout,
-      int inspectionMaxBytes) {
+      int inspectionMaxBytes,
+      List<byte[]> retiredTokenSecrets) {
     public Global {
       if (tokenSecret.length < 32) {
         throw new IllegalArgumentException("policy.tokenSecret needs at least 32 bytes");
       }
       tokenSecret = tokenSecret.clone();
+      retiredTokenSecrets = retiredTokenSecrets.stream().map(byte[]::clone).toList();
       if (consentCacheSize < 1 || inspectionMaxBytes < 1024) {
         throw new IllegalArgumentException("policy.consentCacheSize and policy.inspectionMaxBytes must be positive");
       }
+    }
+
+    /** Without retired token secrets (no rotation yet). */
+    public Global(byte[] tokenSecret, Duration tokenLifetime, long consentCacheSize, Duration consentCacheTtl,
+        Duration lookupTimeout, int inspectionMaxBytes) {
+      this(tokenSecret, tokenLifetime, consentCacheSize, consentCacheTtl, lookupTimeout, inspectionMaxBytes, List.of());
+    }
+
+    @Override
+    public List<byte[]> retiredTokenSecrets() {
+      return retiredTokenSecrets.stream().map(byte[]::clone).toList();
     }
 
     public static Global defaults(byte[] tokenSecret) {

@@ -95,4 +95,11 @@ class NullSenderPolicyTest {
     RecipientVerdict v = engine.onRecipient(nullSender(), rcpt("gone@example.net")).toCompletableFuture().join();
     assertThat(v).isInstanceOfSatisfying(RecipientVerdict.Refuse.class, r -> assertThat(r.rule()).isEqualTo("suppression.hard-bounce"));
   }
+
+  @Test
+  void aBounceWhoseSubjectCarriesPhi_isRefusedLikeAnyMessage() {
+    MessageVerdict v = finish(List.of(rcpt("pat@example.net")),
+        "From: MAILER-DAEMON@esp.example\r\nSubject: Undeliverable: Your chemotherapy schedule\r\n\r\nnot delivered\r\n");
+    assertThat(v).isInstanceOfSatisfying(MessageVerdict.Refuse.class, r -> assertThat(r.rule()).isEqualTo("phi.subject"));
+  }
 }

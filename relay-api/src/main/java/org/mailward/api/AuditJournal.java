@@ -9,7 +9,18 @@ import java.util.Optional;
  * never block and become durable with the next group sync of the spool.
  */
 public interface AuditJournal {
+  /** Records {@code event}; throws an unchecked exception when it cannot be taken. */
   void append(AuditEvent event);
+
+  /**
+   * Whether appends are being recorded; no I/O. An implementation that writes
+   * later (in a group sync) reports {@code FAILING} from the first write that
+   * failed until one succeeds again. The default is for journals that report
+   * failure only by throwing from {@link #append}.
+   */
+  default AuditHealth health() {
+    return AuditHealth.ok();
+  }
 
   /** Records with {@code from <= at < to}, optionally for one message, in journal order, at most {@code limit}. */
   List<AuditRecord> query(Instant from, Instant to, Optional<MessageId> messageId, int limit);

@@ -45,7 +45,7 @@ final class ConfigCheck {
     check("delivery.tls.trustAnchors", source, () -> TrustAnchors.load(delivery.tls().trustAnchors(),
         delivery.tls().trustAnchorsPassword()));
     delivery.dane().trustAnchors().ifPresent(p -> readable("delivery.dane.trustAnchors", p, source));
-    PolicyConfig policy = modules.policy(new byte[32]);
+    PolicyConfig policy = modules.policy(new SecretRing.Secrets(new byte[32], java.util.List.of()));
     int dkim = 0;
     for (int i = 0; i < config.tenants().size(); i++) {
       var id = new org.mailward.api.TenantId(config.tenants().get(i).id());

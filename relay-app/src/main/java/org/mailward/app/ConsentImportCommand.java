@@ -11,6 +11,7 @@ import org.mailward.app.config.ConfigLoader;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.consent.ConsentImporter;
+import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolStorage;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ final class ConsentImportCommand implements Callable<Integer> {
     SpoolStorage storage;
     try {
       storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(),
-          new org.mailward.queue.spool.SpoolSetup(modules.auditKey(), n -> { }));
+          new org.mailward.queue.spool.SpoolSetup(modules.auditKey(), n -> { }), modules.masterKeyring(),
+          DataKeyRewrapper.Settings.dormant());
     } catch (RuntimeException e) {
       System.err.println("mailward: cannot open the store under " + modules.dataDir()
           + " (is the relay running? stop it first): " + e.getMessage());
@@ -62,7 +64,7 @@ final class ConsentImportCommand implements Callable<Integer> {
     }
     ExecutorService pool = Relay.named("mailward-import", 1);
     try (storage) {
-      var engine = new ConsentPolicyEngine(modules.policy(secrets.tokenSecret()), storage.keyValueStore(), secrets.redactor(),
+      var engine = new ConsentPolicyEngine(modules.policy(secrets.tokenSecrets()), storage.keyValueStore(), secrets.redactor(),
           Clock.systemUTC(), pool);
       var report = engine.importer().importFile(new TenantId(tenant), file, fmt,
           (phase, rows) -> System.err.printf("%s: %d rows%n", phase.name().toLowerCase(Locale.ROOT), rows));

@@ -1,15 +1,9 @@
 package org.mailward.app;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import org.mailward.api.BodySource;
-import org.mailward.api.Envelope;
-import org.mailward.api.MessageId;
-import org.mailward.api.MessageWriter;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Spool;
-import org.mailward.api.SpoolHealth;
 import org.mailward.policy.consent.Suppressions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +15,12 @@ import org.slf4j.LoggerFactory;
  * refused at RCPT instead of bouncing again (the bulk-sender rules' list hygiene).
  * Policy and delivery stay unaware of each other; only relay-app knows both.
  */
-final class HardBounceSuppression implements Spool {
+final class HardBounceSuppression extends ForwardingSpool {
   private static final Logger log = LoggerFactory.getLogger(HardBounceSuppression.class);
-  private final Spool spool;
   private final Suppressions suppressions;
 
   HardBounceSuppression(Spool spool, Suppressions suppressions) {
-    this.spool = spool;
+    super(spool);
     this.suppressions = suppressions;
   }
 
@@ -55,45 +48,5 @@ final class HardBounceSuppression implements Spool {
       log.warn("could not record the hard bounce of message {} recipient {} as a suppression", s.ref().messageId(),
           s.ref().index(), e);
     }
-  }
-
-  @Override
-  public SpoolHealth health() {
-    return spool.health();
-  }
-
-  @Override
-  public MessageWriter begin(MessageId id) {
-    return spool.begin(id);
-  }
-
-  @Override
-  public Optional<Envelope> envelope(MessageId id) {
-    return spool.envelope(id);
-  }
-
-  @Override
-  public Optional<BodySource> body(MessageId id) {
-    return spool.body(id);
-  }
-
-  @Override
-  public List<DueRecipient> claimDue(java.time.Instant now, int limit) {
-    return spool.claimDue(now, limit);
-  }
-
-  @Override
-  public List<DueRecipient> claimDue(java.time.Instant now, int limit, ClaimOrder order) {
-    return spool.claimDue(now, limit, order);
-  }
-
-  @Override
-  public SpoolStats stats() {
-    return spool.stats();
-  }
-
-  @Override
-  public void close() {
-    // the spool belongs to SpoolStorage, which closes it
   }
 }

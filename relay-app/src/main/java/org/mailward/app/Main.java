@@ -17,11 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code mailward} command: start, hash-password, check-config. */
+/** The {@code mailward} command: start, hash-password, check-config, consent-import, keys. */
 @Command(name = "mailward", mixinStandardHelpOptions = true, version = "Mailward 0.1.0",
     description = "Secure mail relay for healthcare email.",
     subcommands = {Main.Start.class, Main.HashPassword.class, Main.CheckConfig.class, ConsentImportCommand.class,
-        AdminTokenCommand.class, AuditVerifyCommand.class})
+        AdminTokenCommand.class, KeysCommand.class, AuditVerifyCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

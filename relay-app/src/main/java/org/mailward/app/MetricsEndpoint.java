@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.mailward.api.AuditJournal;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
 import org.mailward.app.metrics.MetricNames;
@@ -36,8 +37,8 @@ final class MetricsEndpoint implements AutoCloseable {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  MetricsEndpoint(PrometheusMeterRegistry registry, String address, int port, InboundMetrics inbound, Spool spool)
-      throws IOException {
+  MetricsEndpoint(PrometheusMeterRegistry registry, String address, int port, InboundMetrics inbound, Spool spool,
+      AuditJournal audit) throws IOException {
     this.registry = registry;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -56,6 +57,8 @@ final class MetricsEndpoint implements AutoCloseable {
       Gauge.builder(MetricNames.SPOOL_STATE, () -> health.get().state() == s ? 1 : 0).tag("state", s.name().toLowerCase())
           .register(registry);
     }
+    Gauge.builder("mailward_audit_recording", () -> audit.health().recording() ? 1 : 0)
+        .description("1 while the audit journal records; 0: new mail is refused with 451 4.3.0").register(registry);
     Gauge.builder(MetricNames.SPOOL_MESSAGES, () -> spool.stats().messages()).register(registry);
 
     server = HttpServer.create(new InetSocketAddress(address, port), 16);

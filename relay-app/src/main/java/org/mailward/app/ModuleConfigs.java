@@ -2,6 +2,7 @@ package org.mailward.app;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import org.mailward.delivery.DeliveryConfig;
 import org.mailward.delivery.route.RouteOverride;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.queue.SpoolConfig;
+import org.mailward.queue.crypto.DataKeyRewrapper;
+import org.mailward.queue.crypto.MasterKey;
 
 /**
  * Maps the operator's configuration tree onto each module's own configuration
@@ -55,7 +58,7 @@ final class ModuleConfigs {
           new InboundConfig.Limits(in.maxMessageSize().bytes(), in.maxRecipients(), in.maxLineLength(), in.maxErrors(),
               in.maxConnections(), in.maxConnectionsPerIp(), in.nullSenderPerMinute()),
           new InboundConfig.Timeouts(in.idleTimeout(), in.policyTimeout(), in.drainTimeout()),
-          new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUser(),
+          new InboundConfig.AuthThrottling(in.authThrottle().maxFailuresPerIp(), in.authThrottle().maxFailuresPerUserAndIp(),
               in.authThrottle().window(), in.authThrottle().lockout(), in.authThrottle().failureDelay()));
     });
   }
@@ -73,6 +76,43 @@ final class ModuleConfigs {
   /** The audit chain's HMAC key file (spool.auditKey; default audit.key beside the master key). */
   Path auditKey() {
     return resolve(config.spool().auditKey(), org.mailward.queue.spool.SpoolSetup.defaultAuditKey(spool()));
+  }
+
+  /** The master keyring: from {@code spool.masterKeyEnv} when it names a variable, else the key file. */
+  MasterKey masterKeyring() {
+    MailwardConfig.Spool s = config.spool();
+    if (!s.masterKeyEnv().isBlank()) {
+      return check("spool.masterKeyEnv", () -> {
+        try {
+          return MasterKey.fromEnvironment(s.masterKeyEnv().trim(), env, new SecureRandom());
+        } catch (IllegalStateException e) {
+          throw new IllegalArgumentException(e.getMessage(), e);
+        }
+      });
+    }
+    return check("spool.masterKey", () -> {
+      try {
+        return MasterKey.loadOrCreate(spool().masterKeyFile(), new SecureRandom());
+      } catch (IllegalStateException | java.io.UncheckedIOException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    });
+  }
+
+  /** The unsubscribe-token secret ring: {@code policy.tokenSecretFile}, else dataDir/keys/policy.key. */
+  Path tokenSecretFile() {
+    return resolve(config.policy().tokenSecretFile(), dataDir().resolve("keys").resolve("policy.key"));
+  }
+
+  /** The redactor (and consent-registry hash) key: {@code policy.redactorKeyFile}, else dataDir/keys/redactor.key. */
+  Path redactorKeyFile() {
+    return resolve(config.policy().redactorKeyFile(), dataDir().resolve("keys").resolve("redactor.key"));
+  }
+
+  /** How the spool re-wraps data keys after a master-key rotation. */
+  DataKeyRewrapper.Settings keyRotation() {
+    return check("spool.masterKeyCheckInterval",
+        () -> DataKeyRewrapper.Settings.defaults().withCheckInterval(config.spool().masterKeyCheckInterval()));
   }
 
   DeliveryConfig delivery() {
@@ -132,11 +172,11 @@ final class ModuleConfigs {
     return new java.net.InetSocketAddress(host, port);
   }
 
-  PolicyConfig policy(byte[] tokenSecret) {
+  PolicyConfig policy(SecretRing.Secrets tokenSecrets) {
     PolicyConfig.Global global = check("policy", () -> {
-      PolicyConfig.Global d = PolicyConfig.Global.defaults(tokenSecret);
-      return new PolicyConfig.Global(tokenSecret, d.tokenLifetime(), d.consentCacheSize(), d.consentCacheTtl(),
-          config.policy().lookupTimeout(), d.inspectionMaxBytes());
+      PolicyConfig.Global d = PolicyConfig.Global.defaults(tokenSecrets.active());
+      return new PolicyConfig.Global(tokenSecrets.active(), d.tokenLifetime(), d.consentCacheSize(), d.consentCacheTtl(),
+          config.policy().lookupTimeout(), d.inspectionMaxBytes(), tokenSecrets.retired());
     });
     Map<TenantId, PolicyConfig.TenantPolicy> tenants = new HashMap<>();
     for (int i = 0; i < config.tenants().size(); i++) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
@@ -23,6 +24,7 @@ import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.app.metrics.DestinationGroups;
+import org.mailward.app.metrics.KeyRotationMetrics;
 import org.mailward.app.metrics.MeteredPolicy;
 import org.mailward.app.metrics.MeteredSpool;
 import org.mailward.app.metrics.MetricNames;
@@ -30,6 +32,7 @@ import org.mailward.app.metrics.QueueGauges;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
@@ -95,7 +98,7 @@ public final class Relay implements AutoCloseable {
         ? FirstStart.selfSignedCertificate(data.resolve("tls"), config.hostname(), clock)
         : new Path[] {modules.resolve(config.inbound().tls().certificate(), null), modules.resolve(config.inbound().tls().key(), null)};
     Secrets secrets = Secrets.load(config, modules);
-    byte[] tokenSecret = secrets.tokenSecret();
+    SecretRing.Secrets tokenSecret = secrets.tokenSecrets();
     Redactor redactor = secrets.redactor();
 
     List<ExecutorService> executors = new ArrayList<>();
@@ -112,7 +115,8 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos));
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos),
+        modules.masterKeyring(), modules.keyRotation());
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
@@ -126,8 +130,9 @@ public final class Relay implements AutoCloseable {
       java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
       if (registry.isPresent()) {
         new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        KeyRotationMetrics.register(registry.get(), storage::keyRotation);
         metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
-            config.metrics().port(), smtp.metrics(), storage.spool()));
+            config.metrics().port(), smtp.metrics(), storage.spool(), smtp.audit()));
       }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       if (config.delivery().enabled()) {
@@ -138,23 +143,26 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        Spool deliverySpool = new HardBounceSuppression(storage.spool(), policy.suppressions());
+        // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
+        // AuditPausedSpool: nothing is due for delivery while the journal is not recording
+        Spool deliverySpool = new AuditPausedSpool(new HardBounceSuppression(storage.spool(), policy.suppressions()),
+            () -> smtp.audit().health().recording());
         if (registry.isPresent()) {
           deliverySpool = new MeteredSpool(deliverySpool, registry.get(), groups, clock);
         }
-        var service = new DeliveryService(modules.delivery(), deliverySpool, storage.audit(), finisher,
+        var service = new DeliveryService(modules.delivery(), deliverySpool, smtp.audit(), finisher,
             java.util.Optional.empty(), redactor, clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
-      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), storage.audit(),
+      unsubscribe = OneClickEndpoint.startIfEnabled(config.unsubscribe(), modules, tls, policy.unsubscribes(), smtp.audit(),
           clock);
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
-          controlPlane.consent(), controlPlane.importJobs(), storage.audit(),
-          Readiness.of(bound.keySet(), storage.spool(), delivery), clock, out);
+          controlPlane.consent(), controlPlane.importJobs(), smtp.audit(),
+          Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
@@ -215,6 +223,11 @@ public final class Relay implements AutoCloseable {
     return tenants;
   }
 
+  /** The inbound AUTH lock-outs in force (list, clear by client address): for the admin API. */
+  public AuthLockouts authLockouts() {
+    return smtp.authLockouts();
+  }
+
   /** The policy engine: consent registry, suppressions, unsubscribe revocation (the admin API's later). */
   public ConsentPolicyEngine policy() {
     return policy;
@@ -247,12 +260,15 @@ public final class Relay implements AutoCloseable {
     log.info("Mailward stopped");
   }
 
-  /** The node's secrets under dataDir/keys, created on first use (mode 0600). */
-  record Secrets(byte[] tokenSecret, Redactor redactor) {
+  /**
+   * The node's secrets (default: under dataDir/keys, created on first use, mode 0600): the
+   * unsubscribe-token ring (active + retired within the token lifetime) and the redactor key.
+   */
+  record Secrets(SecretRing.Secrets tokenSecrets, Redactor redactor) {
     static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
-      Path keys = modules.dataDir().resolve("keys");
-      byte[] token = FirstStart.secret(modules.resolve(config.policy().tokenSecretFile(), keys.resolve("policy.key")), 32);
-      return new Secrets(token, new Redactor(FirstStart.secret(keys.resolve("redactor.key"), 32)));
+      SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
+          PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
+      return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
     }
   }
 

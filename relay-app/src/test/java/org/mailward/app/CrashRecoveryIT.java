@@ -34,7 +34,7 @@ class CrashRecoveryIT {
   @TempDir Path dir;
 
   /** Waits (at most 90 s) until the client has recorded {@code more} further acknowledgements. */
-  private static void awaitMoreAcks(Path acked, int more) throws Exception {
+  private void awaitMoreAcks(Path acked, int more, RelayProcess relay) throws Exception {
     long start = Files.exists(acked) ? Files.readAllLines(acked).size() : 0;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
@@ -43,7 +43,14 @@ class CrashRecoveryIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the client got no further acknowledgements from the relay within 90 s");
+    Path clientLog = dir.resolve("client.log");
+    String client = Files.exists(clientLog) ? Files.readString(clientLog) : "";
+    throw new AssertionError("the client got no further acknowledgements from the relay within 90 s\n--- relay ---\n"
+        + tail(relay.output()) + "\n--- client ---\n" + tail(client));
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
   }
 
   @Test
@@ -64,12 +71,12 @@ class CrashRecoveryIT {
     try {
       for (int round = 0; round < 5; round++) {
         // Let the client get going against this incarnation, then kill it at a random moment.
-        awaitMoreAcks(acked, 20);
+        awaitMoreAcks(acked, 20, relay);
         Thread.sleep(random.nextInt(1500));
         relay.kill9();
         relay = RelayProcess.start(config);
       }
-      awaitMoreAcks(acked, 20);
+      awaitMoreAcks(acked, 20, relay);
       Files.createFile(dir.resolve("stop"));
       assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
     } finally {

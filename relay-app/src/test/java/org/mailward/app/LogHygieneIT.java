@@ -83,13 +83,11 @@ class LogHygieneIT {
 
         List<String> logLines = new ArrayList<>();
         for (String line : relay.output().split("\n")) {
-          if (line.startsWith("{")) {
+          // the launcher's own console lines and the first-start notice are not log events
+          boolean console = line.startsWith("listening: ") || line.equals("ready")
+              || line.startsWith("Admin API token created") || line.startsWith("  admin token: ");
+          if (!line.isBlank() && !console) {
             logLines.add(line);
-          } else {
-            // what `mailward start` prints on stdout besides the log: listeners, readiness, a first-start admin token
-            assertThat(line.isBlank() || line.startsWith("listening: ") || line.equals("ready")
-                || line.startsWith("Admin API token created") || line.startsWith("  admin token: "))
-                .as("a line that is neither a JSON log event nor a start-up notice: " + line).isTrue();
           }
         }
         assertThat(logLines).as("the relay logged something").isNotEmpty();

@@ -64,7 +64,7 @@ final class AccuracyReport {
 
   /** The JMH-style headline table. */
   String table() {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-34s %-9s %5s %7s   %-8s %-9s %s%n",
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-34s %-9s %5s %7s   %-6s  %-13s %s%n",
         "Benchmark", "Split", "Cnt", "Score", "Error", "Target", "Units"));
     for (Figure f : figures()) {
       String target = Double.isNaN(f.target()) ? "" : (f.metric().startsWith("fpr") ? "<= " : ">= ")

@@ -1,7 +1,7 @@
 // The seeded generator of the labelled corpus: a fixed number of messages per
 // category, each built from its own Random (seed, category, index), so a message
 // does not change when another category grows. Ids are "<category code>-<index>"
-// ("B-0042"); the held-out split is a hash of the id (see Split).
+// ("B-0042"); the held-out split is a hash of the id, stratified by technique (see Split).
 package org.mailward.bench.phi;
 
 import java.util.ArrayList;
@@ -42,6 +42,18 @@ final class CorpusGenerator {
       }
     }
     return out;
+  }
+
+  /** How many technique (or template) slots a category cycles through: message i uses slot i % this. */
+  static int techniqueSlots(Category category) {
+    return switch (category) {
+      case SUBJECT -> PhiText.SUBJECT_TEMPLATES;
+      case BODY -> PhiText.BODY_TEMPLATES;
+      case ATTACHMENT -> PhiMail.ATTACHMENT_TECHNIQUES.size();
+      case ENCODING -> EvasionMail.TECHNIQUES.size();
+      case CLEAN -> CleanMail.CLEAN_TECHNIQUES.size();
+      case NEAR_MISS -> CleanMail.NEAR_MISS_TECHNIQUES.size();
+    };
   }
 
   LabelledMessage message(Category category, int index) {

@@ -64,6 +64,8 @@ public final class PhiAccuracy {
   private PhiAccuracy() {}
 
   public static void main(String[] args) throws IOException {
+    // PDFBox warns once per PDF that it renders the standard-14 Helvetica with a fallback font: noise here.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.pdfbox", "error");
     Options options = Options.parse(args);
     AccuracyReport report = run(options);
     if (report != null) {

@@ -1,24 +1,51 @@
-// The held-out split: about 30 % of the corpus, chosen by a fixed hash of the
-// message id (SHA-256 of a salt and the id), so it never changes with the code
-// that generates messages or with the detector. Tuning reads only the tuning
-// split; the runner reports both.
+// The held-out split: about 30 % of the corpus that tuning never looks at. It
+// is stratified so every technique is represented: a message's stratum is its
+// category and its technique slot (the index modulo the number of techniques of
+// the category, which is how the generator assigns techniques), and within each
+// stratum of the full corpus the 30 % of ids with the lowest SHA-256 (salted) are
+// held out. A pure function of the id: slices, seeds and detectors do not move it.
 package org.mailward.bench.phi;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 final class Split {
-  static final int HELD_OUT_PERCENT = 30;
+  static final double HELD_OUT_SHARE = 0.30;
   private static final String SALT = "mailward-phi-corpus-heldout-v1:";
 
   private Split() {}
 
+  /** For an id "C-0042" of the corpus's format. */
   static boolean isHeldOut(String id) {
+    Category category = null;
+    for (Category c : Category.values()) {
+      if (id.startsWith(c.code + "-")) {
+        category = c;
+      }
+    }
+    if (category == null) {
+      throw new IllegalArgumentException("not a corpus id: " + id);
+    }
+    int index = Integer.parseInt(id.substring(2));
+    int period = CorpusGenerator.techniqueSlots(category);
+    int full = Math.max(CorpusGenerator.FULL.get(category), index + 1);
+    List<String> stratum = new ArrayList<>();
+    for (int j = index % period; j < full; j += period) {
+      stratum.add(String.format("%s-%04d", category.code, j));
+    }
+    stratum.sort(Comparator.comparing(Split::hash));
+    int heldOut = (int) Math.round(stratum.size() * HELD_OUT_SHARE);
+    return stratum.indexOf(id) < heldOut;
+  }
+
+  private static BigInteger hash(String id) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest((SALT + id).getBytes(StandardCharsets.UTF_8));
-      int bucket = ((h[0] & 0xff) << 8 | (h[1] & 0xff)) % 100;
-      return bucket < HELD_OUT_PERCENT;
+      return new BigInteger(1, MessageDigest.getInstance("SHA-256").digest((SALT + id).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JDK", e);
     }

@@ -22,14 +22,15 @@ public final class HealthDictionary {
   static final String RESOURCE = "/org/mailward/policy/phi/health-terms.txt";
 
   private final TermAutomaton automaton;
+  private final NameLists names = NameLists.bundled();
   private final int size;
   private final TermCategory[] categoryByOrdinal = TermCategory.values();
 
-  private HealthDictionary(Map<String, TermCategory> categories) {
+  private HealthDictionary(Map<String, Integer> categories) {
     List<String> terms = new ArrayList<>(categories.keySet());
     int[] payloads = new int[terms.size()];
     for (int i = 0; i < payloads.length; i++) {
-      payloads[i] = categories.get(terms.get(i)).ordinal();
+      payloads[i] = categories.get(terms.get(i)); // a bit per category
     }
     this.automaton = TermAutomaton.build(terms, payloads);
     this.size = terms.size();
@@ -48,7 +49,7 @@ public final class HealthDictionary {
   }
 
   static HealthDictionary parse(InputStream in) throws IOException {
-    Map<String, TermCategory> map = new HashMap<>();
+    Map<String, Integer> map = new HashMap<>();
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
     int number = 0;
@@ -62,9 +63,15 @@ public final class HealthDictionary {
       if (bar <= 0) {
         throw new IllegalArgumentException("health-terms.txt line " + number + ": expected category|term");
       }
-      map.put(line.substring(bar + 1).strip().toLowerCase(Locale.ROOT), TermCategory.fromLabel(line.substring(0, bar)));
+      map.merge(line.substring(bar + 1).strip().toLowerCase(Locale.ROOT), 1 << TermCategory.fromLabel(line.substring(0, bar)).ordinal(),
+          (a, b) -> a | b);
     }
     return new HealthDictionary(map);
+  }
+
+  /** The name and word lists that go with the dictionary ({@link NameLists#bundled()}). */
+  NameLists names() {
+    return names;
   }
 
   public int size() {
@@ -78,7 +85,11 @@ public final class HealthDictionary {
 
   /** As {@link #scan(CharSequence, TermSink)}, through the caller's reused {@code chunk} ({@link TermAutomaton#scan(CharSequence, char[], TermAutomaton.MatchSink)}). */
   void scan(CharSequence text, char[] chunk, TermSink sink) {
-    automaton.scan(text, chunk, (payload, start, end) -> sink.term(categoryByOrdinal[payload], start, end));
+    automaton.scan(text, chunk, (payload, start, end) -> {
+      for (int bits = payload; bits != 0; bits &= bits - 1) {
+        sink.term(categoryByOrdinal[Integer.numberOfTrailingZeros(bits)], start, end);
+      }
+    });
   }
 
   @FunctionalInterface

@@ -3,9 +3,11 @@ package org.mailward.policy.phi;
 import java.util.List;
 
 /**
- * Reduces HTML to the text a reader would see, for scanning only: tags become spaces, comments,
+ * Reduces HTML to the text a reader would see, for scanning only: inline tags ({@code b}, {@code span},
+ * {@code font}…) join the text around them, other tags become line breaks, comments,
  * {@code script} and {@code style} content are dropped, common entities and numeric references are
- * decoded. A small hand-written stripper (jsoup is not in the stack, and a sanitizer such as
+ * decoded. A small hand-written stripper (jsoup builds a DOM, a node per tag and text run, which
+ * the 60 KB-message cost budget does not allow; and a sanitizer such as
  * OWASP's keeps markup, which is not what a scanner wants). Not a renderer and not a sanitizer.
  *
  * <p>Cost: it reads a {@code char[]} (the part as decoded into {@link ScanScratch}) and writes into
@@ -15,6 +17,9 @@ import java.util.List;
  */
 final class HtmlText {
   private static final List<String> RAW_TEXT = List.of("script", "style");
+  private static final String[] INLINE = {"a", "b", "i", "u", "s", "q", "em", "tt", "abbr", "bdi", "bdo", "big", "cite", "code",
+      "data", "dfn", "del", "ins", "kbd", "mark", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "var",
+      "wbr", "font"};
 
   private final char[] html;
   private final CharArrayText view;
@@ -66,11 +71,39 @@ final class HtmlText {
           close = indexOf('>', i + 1);
           close = close == n ? n : close + 1;
         }
+        boolean inline = inline(i + 1);
         i = close;
-        out[o++] = ' ';
+        if (!inline) {
+          out[o++] = '\n';
+        }
       }
     }
     return o;
+  }
+
+  /**
+   * The tag whose name starts at {@code at} (after {@code <}, perhaps {@code /}) is an inline one
+   * ({@code b}, {@code span}, {@code a}, {@code font}…): it joins the text on either side, as a
+   * reader sees it, so {@code 123-<b>45</b>-6789} reads as one number. Other tags break the text.
+   */
+  private boolean inline(int at) {
+    if (at < n && html[at] == '/') {
+      at++;
+    }
+    int end = at;
+    while (end < n && end - at < 8 && Character.isLetterOrDigit(html[end])) {
+      end++;
+    }
+    if (end == n || Character.isLetterOrDigit(html[end]) || end - at > 6) {
+      return false;
+    }
+    char first = Character.toLowerCase(html[at]);
+    for (String tag : INLINE) {
+      if (tag.charAt(0) == first && tag.length() == end - at && is(at, tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first {@code <} or {@code &} at or after {@code from}, else {@code n}. */

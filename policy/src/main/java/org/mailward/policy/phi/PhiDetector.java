@@ -3,13 +3,16 @@ package org.mailward.policy.phi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -33,11 +36,17 @@ import org.mailward.policy.PolicyConfig.PhiPolicy;
  * ScanBuffers}: raw part bytes, decoded text, stripped HTML), which it gives back when it returns.
  */
 public final class PhiDetector {
-  private static final int MAX_PART_BYTES = 8 << 20;
+  /** Raw (transfer-encoded) bytes read of one part; a larger attachment is unreadable ({@code too-large}). */
+  static final int MAX_PART_BYTES = 8 << 20;
+  /** Characters of text taken from one attachment; beyond, it is unreadable ({@code budget}). */
+  static final int ATTACHMENT_MAX_CHARS = 2 << 20;
+  /** Time for the attachments of one message, by default. */
+  static final Duration ATTACHMENT_TIME_BUDGET = Duration.ofSeconds(5);
 
   private final TextScanner scanner;
   private final PhiPolicy policy;
   private final ScanBuffers buffers;
+  private final long attachmentTimeBudgetNanos = ATTACHMENT_TIME_BUDGET.toNanos();
   private final MimeConfig mimeConfig = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
       .setMaxContentLen(-1).setStrictParsing(false).build();
 
@@ -83,7 +92,7 @@ public final class PhiDetector {
       unparseable = true;
     }
     return new PhiReport(handler.subjectPhi, handler.bodyPhi, handler.counts, handler.opaque, truncated, unparseable,
-        Optional.ofNullable(handler.purpose), handler.listUnsubscribe);
+        Optional.ofNullable(handler.purpose), handler.listUnsubscribe, handler.evidence);
   }
 
   /** Scans a text on its own (benchmarks and tests of the body rule). */
@@ -96,32 +105,84 @@ public final class PhiDetector {
     }
   }
 
-  /** True when the text meets the body rule. */
+  /** True when the text meets the body rule: its score ({@link PhiScore}) within the window, or any identifier under the tenant's stricter rule. */
   public boolean isBodyPhi(TextFindings f) {
-    return policy.identifierAloneIsPhi() ? f.identifierCount() > 0 : f.identifierNearHealth(policy.windowChars());
+    return f.score(policy.windowChars()).isPhi() || anyIdentifier(f, policy.identifierAloneIsPhi());
+  }
+
+  /**
+   * Scores one decoded text and records its findings; returns true when it is PHI by {@code
+   * window}. A {@code subject} is stricter: any identifier, or health words addressed to the
+   * recipient ("Your HIV test is ready"), make it PHI on their own.
+   */
+  private boolean scanPart(CharSequence decoded, String where, int window, boolean subject, Handler h) {
+    NormalText normal = NormalText.of(decoded);
+    TextFindings f = scanner.scan(normal.text(), h.scratch.chunk(), h.excluded);
+    h.add(where.equals("subject") ? "subject." : where.startsWith("attachment-name") ? "attachment-name." : "", f);
+    PhiScore score = f.score(window);
+    List<PhiFinding> alone = subject ? subjectAlone(f) : List.of();
+    boolean phi = score.isPhi() || anyIdentifier(f, subject || policy.identifierAloneIsPhi()) || !alone.isEmpty();
+    if (phi) {
+      List<PhiFinding> parts = score.isPhi() ? score.parts() : alone.isEmpty() ? identifiers(f) : alone;
+      for (PhiFinding part : parts) {
+        h.evidence.add(new PhiEvidence(where, part.at(normal.origin(part.start()), normal.origin(part.end()))));
+      }
+    }
+    return phi;
+  }
+
+  /** What makes a Subject PHI on its own: an identifier, or health words addressed to the recipient. */
+  private static List<PhiFinding> subjectAlone(TextFindings f) {
+    List<PhiFinding> out = new ArrayList<>();
+    for (PhiFinding x : f.findings()) {
+      if (x.category() == PhiFinding.Category.IDENTIFIER || x.rule().equals(TextScanner.PERSONAL_HEALTH)) {
+        out.add(x);
+      }
+    }
+    return out;
+  }
+
+  private static boolean anyIdentifier(TextFindings f, boolean enabled) {
+    return enabled && !identifiers(f).isEmpty();
+  }
+
+  private static List<PhiFinding> identifiers(TextFindings f) {
+    List<PhiFinding> ids = new ArrayList<>();
+    for (PhiFinding x : f.findings()) {
+      if (x.category() == PhiFinding.Category.IDENTIFIER) {
+        ids.add(x);
+      }
+    }
+    return ids;
   }
 
   private final class Handler extends AbstractContentHandler {
     private int headers;
     private boolean inTopHeader;
+    private int part;
+    private String subject;
     boolean subjectPhi;
     boolean bodyPhi;
     boolean listUnsubscribe;
     int opaque;
     String purpose;
     final Map<String, Integer> counts = new HashMap<>();
-    private final ScanScratch scratch;
+    final List<PhiEvidence> evidence = new ArrayList<>();
+    final Set<String> excluded = new HashSet<>();
+    final ScanScratch scratch;
+    final AttachmentText.Budget budget;
     private byte[] raw;
     private int rawLength;
+    private boolean partTooLarge;
 
     /**
      * {@code expectedBytes}: the message's size if known, so that one raw array fits every part
-     * of an ordinary message; a large one (attachments, which are never read) starts at 256 KB and
-     * grows only for a text part that needs it. The thread's array from earlier scans is reused
-     * when it is at least that large.
+     * of an ordinary message; a large one starts at 256 KB and grows only for a part that needs
+     * it. The thread's array from earlier scans is reused when it is at least that large.
      */
     Handler(int expectedBytes, ScanScratch scratch) {
       this.scratch = scratch;
+      this.budget = new AttachmentText.Budget(System.nanoTime() + attachmentTimeBudgetNanos, ATTACHMENT_MAX_CHARS);
       int initial = Math.max(4 << 10, Math.min(256 << 10, expectedBytes));
       raw = scratch.raw();
       if (raw.length < initial) {
@@ -137,69 +198,98 @@ public final class PhiDetector {
 
     @Override
     public void endHeader() {
+      if (inTopHeader && subject != null) {
+        // Scanned once the whole header is read, so the sender's own words (From) are known.
+        subjectPhi |= scanPart(subject, "subject", Integer.MAX_VALUE, true, this);
+      }
       inTopHeader = false;
     }
 
     @Override
     public void field(Field field) {
+      String name = field.getName().toLowerCase(Locale.ROOT);
       if (!inTopHeader) {
+        if (name.equals("subject")) { // the Subject of an attached message is part of what is sent
+          bodyPhi |= scanPart(decodeHeader(field), "part " + (part + 1), policy.windowChars(), false, this);
+        }
         return;
       }
-      String name = field.getName().toLowerCase(Locale.ROOT);
       switch (name) {
-        case "subject" -> {
-          String subject = DecoderUtil.decodeEncodedWords(MimeUtil.unfold(field.getBody()), DecodeMonitor.SILENT);
-          TextFindings f = scanner.scan(subject, scratch.chunk());
-          add("subject.", f);
-          subjectPhi |= f.identifierCount() > 0 || f.healthCount() > 0;
-        }
+        case "subject" -> subject = decodeHeader(field);
+        case "from", "sender", "reply-to" -> senderWords(decodeHeader(field));
         case "x-mailward-purpose" -> purpose = MimeUtil.unfold(field.getBody()).trim();
         case "list-unsubscribe" -> listUnsubscribe = true;
         default -> { }
       }
     }
 
+    /** The sender's own words (the display names of From, Sender, Reply-To): a clinic's or a brand's name, never a patient's. */
+    private void senderWords(String from) {
+      int lt = from.indexOf('<');
+      String display = lt < 0 ? (from.indexOf('@') < 0 ? from : "") : from.substring(0, lt);
+      for (String w : NormalText.of(display).text().toString().toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {
+        if (w.length() > 1) {
+          excluded.add(w);
+        }
+      }
+    }
+
     @Override
     public void body(BodyDescriptor bd, InputStream is) throws IOException {
+      part++;
+      String fileName = null;
       if (bd instanceof MaximalBodyDescriptor md) {
-        String name = md.getContentDispositionFilename();
-        if (name == null) {
-          name = md.getContentTypeParameters().get("name");
+        fileName = md.getContentDispositionFilename();
+        if (fileName == null) {
+          fileName = md.getContentTypeParameters().get("name");
         }
-        if (name != null) {
-          TextFindings f = scanner.scan(DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT), scratch.chunk());
-          add("attachment-name.", f);
-          bodyPhi |= f.identifierCount() > 0 || f.healthCount() > 0;
+        if (fileName != null) {
+          fileName = DecoderUtil.decodeEncodedWords(fileName, DecodeMonitor.SILENT);
+          // "Jane_Example_biopsy.pdf" reads as words
+          bodyPhi |= scanPart(fileName.replace('_', ' '), "attachment-name " + part, Integer.MAX_VALUE, false, this);
         }
       }
       String type = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
-      if (!type.startsWith("text/")) {
-        opaque++;
-        return;
-      }
       read(is);
       TransferDecoding.Decoded decoded = TransferDecoding.decode(bd.getTransferEncoding(), raw, rawLength);
-      // Decoded into the thread's text array, as new String(bytes, charset) would, and scanned there.
-      CharArrayText text = scratch.decode(decoded.bytes(), decoded.length(), charset(bd.getCharset()));
-      if (type.equals("text/html")) {
-        text = HtmlText.toText(text, scratch);
+      boolean text = type.startsWith("text/") && !type.equals("text/rtf");
+      if (text && !partTooLarge) {
+        Charsets.Sniffed cs = Charsets.sniff(decoded.bytes(), decoded.length(), bd.getCharset());
+        // Decoded into the thread's text array, as new String(bytes, charset) would, and scanned there.
+        CharSequence chars = scratch.decode(decoded.bytes(), cs.bomLength(), decoded.length(), cs.charset());
+        if (type.equals("text/html")) {
+          chars = HtmlText.toText((CharArrayText) chars, scratch);
+        } else if (type.equals("text/calendar")) {
+          chars = AttachmentText.calendar(chars.toString());
+        }
+        bodyPhi |= scanPart(chars, "part " + part, policy.windowChars(), false, this);
+        return;
       }
-      TextFindings f = scanner.scan(text, scratch.chunk());
-      add("", f);
-      bodyPhi |= isBodyPhi(f);
+      AttachmentText.Result result = partTooLarge ? new AttachmentText.Unreadable(AttachmentText.Reason.TOO_LARGE)
+          : AttachmentText.extract(AttachmentText.kind(type, fileName, decoded.bytes(), decoded.length()), decoded.bytes(),
+              decoded.length(), budget);
+      if (result instanceof AttachmentText.Text t) {
+        counts.merge("attachment.read", 1, Integer::sum);
+        bodyPhi |= scanPart(t.text(), "attachment " + part, policy.windowChars(), false, this);
+      } else if (result instanceof AttachmentText.Unreadable u) {
+        opaque++;
+        counts.merge("attachment.unreadable." + u.reason().label(), 1, Integer::sum);
+      }
     }
 
     /**
      * Reads a part's raw (still transfer-encoded) bytes into {@link #raw}, reused for every part
      * of the message and kept in the thread's scratch for later ones (sized from the message,
-     * grown only if that was not known); beyond {@value #MAX_PART_BYTES} bytes the rest is skipped.
+     * grown only if that was not known); beyond {@value #MAX_PART_BYTES} bytes the rest is skipped
+     * and the part marked too large.
      */
     private void read(InputStream in) throws IOException {
       int n = 0;
+      partTooLarge = false;
       while (true) {
         if (n == raw.length) {
           if (n >= MAX_PART_BYTES) {
-            in.transferTo(OutputStream.nullOutputStream());
+            partTooLarge = in.transferTo(OutputStream.nullOutputStream()) > 0;
             break;
           }
           raw = Arrays.copyOf(raw, Math.min(MAX_PART_BYTES, n * 2));
@@ -214,21 +304,13 @@ public final class PhiDetector {
       rawLength = n;
     }
 
-    private void add(String prefix, TextFindings f) {
-      f.forEachCount((k, v) -> counts.merge(prefix + k, v, Integer::sum));
+    void add(String prefix, TextFindings f) {
+      f.forEachRuleCount((k, v) -> counts.merge(prefix + k, v, Integer::sum));
     }
   }
 
-  private static Charset charset(String name) {
-    if (name == null || name.equalsIgnoreCase("us-ascii")) {
-      return StandardCharsets.UTF_8;
-    }
-    try {
-      return Charset.forName(name);
-    } catch (RuntimeException e) {
-      return StandardCharsets.ISO_8859_1;
-    }
+  private static String decodeHeader(Field field) {
+    return DecoderUtil.decodeEncodedWords(MimeUtil.unfold(field.getBody()), DecodeMonitor.SILENT);
   }
-
 
 }

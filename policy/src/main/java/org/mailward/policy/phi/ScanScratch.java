@@ -56,11 +56,16 @@ final class ScanScratch {
    * (malformed and unmappable input replaced), into this scratch's text array.
    */
   CharArrayText decode(byte[] bytes, int length, Charset charset) {
-    if (length == 0) {
+    return decode(bytes, 0, length, charset);
+  }
+
+  /** As {@link #decode(byte[], int, Charset)}, for {@code bytes[offset, length)} (after a byte-order mark). */
+  CharArrayText decode(byte[] bytes, int offset, int length, Charset charset) {
+    if (length - offset <= 0) {
       return new CharArrayText(NO_CHARS, 0);
     }
     CharsetDecoder d = decoder(charset);
-    ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+    ByteBuffer in = ByteBuffer.wrap(bytes, offset, length - offset);
     int capacity = (int) Math.min(Integer.MAX_VALUE - 16, (long) Math.ceil(length * (double) d.maxCharsPerByte()));
     if (text.length < capacity) {
       text = new char[capacity];

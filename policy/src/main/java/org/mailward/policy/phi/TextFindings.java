@@ -29,11 +29,20 @@ public final class TextFindings {
       "health.icd10", "id.ssn", "id.npi", "id.dea", "id.mbi", "id.dob");
 
   private final List<String> names;
+  private final List<PhiFinding> findings = new java.util.ArrayList<>();
   private final int[] hits;
   private int[] identifiers = new int[8];
   private int identifierCount;
   private int[] health = new int[8];
   private int healthCount;
+  /** Dictionary terms (health kinds and care words), the most frequent finding: kept as arrays, not objects. */
+  private int[] termStart = new int[8];
+  private int[] termEnd = new int[8];
+  private byte[] termKind = new byte[8];
+  private int termCount;
+  static final int CARE_KIND = 4;
+  private static final String[] TERM_RULES = {"health.condition", "health.procedure", "health.medication", "health.lab",
+      "health.care"};
 
   TextFindings(List<String> names) {
     this.names = names;
@@ -56,6 +65,80 @@ public final class TextFindings {
     health[healthCount++] = position;
   }
 
+  /** A dictionary term: {@code kind} is a health category's ordinal (CONDITION..LAB) or {@link #CARE_KIND}. */
+  void term(int kind, int start, int end) {
+    if (termCount == termStart.length) {
+      termStart = Arrays.copyOf(termStart, termCount * 2);
+      termEnd = Arrays.copyOf(termEnd, termCount * 2);
+      termKind = Arrays.copyOf(termKind, termCount * 2);
+    }
+    termStart[termCount] = start;
+    termEnd[termCount] = end;
+    termKind[termCount++] = (byte) kind;
+  }
+
+  int termCount() {
+    return termCount;
+  }
+
+  /** The dictionary term nearest to {@code [start, end)} that does not overlap it, as a finding; null when there is none. */
+  PhiFinding nearestTerm(int start, int end) {
+    long best = Long.MAX_VALUE;
+    int at = -1;
+    for (int i = 0; i < termCount; i++) { // a linear pass per anchor: anchors (names, identifiers) are few
+      int s = termStart[i];
+      int e = termEnd[i];
+      if (s < end && start < e) {
+        continue;
+      }
+      long d = e <= start ? start - e : s - end;
+      if (d < best) {
+        best = d;
+        at = i;
+      }
+    }
+    return at < 0 ? null
+        : new PhiFinding(PhiFinding.Category.HEALTH, TERM_RULES[termKind[at]], termStart[at], termEnd[at], TextScanner.HEALTH);
+  }
+
+  /**
+   * Marks the health terms (not care words) addressed to the recipient ("your A1C") as findings of
+   * their own. Only where they can count: in a short text (a Subject, a file name), or where a
+   * salutation named the recipient (the only name they pair with); elsewhere the look-behind is skipped.
+   */
+  void addressedTerms(CharSequence text, int shortText) {
+    boolean needed = text.length() <= shortText;
+    for (int i = 0; i < findings.size() && !needed; i++) {
+      needed = findings.get(i).rule().equals(NameFinder.SALUTATION);
+    }
+    if (!needed) {
+      return;
+    }
+    for (int i = 0; i < termCount; i++) {
+      if (termKind[i] != CARE_KIND && TextScanner.addressed(text, termStart[i])) {
+        findings.add(new PhiFinding(PhiFinding.Category.HEALTH, TextScanner.PERSONAL_HEALTH, termStart[i], termEnd[i],
+            TextScanner.HEALTH));
+      }
+    }
+  }
+
+  void add(PhiFinding f) {
+    findings.add(f);
+  }
+
+  /**
+   * The evidence other than plain dictionary terms (names, identifiers, dates, contacts, codes,
+   * health words addressed to the recipient), in the order found; offsets into the scanned text.
+   */
+  public List<PhiFinding> findings() {
+    return Collections.unmodifiableList(findings);
+  }
+
+  /** The score of this text: pairs closer than {@code window} characters ({@link PhiScore}). */
+  public PhiScore score(int window) {
+    return PhiScore.of(this, window);
+  }
+
   public int identifierCount() {
     return identifierCount;
   }
@@ -67,7 +150,7 @@ public final class TextFindings {
   /** Detector name to number of hits (detectors with hits only), sorted by name. */
   public Map<String, Integer> counts() {
     Map<String, Integer> counts = new TreeMap<>();
-    forEachCount(counts::put);
+    forEachRuleCount(counts::put);
     return Collections.unmodifiableMap(counts);
   }
 
@@ -78,6 +161,25 @@ public final class TextFindings {
         action.accept(names.get(d), hits[d]);
       }
     }
+  }
+
+  /** As {@link #forEachCount}, with the rules of the explained findings too (names, labelled identifiers, contacts…). */
+  void forEachRuleCount(BiConsumer<String, Integer> action) {
+    forEachCount(action);
+    Map<String, Integer> rules = new TreeMap<>();
+    int care = 0;
+    for (int i = 0; i < termCount; i++) {
+      care += termKind[i] == CARE_KIND ? 1 : 0;
+    }
+    if (care > 0) {
+      rules.put("health.care", care);
+    }
+    for (PhiFinding f : findings) {
+      if (!names.contains(f.rule())) { // the fixed detectors' findings are counted in hits already
+        rules.merge(f.rule(), 1, Integer::sum);
+      }
+    }
+    rules.forEach(action);
   }
 
   /** True when an identifier and a health term lie within {@code window} characters of each other. */

@@ -6,19 +6,26 @@ import org.junit.jupiter.api.Test;
 
 class HtmlTextTest {
   @Test
-  void tagsBecomeSpaces_andTextBetweenThemIsKept() {
-    assertThat(HtmlText.toText("<p>SSN</p><b>123</b>")).isEqualTo(" SSN  123 ");
-    assertThat(HtmlText.toText("a<br/>b<td\nclass=\"x\">c")).isEqualTo("a b c");
+  void blockTagsBecomeLineBreaks_andTextBetweenThemIsKept() {
+    assertThat(HtmlText.toText("<p>SSN</p><b>123</b>")).isEqualTo("\nSSN\n123");
+    assertThat(HtmlText.toText("a<br/>b<td\nclass=\"x\">c")).isEqualTo("a\nb\nc");
     assertThat(HtmlText.toText("plain text, no markup\r\n")).isEqualTo("plain text, no markup\r\n");
   }
 
   @Test
   void commentsScriptsAndStyles_areDropped_caseInsensitively() {
     assertThat(HtmlText.toText("a<!-- diabetes -->b")).isEqualTo("ab");
-    assertThat(HtmlText.toText("a<SCRIPT type=x>var diabetes=1</Script >b")).isEqualTo("a b");
-    assertThat(HtmlText.toText("a<style>p{}</STYLE>b<scripts>c</scripts>d")).isEqualTo("a b c d");
-    assertThat(HtmlText.toText("a<script>never closed")).isEqualTo("a ");
+    assertThat(HtmlText.toText("a<SCRIPT type=x>var diabetes=1</Script >b")).isEqualTo("a\nb");
+    assertThat(HtmlText.toText("a<style>p{}</STYLE>b<scripts>c</scripts>d")).isEqualTo("a\nb\nc\nd");
+    assertThat(HtmlText.toText("a<script>never closed")).isEqualTo("a\n");
     assertThat(HtmlText.toText("a<!-- never closed")).isEqualTo("a");
+  }
+
+  @Test
+  void inlineTags_joinTheTextAroundThem_soSplitIdentifiersReadWhole() {
+    assertThat(HtmlText.toText("SSN 123-<b>45</b>-<span class=x>6789</span>")).isEqualTo("SSN 123-45-6789");
+    assertThat(HtmlText.toText("Ja<font color=red>ne</font> <A href=x>Ex</a>ample<!-- x -->s")).isEqualTo("Jane Examples");
+    assertThat(HtmlText.toText("a<bdo>b</bdo><br>c<blockquote>d")).isEqualTo("ab\nc\nd");
   }
 
   @Test
@@ -30,8 +37,8 @@ class HtmlTextTest {
 
   @Test
   void unclosedMarkupAtTheEnd_endsTheText() {
-    assertThat(HtmlText.toText("abc <p class=")).isEqualTo("abc  ");
-    assertThat(HtmlText.toText("abc<")).isEqualTo("abc ");
+    assertThat(HtmlText.toText("abc <p class=")).isEqualTo("abc \n");
+    assertThat(HtmlText.toText("abc<")).isEqualTo("abc\n");
     assertThat(HtmlText.toText("abc&")).isEqualTo("abc&");
     assertThat(HtmlText.toText("")).isEmpty();
   }

@@ -93,11 +93,17 @@ class PhiDetectorTest {
   }
 
   @Test
-  void subjectWithAHealthTerm_isSubjectPhi_evenWithoutIdentifier() {
+  void subjectWithHealthWordsAddressedToTheRecipient_isSubjectPhi_evenWithoutIdentifier() {
     PhiReport r = scan("Subject: Your HIV test is ready\r\n\r\nhello\r\n");
     assertThat(r.subjectPhi()).isTrue();
     assertThat(r.bodyPhi()).isFalse();
-    assertThat(r.counts()).containsKey("subject.health.lab");
+    assertThat(r.counts()).containsKey("subject.health.lab").containsKey("subject.health.your");
+  }
+
+  @Test
+  void subjectWithAClinicsSpecialtyOrAHealthTopic_isNotSubjectPhi() {
+    assertThat(scan("Subject: We have opened a new location | Cedar Valley Oncology Center\r\n\r\nhello\r\n").subjectPhi()).isFalse();
+    assertThat(scan("Subject: Free blood pressure checks every Tuesday\r\n\r\nhello\r\n").subjectPhi()).isFalse();
   }
 
   @Test
@@ -117,14 +123,25 @@ class PhiDetectorTest {
   }
 
   @Test
-  void attachmentName_andNonTextParts_areReported() {
+  void attachmentNameWithAPatient_isPhi_andAnUnreadablePdf_isReportedWithItsReason() {
     PhiReport r = scan("Subject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
         + "Content-Type: text/plain\r\n\r\nsee attached\r\n--x\r\nContent-Type: application/pdf\r\n"
-        + "Content-Disposition: attachment; filename=\"biopsy report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + "Content-Disposition: attachment; filename=\"Patient_Jane_Example_biopsy_report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         + "JVBERi0=\r\n--x--\r\n");
     assertThat(r.bodyPhi()).isTrue();
     assertThat(r.opaqueAttachments()).isEqualTo(1);
-    assertThat(r.counts()).containsKey("attachment-name.health.procedure");
+    assertThat(r.counts()).containsKey("attachment-name.health.procedure").containsKey("attachment-name.name.label")
+        .containsEntry("attachment.unreadable.damaged", 1);
+  }
+
+  @Test
+  void attachmentNameWithHealthWordsOnly_isNotPhi() {
+    PhiReport r = scan("Subject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
+        + "Content-Type: text/plain\r\n\r\nour guide\r\n--x\r\nContent-Type: image/png\r\n"
+        + "Content-Disposition: attachment; filename=\"diabetes prevention guide.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + "iVBORw0KGgo=\r\n--x--\r\n");
+    assertThat(r.bodyPhi()).isFalse();
+    assertThat(r.counts()).containsEntry("attachment.unreadable.unsupported", 1);
   }
 
   @Test

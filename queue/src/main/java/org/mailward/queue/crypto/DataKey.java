@@ -4,8 +4,10 @@ package org.mailward.queue.crypto;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.mailward.api.MasterKeyring;
 
 public record DataKey(SecretKey key, int noncePrefix) {
 
@@ -16,17 +18,27 @@ public record DataKey(SecretKey key, int noncePrefix) {
   }
 
   /** {@code [nonce prefix 4][master-wrapped key]} for the keys column family. */
-  public byte[] toStored(MasterKey master) {
+  public byte[] toStored(MasterKeyring master) {
     byte[] wrapped = master.wrap(key);
     return ByteBuffer.allocate(4 + wrapped.length).putInt(noncePrefix).put(wrapped).array();
   }
 
-  public static DataKey fromStored(byte[] stored, MasterKey master) {
+  public static DataKey fromStored(byte[] stored, MasterKeyring master) {
     ByteBuffer b = ByteBuffer.wrap(stored);
     int prefix = b.getInt();
     byte[] wrapped = new byte[b.remaining()];
     b.get(wrapped);
     return new DataKey(master.unwrap(wrapped), prefix);
+  }
+
+  /** The id of the master key that wrapped a stored data key. */
+  public static String masterKeyIdOf(byte[] stored, MasterKeyring master) {
+    return master.keyIdOf(Arrays.copyOfRange(stored, 4, stored.length));
+  }
+
+  /** The stored form re-wrapped under the active master key (same data key, same nonce prefix). */
+  public static byte[] rewrap(byte[] stored, MasterKeyring master) {
+    return fromStored(stored, master).toStored(master);
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.AuditJournal;
@@ -161,9 +160,11 @@ public final class ChronicleAuditJournal implements AuditJournal {
 
   /** Where the chain stands after the last stored record (start-up). */
   static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db, AuditKey key) {
+    // Seek the last complete excerpt by index: a backward toEnd() trips an internal
+    // assertion of Chronicle's tailer (StoreTailer.doToStart) on reopening after a kill -9.
+    long lastIndex = journal.lastIndex();
     try (ExcerptTailer tailer = journal.tailer()) {
-      tailer.direction(TailerDirection.BACKWARD).toEnd();
-      Stored last = readStored(tailer);
+      Stored last = lastIndex >= 0 && tailer.moveToIndex(lastIndex) ? readStored(tailer) : null;
       return last == null ? new AuditChain(journal, db, key, 0, new byte[AuditCodec.HASH_BYTES])
           : new AuditChain(journal, db, key, last.seq, last.hash);
     }

@@ -21,6 +21,7 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.mailward.api.BodySource;
 import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
+import org.mailward.api.MasterKeyring;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.Spool;
@@ -28,6 +29,7 @@ import org.mailward.api.SpoolHealth;
 import org.mailward.queue.DurableDirectories;
 import org.mailward.queue.SpoolConfig;
 import org.mailward.queue.crypto.DataKey;
+import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.crypto.FrameCipher;
 import org.mailward.queue.crypto.MasterKey;
 import org.mailward.queue.rocks.RocksDatabase;
@@ -39,14 +41,14 @@ public final class RocksChronicleSpool implements Spool {
   private final GroupCommitter committer;
   private final RocksDatabase db;
   private final ChronicleJournal body;
-  private final MasterKey master;
+  private final MasterKeyring master;
   private final SecureRandom random;
   private final SpoolCounters counters;
   private final ByteArrayPool plainFrames;
   private final ByteArrayPool sealedFrames;
   private final DueLeases leases;
 
-  private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKey master,
+  private RocksChronicleSpool(GroupCommitter committer, RocksDatabase db, ChronicleJournal body, MasterKeyring master,
       SecureRandom random, SpoolCounters counters, DueLeases leases, int frameBytes) {
     this.leases = leases;
     this.committer = committer;
@@ -66,12 +68,27 @@ public final class RocksChronicleSpool implements Spool {
 
   /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup) {
+    return open(config, clock, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+        DataKeyRewrapper.Settings.defaults());
+  }
+
+  /** As {@link #open(SpoolConfig, Clock)} with the master keys from {@code keyring} and re-wrapping as {@code rotation} says. */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, MasterKeyring keyring, DataKeyRewrapper.Settings rotation) {
+    return open(config, clock, SpoolSetup.defaults(config), keyring, rotation);
+  }
+
+  /**
+   * As {@link #open(SpoolConfig, Clock, SpoolSetup)} with the master keys from {@code keyring} (key
+   * file, environment, or a KMS) and re-wrapping after a rotation as {@code rotation} says.
+   */
+  public static SpoolStorage open(SpoolConfig config, Clock clock, SpoolSetup setup, MasterKeyring keyring,
+      DataKeyRewrapper.Settings rotation) {
     try {
       DurableDirectories.create(config.dataDirectory());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create spool directory " + config.dataDirectory(), e);
     }
-    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup);
+    return open(config, clock, FreeSpace.of(config.dataDirectory()), setup, keyring, rotation);
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
@@ -80,9 +97,14 @@ public final class RocksChronicleSpool implements Spool {
   }
 
   static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
+    return open(config, clock, freeSpace, setup, MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()),
+        DataKeyRewrapper.Settings.defaults());
+  }
+
+  private static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup,
+      MasterKeyring master, DataKeyRewrapper.Settings rotation) {
     Path dir = config.dataDirectory();
     SecureRandom random = new SecureRandom();
-    MasterKey master = MasterKey.loadOrCreate(config.masterKeyFile(), random);
     boolean fsync = config.durability() == SpoolConfig.Durability.FSYNC;
     RocksDatabase db = RocksDatabase.open(dir.resolve("rocksdb"));
     ChronicleJournal body = new ChronicleJournal(dir.resolve("body"), rollCycle(config.roll()), clock, fsync);
@@ -102,8 +124,9 @@ public final class RocksChronicleSpool implements Spool {
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    return new SpoolStorage(spool, new ChronicleAuditJournal(committer, auditJournal, db, auditKey),
-        new RocksKeyValueStore(db), db, body, auditJournal);
+    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db, auditKey);
+    DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
+    return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), db, body, auditJournal, rewrapper);
   }
 
   private static void syncDirectory(Path dir) {

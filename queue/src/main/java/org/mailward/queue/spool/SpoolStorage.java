@@ -5,6 +5,7 @@ package org.mailward.queue.spool;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.KeyValueStore;
 import org.mailward.api.Spool;
+import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.mailward.queue.rocks.RocksKeyValueStore;
 
@@ -15,10 +16,12 @@ public final class SpoolStorage implements AutoCloseable {
   private final RocksDatabase db;
   private final ChronicleJournal body;
   private final ChronicleJournal auditJournal;
+  private final DataKeyRewrapper rewrapper;
   private boolean closed;
 
   SpoolStorage(RocksChronicleSpool spool, ChronicleAuditJournal audit, RocksKeyValueStore keyValueStore,
-      RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal) {
+      RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal, DataKeyRewrapper rewrapper) {
+    this.rewrapper = rewrapper;
     this.spool = spool;
     this.audit = audit;
     this.keyValueStore = keyValueStore;
@@ -39,6 +42,16 @@ public final class SpoolStorage implements AutoCloseable {
     return keyValueStore;
   }
 
+  /** What master-key re-wrapping has done in this process. */
+  public DataKeyRewrapper.Stats keyRotation() {
+    return rewrapper.stats();
+  }
+
+  /** How many stored data keys each master key wraps now (scans every key row). */
+  public java.util.Map<String, Long> dataKeysByMasterKey() {
+    return rewrapper.census();
+  }
+
   /** Stops the writer thread (flushing what is queued), then closes the journals and RocksDB. */
   @Override
   public synchronized void close() {
@@ -46,6 +59,7 @@ public final class SpoolStorage implements AutoCloseable {
       return;
     }
     closed = true;
+    rewrapper.close();
     spool.close();
     body.close();
     auditJournal.close();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
@@ -13,6 +14,8 @@ import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.SpoolException;
 import org.mailward.queue.SpoolConfig;
+import org.mailward.queue.crypto.DataKeyRewrapper;
+import org.mailward.queue.crypto.MasterKey;
 
 /**
  * Child JVM for {@link SpoolCrashRecoveryIT} and {@link SpoolPowerCutIT}: commits
@@ -21,7 +24,10 @@ import org.mailward.queue.SpoolConfig;
  * commit's stage completed: that is the moment the relay would answer {@code 250}.
  * Body and envelope are derived from the id, so the parent can check them. A fourth
  * argument sets {@link SpoolConfig.Durability} ({@code OS_BUFFERED} is the spool
- * with its fsyncs removed, for showing that the power-cut test catches it).
+ * with its fsyncs removed, for showing that the power-cut test catches it). Fifth and
+ * sixth arguments (re-wrap batch size, destroy grace in ms) turn on master-key
+ * re-wrapping every 50 ms from 2 s after the start (so it runs under load), for {@link MasterKeyRotationIT}; the child then also prints
+ * {@code REWRAPPED <n>} and {@code DESTROYED <n>} as those counts grow.
  */
 public final class SpoolCrashChild {
   private SpoolCrashChild() {}
@@ -34,14 +40,50 @@ public final class SpoolCrashChild {
     return SpoolFixtures.body(id.lsb(), (int) ((id.lsb() >>> 8) & 0x3FFFF) % 150_000);
   }
 
+  private static void reportRotation(SpoolStorage storage, PrintStream out) {
+    Thread t = new Thread(() -> {
+      long rewrapped = 0;
+      long destroyed = 0;
+      while (true) {
+        DataKeyRewrapper.Stats s = storage.keyRotation();
+        synchronized (out) {
+          if (s.rewrapped() != rewrapped) {
+            out.println("REWRAPPED " + s.rewrapped());
+          }
+          if (s.destroyed() != destroyed) {
+            out.println("DESTROYED " + s.destroyed());
+          }
+          out.flush();
+        }
+        rewrapped = s.rewrapped();
+        destroyed = s.destroyed();
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "rotation-reporter");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int threads = Integer.parseInt(args[1]);
     PrintStream out = args.length > 2
         ? new PrintStream(new FileOutputStream(args[2], true), false, StandardCharsets.US_ASCII) : System.out;
     SpoolConfig.Durability durability = args.length > 3 ? SpoolConfig.Durability.valueOf(args[3]) : SpoolConfig.Durability.FSYNC;
-    SpoolStorage storage = RocksChronicleSpool.open(
-        SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0).withDurability(durability), Clock.systemUTC());
+    SpoolConfig config = SpoolCrashCheck.config(dir).withDurability(durability);
+    DataKeyRewrapper.Settings rotation = args.length > 5
+        ? new DataKeyRewrapper.Settings(Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(Long.parseLong(args[5])),
+            Integer.parseInt(args[4]))
+        : DataKeyRewrapper.Settings.defaults();
+    SpoolStorage storage = RocksChronicleSpool.open(config, Clock.systemUTC(),
+        MasterKey.loadOrCreate(config.masterKeyFile(), new SecureRandom()), rotation);
+    if (args.length > 5) {
+      reportRotation(storage, out);
+    }
     SecureRandom random = new SecureRandom();
     for (int t = 0; t < threads; t++) {
       Thread th = new Thread(() -> {

@@ -66,12 +66,12 @@ public record MailwardConfig(
   /** Empty paths: a self-signed certificate is generated under dataDir/tls on first start. */
   public record Tls(String certificate, String key, Duration reloadCheckInterval) {}
 
-  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
+  public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUserAndIp, Duration window, Duration lockout,
       Duration failureDelay) {}
 
   /** Empty auditKey: audit.key in the master key's directory (dataDir/keys). */
-  public record Spool(String directory, String masterKey, String auditKey, DataSize minFreeSpace, int maxPendingCommits,
-      String rollCycle) {}
+  public record Spool(String directory, String masterKey, String masterKeyEnv, Duration masterKeyCheckInterval,
+      String auditKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
 
   /** Mirrors relay-delivery's DeliveryConfig records one to one (docs/delivery.md). */
   public record Delivery(
@@ -111,7 +111,7 @@ public record MailwardConfig(
   /** Empty resolver: dns.resolver. Empty trustAnchors: the IANA root key built into dnsjava. */
   public record Dane(boolean enabled, String resolver, String trustAnchors) {}
 
-  public record Policy(String tokenSecretFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
+  public record Policy(String tokenSecretFile, String redactorKeyFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
 
   /** destinationGroups: group name to the domains (and their subdomains) it labels; others are "other". */
   public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {

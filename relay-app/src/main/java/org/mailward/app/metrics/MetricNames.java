@@ -21,6 +21,10 @@ public final class MetricNames {
   public static final String QUEUE_OLDEST_AGE = "mailward.queue.oldest.age.seconds";
   /** Timer: one group sync of the spool (journal force + RocksDB sync write). */
   public static final String SPOOL_SYNC = "mailward.spool.sync";
+  /** Counter (from DataKeyRewrapper.Stats): result (rewrapped, shredded, failed_pass). */
+  public static final String SPOOL_KEY_REWRAP = "mailward.spool.key.rewrap";
+  /** Counter: old master keys destroyed after a rotation. */
+  public static final String SPOOL_MASTER_KEYS_DESTROYED = "mailward.spool.master.keys.destroyed";
   /** Counter: policy refusals; stage (rcpt, data, dropped), rule, tenant. */
   public static final String POLICY_REFUSALS = "mailward.policy.refusals";
   /** Gauge: 1 while the spool accepts mail. */

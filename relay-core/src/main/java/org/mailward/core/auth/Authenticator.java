@@ -14,6 +14,7 @@ import org.mailward.api.Redactor;
 import org.mailward.api.SmtpReply;
 import org.mailward.api.Tenant;
 import org.mailward.api.TenantDirectory;
+import org.mailward.core.inbound.CaughtFailures;
 
 /**
  * Checks SMTP AUTH credentials: throttle first, then the tenant's PHC hash on
@@ -36,6 +37,7 @@ public final class Authenticator {
   private final Clock clock;
   private final String dummyHash;
   private final VerifiedCredentials verified;
+  private final CaughtFailures failures;
 
   /**
    * The outcome of one attempt.
@@ -44,8 +46,13 @@ public final class Authenticator {
    */
   public record Outcome(Optional<Tenant> tenant, SmtpReply reply, Duration delay) {}
 
+  /**
+   * @param audit appends must not throw (the server's {@code AuditGuard}: a failure is counted and logged there)
+   * @param failures where a failed verification is logged and counted
+   */
   public Authenticator(TenantDirectory tenants, PasswordHasher hasher, AuthThrottle throttle, Executor blockingWork,
-      AuditJournal audit, Redactor redactor, Clock clock) {
+      AuditJournal audit, Redactor redactor, Clock clock, CaughtFailures failures) {
+    this.failures = failures;
     this.tenants = tenants;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -75,7 +82,7 @@ public final class Authenticator {
               || hasher.verify(stored, password) && tenant.isPresent();
           if (ok) {
             verified.remember(stored, password);
-            throttle.recordSuccess(userToken);
+            throttle.recordSuccess(clientIp, userToken);
             result.complete(new Outcome(tenant, OK, Duration.ZERO));
           } else {
             throttle.recordFailure(clientIp, userToken);
@@ -83,12 +90,14 @@ public final class Authenticator {
             result.complete(new Outcome(Optional.empty(), INVALID, throttle.failureDelay()));
           }
         } catch (RuntimeException e) {
+          failures.record("AUTH verification", Optional.empty(), e);
           result.complete(new Outcome(Optional.empty(), SmtpReply.of(454, "4.7.0", "Temporary authentication failure"), Duration.ZERO));
         } finally {
           Arrays.fill(password, '\0');
         }
       });
     } catch (RuntimeException rejected) {
+      failures.record("AUTH verification (executor refused the task)", Optional.empty(), rejected);
       Arrays.fill(password, '\0');
       result.complete(new Outcome(Optional.empty(), SmtpReply.of(454, "4.7.0", "Temporary authentication failure"), Duration.ZERO));
     }
@@ -96,11 +105,7 @@ public final class Authenticator {
   }
 
   private void failed(String userToken, String reason) {
-    try {
-      audit.append(new AuditEvent(clock.instant(), "auth.failed", Optional.empty(), Optional.empty(),
-          Map.of("user", userToken, "reason", reason)));
-    } catch (RuntimeException ignored) {
-      // the audit journal's own health is reported elsewhere; a refusal stands regardless
-    }
+    audit.append(new AuditEvent(clock.instant(), "auth.failed", Optional.empty(), Optional.empty(),
+        Map.of("user", userToken, "reason", reason)));
   }
 }

@@ -112,17 +112,17 @@ public record InboundConfig(
   }
 
   /**
-   * @param maxFailuresPerIp failures from one address within {@code window} before lockout
-   * @param maxFailuresPerUser failures for one user name within {@code window} before lockout
-   * @param window the counting window
-   * @param lockout how long a locked address or user gets 454 4.7.0
+   * @param maxFailuresPerIp failures from one address (any user names) within {@code window} before it is locked
+   * @param maxFailuresPerUserAndIp failures for one user name from one address within {@code window} before that pair is locked
+   * @param window the counting window; also how long a correct login keeps its (user, address) pair known-good
+   * @param lockout how long a locked address or pair gets 454 4.7.0
    * @param failureDelay each failed attempt is answered this much later
    */
-  public record AuthThrottling(int maxFailuresPerIp, int maxFailuresPerUser, Duration window, Duration lockout,
+  public record AuthThrottling(int maxFailuresPerIp, int maxFailuresPerUserAndIp, Duration window, Duration lockout,
       Duration failureDelay) {
     public AuthThrottling {
       require(maxFailuresPerIp >= 1, "inbound.auth.max-failures-per-ip", ">= 1");
-      require(maxFailuresPerUser >= 1, "inbound.auth.max-failures-per-user", ">= 1");
+      require(maxFailuresPerUserAndIp >= 1, "inbound.auth.max-failures-per-user-and-ip", ">= 1");
       require(window != null && window.toMillis() > 0, "inbound.auth.window", "a positive duration");
       require(lockout != null && !lockout.isNegative(), "inbound.auth.lockout", "a duration >= 0");
       require(failureDelay != null && !failureDelay.isNegative(), "inbound.auth.failure-delay", "a duration >= 0");

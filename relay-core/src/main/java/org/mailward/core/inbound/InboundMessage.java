@@ -2,6 +2,7 @@ package org.mailward.core.inbound;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.PolicyEngine.MessageInspection;
 import org.mailward.api.SmtpReply;
@@ -22,15 +23,19 @@ final class InboundMessage {
   final MessageWriter writer;
   final MessageInspection inspection;
   private final long maxBytes;
+  private final MessageId id;
+  private final CaughtFailures failures;
   private final LineLengthLimit lines = new LineLengthLimit();
   private long bodyBytes;
   private Optional<SmtpReply> problem = Optional.empty();
   private boolean closed;
 
-  InboundMessage(MessageWriter writer, MessageInspection inspection, long maxBytes) {
+  InboundMessage(MessageWriter writer, MessageInspection inspection, long maxBytes, MessageId id, CaughtFailures failures) {
     this.writer = writer;
     this.inspection = inspection;
     this.maxBytes = maxBytes;
+    this.id = id;
+    this.failures = failures;
   }
 
   /** The trace header: to the spool only (policy sees the message as the client sent it). */
@@ -38,8 +43,10 @@ final class InboundMessage {
     try {
       writer.write(ByteBuffer.wrap(header));
     } catch (SpoolException e) {
+      failures.record("spool write", Optional.of(id), e);
       fail(e.reply());
     } catch (RuntimeException e) {
+      failures.record("spool write", Optional.of(id), e);
       fail(SmtpReply.of(451, "4.3.0", "Temporary failure, try again later"));
     }
   }
@@ -63,15 +70,18 @@ final class InboundMessage {
     try {
       writer.write(ByteBuffer.wrap(b, off, len));
     } catch (SpoolException e) {
+      failures.record("spool write", Optional.of(id), e);
       fail(e.reply());
       return;
     } catch (RuntimeException e) {
+      failures.record("spool write", Optional.of(id), e);
       fail(SmtpReply.of(451, "4.3.0", "Temporary failure, try again later"));
       return;
     }
     try {
       inspection.feed(ByteBuffer.wrap(b, off, len).asReadOnlyBuffer());
     } catch (RuntimeException e) {
+      failures.record("policy inspection", Optional.of(id), e);
       fail(POLICY_FAILED);
     }
   }
@@ -104,13 +114,13 @@ final class InboundMessage {
     closed = true;
     try {
       writer.abort();
-    } catch (RuntimeException ignored) {
-      // nothing of an aborted message survives a restart; the spool handles its own failure
+    } catch (RuntimeException e) {
+      failures.record("spool abort", Optional.of(id), e); // nothing of an aborted message survives a restart
     }
     try {
       inspection.abort();
-    } catch (RuntimeException ignored) {
-      // policy keeps no state that matters after abort
+    } catch (RuntimeException e) {
+      failures.record("policy inspection abort", Optional.of(id), e);
     }
   }
 

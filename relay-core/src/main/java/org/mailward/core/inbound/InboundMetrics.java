@@ -19,6 +19,10 @@ public final class InboundMetrics {
   final LongAdder recipientsRefused = new LongAdder();
   final LongAdder bytesAccepted = new LongAdder();
   final LongAdder nullSenderThrottled = new LongAdder();
+  final LongAdder authLockouts = new LongAdder();
+  final LongAdder auditAppendFailures = new LongAdder();
+  final LongAdder auditRefusals = new LongAdder();
+  final LongAdder caughtExceptions = new LongAdder();
 
   /** Current values by metric name. */
   public Map<String, Long> snapshot() {
@@ -32,6 +36,10 @@ public final class InboundMetrics {
     m.put("mailward_inbound_recipients_refused_total", recipientsRefused.sum());
     m.put("mailward_inbound_bytes_accepted_total", bytesAccepted.sum());
     m.put("mailward_inbound_null_sender_throttled_total", nullSenderThrottled.sum());
+    m.put("mailward_inbound_auth_lockouts_total", authLockouts.sum());
+    m.put("mailward_audit_append_failures_total", auditAppendFailures.sum());
+    m.put("mailward_inbound_audit_refusals_total", auditRefusals.sum());
+    m.put("mailward_inbound_caught_exceptions_total", caughtExceptions.sum());
     return m;
   }
 }

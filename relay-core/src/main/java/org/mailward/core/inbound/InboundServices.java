@@ -1,7 +1,6 @@
 package org.mailward.core.inbound;
 
 import java.time.Clock;
-import org.mailward.api.AuditJournal;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
@@ -15,7 +14,7 @@ record InboundServices(
     Authenticator authenticator,
     PolicyEngine policy,
     Spool spool,
-    AuditJournal audit,
+    AuditGuard audit,
     Redactor redactor,
     Clock clock,
     ConnectionLimiter connections,
@@ -23,4 +22,5 @@ record InboundServices(
     TenantRateLimiter nullSenders,
     MessageAcceptance acceptance,
     ServerTls tls,
-    InboundMetrics metrics) {}
+    InboundMetrics metrics,
+    CaughtFailures failures) {}

@@ -10,16 +10,16 @@ package org.mailward.core.inbound;
  * <p>Does not: fold, wrap or re-encode (that would break the ESP's DKIM
  * signature), or judge command lines (those have {@code max-line-length}).
  */
-final class LineLengthLimit {
+public final class LineLengthLimit {
   /** RFC 5322 §2.1.1: at most 998 characters on a line, excluding the CRLF. */
-  static final int MAX_OCTETS = 998;
+  public static final int MAX_OCTETS = 998;
 
   private long current; // octets of the line so far, including a trailing CR whose LF may follow
   private boolean lastWasCr;
   private boolean exceeded;
 
   /** Looks at {@code b[off, off+len)}, the next bytes of the message as it will be stored. */
-  void feed(byte[] b, int off, int len) {
+  public void feed(byte[] b, int off, int len) {
     if (exceeded || len == 0) {
       return;
     }
@@ -48,7 +48,7 @@ final class LineLengthLimit {
   }
 
   /** Whether some line so far was longer than {@link #MAX_OCTETS}. */
-  boolean exceeded() {
+  public boolean exceeded() {
     return exceeded;
   }
 

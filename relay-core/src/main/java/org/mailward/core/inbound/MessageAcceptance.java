@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.mailward.api.AuditEvent;
-import org.mailward.api.AuditJournal;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageVerdict;
 import org.mailward.api.Recipient;
@@ -26,21 +25,28 @@ import org.mailward.api.Transaction;
 
 /**
  * End of data: asks policy for its verdict (with a timeout, failing closed),
- * builds the envelope, commits it and answers {@code 250} only once the commit
- * is durable. Returns the reply to send; never completes exceptionally.
+ * checks that the audit journal records, builds the envelope, commits it and
+ * answers {@code 250} only once the commit is durable. Returns the reply to
+ * send; never completes exceptionally. A message whose own {@code message.accepted}
+ * record then fails to append is kept (it is durable; a 4xx now would make the
+ * ESP send it twice): the guard counts the lost record and notes it in
+ * {@code audit.resumed}.
  */
 final class MessageAcceptance {
   private static final SmtpReply TEMP = SmtpReply.of(451, "4.3.0", "Temporary failure, try again later");
-  private final AuditJournal audit;
+  static final SmtpReply AUDIT_DOWN = SmtpReply.of(451, "4.3.0", "Audit journal unavailable, try again later");
+  private final AuditGuard audit;
   private final Clock clock;
   private final Duration policyTimeout;
   private final InboundMetrics metrics;
+  private final CaughtFailures failures;
 
-  MessageAcceptance(AuditJournal audit, Clock clock, Duration policyTimeout, InboundMetrics metrics) {
+  MessageAcceptance(AuditGuard audit, Clock clock, Duration policyTimeout, InboundMetrics metrics, CaughtFailures failures) {
     this.audit = audit;
     this.clock = clock;
     this.policyTimeout = policyTimeout;
     this.metrics = metrics;
+    this.failures = failures;
   }
 
   CompletionStage<SmtpReply> finish(InboundMessage message, Transaction tx, List<Recipient> accepted, ScheduledExecutorService timer) {
@@ -49,6 +55,8 @@ final class MessageAcceptance {
     return Stages.within(() -> message.inspection.finish(accepted), policyTimeout, timer)
         .handleAsync((verdict, error) -> {
           if (error != null || verdict == null) {
+            failures.record("policy verdict at end of data", Optional.of(tx.messageId()),
+                error != null ? Stages.unwrap(error) : new IllegalStateException("no verdict"));
             message.writer.abort();
             metrics.messagesTempFailed.increment();
             return CompletableFuture.completedFuture(TEMP);
@@ -66,6 +74,12 @@ final class MessageAcceptance {
 
   private CompletionStage<SmtpReply> commit(InboundMessage message, Transaction tx, List<Recipient> accepted, Tenant tenant,
       MessageVerdict.Accept verdict) {
+    if (!audit.health().recording()) {
+      message.writer.abort();
+      metrics.messagesTempFailed.increment();
+      metrics.auditRefusals.increment();
+      return CompletableFuture.completedFuture(AUDIT_DOWN);
+    }
     Envelope envelope;
     List<Spool.Settlement> presettled = new ArrayList<>();
     CompletionStage<Void> committed;
@@ -80,10 +94,12 @@ final class MessageAcceptance {
       }
       committed = message.writer.commit(envelope, presettled);
     } catch (SpoolException e) {
+      failures.record("spool commit", Optional.of(tx.messageId()), e);
       message.writer.abort();
       metrics.messagesTempFailed.increment();
       return CompletableFuture.completedFuture(e.reply());
     } catch (RuntimeException e) {
+      failures.record("envelope or spool commit", Optional.of(tx.messageId()), e);
       message.writer.abort();
       metrics.messagesTempFailed.increment();
       return CompletableFuture.completedFuture(TEMP);
@@ -91,9 +107,11 @@ final class MessageAcceptance {
     long size = message.bodyBytes();
     return committed.handle((ok, error) -> {
       if (error != null) {
+        Throwable cause = Stages.unwrap(error);
+        failures.record("spool commit", Optional.of(tx.messageId()), cause);
         message.writer.abort();
         metrics.messagesTempFailed.increment();
-        return Stages.unwrap(error) instanceof SpoolException se ? se.reply() : TEMP;
+        return cause instanceof SpoolException se ? se.reply() : TEMP;
       }
       metrics.messagesAccepted.increment();
       metrics.bytesAccepted.add(size);
@@ -110,11 +128,8 @@ final class MessageAcceptance {
     });
   }
 
+  /** Through the guard: never throws; a failure is counted, logged once and turns acceptance off. */
   private void audit(String type, Transaction tx, Map<String, String> facts) {
-    try {
-      audit.append(new AuditEvent(clock.instant(), type, Optional.of(tx.messageId()), Optional.of(tx.session().tenant().id()), facts));
-    } catch (RuntimeException ignored) {
-      // the message is durable; the audit journal reports its own failures
-    }
+    audit.append(new AuditEvent(clock.instant(), type, Optional.of(tx.messageId()), Optional.of(tx.session().tenant().id()), facts));
   }
 }

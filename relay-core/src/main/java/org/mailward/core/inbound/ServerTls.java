@@ -34,13 +34,15 @@ final class ServerTls {
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private final InboundConfig.Tls files;
+  private final CaughtFailures failures;
   private final SslProvider provider;
   private final AtomicReference<Loaded> current = new AtomicReference<>();
 
   private record Loaded(SslContext context, FileTime certTime, FileTime keyTime) {}
 
-  ServerTls(InboundConfig.Tls files) {
+  ServerTls(InboundConfig.Tls files, CaughtFailures failures) {
     this.files = files;
+    this.failures = failures;
     this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     try {
       current.set(load());
@@ -73,7 +75,7 @@ final class ServerTls {
         return true;
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("inbound TLS certificate reload failed, keeping the current one: {}", e.toString());
+      failures.record("inbound TLS certificate reload (the current certificate stays in use)", java.util.Optional.empty(), e);
     }
     return false;
   }

@@ -32,8 +32,6 @@ import org.mailward.core.smtp.Response;
 import org.mailward.core.smtp.SessionState;
 import org.mailward.core.smtp.SessionState.MailTransaction;
 import org.mailward.core.smtp.Step;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -50,7 +48,6 @@ import org.slf4j.MDC;
  * installed (CVE-2011-0411). Bodies stream through a fixed 64 KiB scratch array.
  */
 final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(SmtpChannelHandler.class);
   private static final int SCRATCH = 64 * 1024;
   static final Object SHUTDOWN = new Object();
   static final Object FORCE_CLOSE = new Object();
@@ -176,9 +173,18 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("session {} closed after {}", sessionId, cause.getClass().getSimpleName());
+    if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+      services.failures().routine("session " + sessionId + " closed by the network or TLS", cause);
+    } else {
+      services.failures().record("session " + sessionId, current(), cause);
+    }
     abortMessage();
     ctx.close();
+  }
+
+  /** The message id of the transaction in progress, for log lines. */
+  private Optional<MessageId> current() {
+    return state.tx().map(MailTransaction::messageId);
   }
 
   // ---- input ----------------------------------------------------------------------------------
@@ -315,10 +321,14 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
       feed(input);
       pump();
     } else {
-      ctx.executor().execute(() -> {
-        feed(input);
-        pump();
-      });
+      try {
+        ctx.executor().execute(() -> {
+          feed(input);
+          pump();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        services.failures().routine("session " + sessionId + " result arrived after its event loop stopped", e);
+      }
     }
   }
 
@@ -400,6 +410,7 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
       Input result;
       long delay = 0;
       if (error != null || outcome == null) {
+        services.failures().record("AUTH check", Optional.empty(), error != null ? error : new IllegalStateException("no outcome"));
         result = new Input.AuthDecided(Optional.empty(), SmtpReply.of(454, "4.7.0", "Temporary authentication failure"));
       } else {
         delay = outcome.delay().toMillis();
@@ -409,10 +420,14 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
         }
       }
       Input decided = result;
-      if (delay > 0) {
-        ctx.executor().schedule(() -> submit(withTenantSlot(decided)), delay, TimeUnit.MILLISECONDS);
-      } else {
-        ctx.executor().execute(() -> submit(withTenantSlot(decided)));
+      try {
+        if (delay > 0) {
+          ctx.executor().schedule(() -> submit(withTenantSlot(decided)), delay, TimeUnit.MILLISECONDS);
+        } else {
+          ctx.executor().execute(() -> submit(withTenantSlot(decided)));
+        }
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        services.failures().routine("session " + sessionId + " AUTH result arrived after its event loop stopped", e);
       }
     });
   }
@@ -432,6 +447,9 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
     Optional<SmtpReply> refusal = Optional.empty();
     if (!services.spool().health().accepting()) {
       refusal = Optional.of(SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later"));
+    } else if (!services.audit().health().recording()) {
+      services.metrics().auditRefusals.increment();
+      refusal = Optional.of(MessageAcceptance.AUDIT_DOWN);
     } else if (!services.rates().tryAcquire(a.tenant())) {
       refusal = Optional.of(SmtpReply.of(451, "4.7.1", "Message rate limit exceeded for this account, try again later"));
     } else if (a.reversePath().isEmpty() && !services.nullSenders().tryAcquire(a.tenant().id(),
@@ -457,6 +475,10 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
     Transaction tx = transaction(state.tx().orElseThrow());
     Stages.within(() -> services.policy().onRecipient(tx, c.recipient()), services.config().timeouts().policy(), ctx.executor())
         .whenComplete((verdict, error) -> {
+          if (error != null || verdict == null) {
+            services.failures().record("policy check at RCPT", Optional.of(c.messageId()),
+                error != null ? Stages.unwrap(error) : new IllegalStateException("no verdict"));
+          }
           RecipientVerdict v = error != null || verdict == null
               ? new RecipientVerdict.Refuse(SmtpReply.of(451, "4.3.0", "Temporary policy failure, try again later"), "policy.unavailable")
               : verdict;
@@ -475,9 +497,11 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
     try {
       writer = services.spool().begin(id);
     } catch (SpoolException e) {
+      services.failures().record("spool begin", Optional.of(id), e);
       feed(new Input.MessageOpened(Optional.of(e.reply())));
       return;
     } catch (RuntimeException e) {
+      services.failures().record("spool begin", Optional.of(id), e);
       feed(new Input.MessageOpened(Optional.of(SmtpReply.of(451, "4.3.0", "Temporary failure, try again later"))));
       return;
     }
@@ -485,11 +509,12 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
     try {
       inspection = services.policy().inspect(t);
     } catch (RuntimeException e) {
+      services.failures().record("policy inspection start", Optional.of(id), e);
       writer.abort();
       feed(new Input.MessageOpened(Optional.of(InboundMessage.POLICY_FAILED)));
       return;
     }
-    message = new InboundMessage(writer, inspection, tx.maxBytes());
+    message = new InboundMessage(writer, inspection, tx.maxBytes(), id, services.failures());
     message.writeHeader(ReceivedHeader.build(state.heloName(), clientIp, services.config().hostname(), state.esmtp(), true,
         tx.parameters().smtpUtf8(), tlsProtocol, tlsCipher, id, ZonedDateTime.now(services.clock())));
     feed(new Input.MessageOpened(message.problem()));
@@ -507,8 +532,12 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Transaction t = transaction(f.transaction());
-    services.acceptance().finish(m, t, f.accepted(), ctx.executor()).whenComplete((reply, error) ->
-        submit(new Input.MessageFinished(error != null || reply == null ? InboundMessage.POLICY_FAILED : reply)));
+    services.acceptance().finish(m, t, f.accepted(), ctx.executor()).whenComplete((reply, error) -> {
+      if (error != null || reply == null) {
+        services.failures().record("end of data", Optional.of(t.messageId()), error != null ? error : new IllegalStateException("no reply"));
+      }
+      submit(new Input.MessageFinished(error != null || reply == null ? InboundMessage.POLICY_FAILED : reply));
+    });
   }
 
   private void abortMessage() {
@@ -526,11 +555,8 @@ final class SmtpChannelHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Through the guard: never throws; a failure is counted, logged once and turns acceptance off. */
   private void audit(String type, Optional<MessageId> id, Map<String, String> facts) {
-    try {
-      services.audit().append(new AuditEvent(services.clock().instant(), type, id, state.tenant().map(Tenant::id), facts));
-    } catch (RuntimeException ignored) {
-      // the audit journal reports its own health
-    }
+    services.audit().append(new AuditEvent(services.clock().instant(), type, id, state.tenant().map(Tenant::id), facts));
   }
 }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.mailward.api.AuditJournal;
+import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
@@ -49,10 +50,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpServer.class);
+  private static final Duration AUDIT_PROBE_EVERY = Duration.ofSeconds(1);
 
   private final InboundConfig config;
   private final InboundServices services;
   private final InboundMetrics metrics = new InboundMetrics();
+  private final AuthThrottle throttle;
+  private final AuditGuard audit;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ChannelGroup sessions;
@@ -74,11 +78,14 @@ public final class SmtpServer implements AutoCloseable {
     var limits = config.limits();
     SmtpProtocol protocol = new SmtpProtocol(
         new ProtocolSettings(config.hostname(), limits.maxMessageBytes(), limits.maxRecipients(), limits.maxErrors()));
-    Authenticator authenticator = new Authenticator(tenants, hasher, new AuthThrottle(config.authThrottling(), clock), blockingWork,
-        audit, redactor, clock);
-    this.services = new InboundServices(config, protocol, authenticator, policy, spool, audit, redactor, clock,
+    this.throttle = new AuthThrottle(config.authThrottling(), clock, metrics.authLockouts);
+    this.audit = new AuditGuard(audit, clock, AUDIT_PROBE_EVERY, metrics.auditAppendFailures);
+    CaughtFailures failures = new CaughtFailures(metrics.caughtExceptions);
+    Authenticator authenticator = new Authenticator(tenants, hasher, throttle, blockingWork, this.audit, redactor, clock, failures);
+    this.services = new InboundServices(config, protocol, authenticator, policy, spool, this.audit, redactor, clock,
         new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()), new TenantRateLimiter(clock), new TenantRateLimiter(clock),
-        new MessageAcceptance(audit, clock, config.timeouts().policy(), metrics), new ServerTls(config.tls()), metrics);
+        new MessageAcceptance(this.audit, clock, config.timeouts().policy(), metrics, failures), new ServerTls(config.tls(), failures), metrics,
+        failures);
   }
 
   /** Binds every listener; returns the bound addresses by listener name (useful with port 0). */
@@ -141,6 +148,20 @@ public final class SmtpServer implements AutoCloseable {
 
   public InboundMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The audit journal as this server uses it: appends never throw, a failed one is counted and logged and
+   * makes {@link AuditJournal#health()} {@code FAILING} (new mail gets 451 4.3.0) until an append succeeds.
+   * relay-app hands this same object to delivery, so delivery's failed appends count too and it can pause on it.
+   */
+  public AuditJournal audit() {
+    return audit;
+  }
+
+  /** The AUTH lock-outs in force, for operators (the admin API lists and clears them). */
+  public AuthLockouts authLockouts() {
+    return throttle;
   }
 
   /**

@@ -229,12 +229,18 @@ class InboundLimitsIT {
   }
 
   @Test
-  void policyThatNeverAnswers_isA_451_4_3_0_afterTheTimeout() throws Exception {
+  void policyThatNeverAnswers_isA_451_4_3_0_afterTheTimeout_andIsCounted() throws Exception {
+    long caught = caught();
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       c.command("MAIL FROM:<a@clinic.test>").expect(250);
       assertThat(c.command("RCPT TO:<slow@example.test>").expect(451).text()).startsWith("451 4.3.0");
       c.command("RCPT TO:<fast@example.test>").expect(250);
     }
+    assertThat(caught()).isGreaterThan(caught);
+  }
+
+  private static long caught() {
+    return fx.server.metrics().snapshot().get("mailward_inbound_caught_exceptions_total");
   }
 
   @Test
@@ -248,7 +254,8 @@ class InboundLimitsIT {
   }
 
   @Test
-  void commitFailure_isAnsweredWithTheSpoolReply_neverWith_250() throws Exception {
+  void commitFailure_isAnsweredWithTheSpoolReply_neverWith_250_andIsCounted() throws Exception {
+    long caught = caught();
     fx.spool.failCommits = true;
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       assertThat(c.sendMessage("a@clinic.test", List.of("b@example.test"), "Subject: x\r\n\r\ny\r\n").text()).startsWith("452 4.3.1");
@@ -256,6 +263,7 @@ class InboundLimitsIT {
     } finally {
       fx.spool.failCommits = false;
     }
+    assertThat(caught()).isGreaterThan(caught);
   }
 
   @Test

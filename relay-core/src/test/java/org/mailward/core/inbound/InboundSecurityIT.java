@@ -145,7 +145,7 @@ class InboundSecurityIT {
   }
 
   @Test
-  void authFailures_areThrottledPerUser_with_454_4_7_0() throws Exception {
+  void authFailures_areThrottledPerUserAndAddress_with_454_4_7_0() throws Exception {
     try (SmtpTestClient c = fx.connect()) {
       c.command("EHLO esp.test").expect(250);
       c.command("STARTTLS").expect(220);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.mailward.api.AuditJournal;
 import org.mailward.api.Redactor;
 import org.mailward.api.Tenant;
 import org.mailward.api.TenantLimits;
@@ -38,6 +39,7 @@ public final class InboundFixture implements AutoCloseable {
   public final FileTestSpool spool;
   public final TestPolicyEngine policy = new TestPolicyEngine();
   public final MemoryAuditJournal audit = new MemoryAuditJournal();
+  public final Redactor redactor = new Redactor("0123456789abcdef-test-key".getBytes());
   public final SmtpServer server;
   public final InetSocketAddress submission;
   public final InetSocketAddress smtps;
@@ -50,6 +52,15 @@ public final class InboundFixture implements AutoCloseable {
 
   /** With the "limited" tenant's limits given. */
   public InboundFixture(UnaryOperator<InboundConfig> tweak, TenantLimits limitedTenant) throws Exception {
+    this(tweak, limitedTenant, null);
+  }
+
+  /** With another audit journal than {@link #audit} (which then stays empty), e.g. one on a failing disk. */
+  public InboundFixture(AuditJournal journal) throws Exception {
+    this(c -> c, new TenantLimits(3, 64 * 1024, 2, 0), journal);
+  }
+
+  private InboundFixture(UnaryOperator<InboundConfig> tweak, TenantLimits limitedTenant, AuditJournal journal) throws Exception {
     dir = Files.createTempDirectory("mailward-inbound");
     ca = TestCa.create("Mailward Test CA");
     pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
@@ -65,8 +76,9 @@ public final class InboundFixture implements AutoCloseable {
         .withTimeouts(new InboundConfig.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5)))
         .withAuthThrottling(new InboundConfig.AuthThrottling(20, 3, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMillis(50)));
     config = tweak.apply(config);
-    server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool, audit,
-        new Redactor("0123456789abcdef-test-key".getBytes()), Clock.systemUTC(), blocking, hasher);
+    server = new SmtpServer(config, new MapTenantDirectory(List.of(Tenants.clinic(hash), limited)), policy, spool,
+        journal == null ? audit : journal,
+        redactor, Clock.systemUTC(), blocking, hasher);
     Map<String, InetSocketAddress> bound = server.start();
     submission = bound.get("submission");
     smtps = bound.get("smtps");
@@ -97,6 +109,17 @@ public final class InboundFixture implements AutoCloseable {
     c.upgrade();
     c.command("EHLO esp.test").expect(250);
     c.command("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
+    return c;
+  }
+
+  /** Connected from {@code localAddress} (a loopback address: another "host"), STARTTLS and EHLO done, not authenticated. */
+  public SmtpTestClient securedFrom(String localAddress) throws Exception {
+    SmtpTestClient c = new SmtpTestClient(submission, clientTls(), localAddress);
+    c.expect(220);
+    c.command("EHLO esp.test").expect(250);
+    c.command("STARTTLS").expect(220);
+    c.upgrade();
+    c.command("EHLO esp.test").expect(250);
     return c;
   }
 

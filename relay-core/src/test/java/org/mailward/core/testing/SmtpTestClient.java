@@ -36,8 +36,16 @@ public final class SmtpTestClient implements AutoCloseable {
   }
 
   public SmtpTestClient(InetSocketAddress address, SSLContext tls) throws IOException {
+    this(address, tls, null);
+  }
+
+  /** @param localAddress the client's own address, e.g. 127.0.0.2 to come from "another host"; null: any */
+  public SmtpTestClient(InetSocketAddress address, SSLContext tls, String localAddress) throws IOException {
     this.tls = tls;
     socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
     socket.connect(address, 5000);
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(15_000);
