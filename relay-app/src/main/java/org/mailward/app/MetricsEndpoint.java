@@ -57,7 +57,7 @@ final class MetricsEndpoint implements AutoCloseable {
       Gauge.builder(MetricNames.SPOOL_STATE, () -> health.get().state() == s ? 1 : 0).tag("state", s.name().toLowerCase())
           .register(registry);
     }
-    Gauge.builder("mailward_audit_recording", () -> audit.health().recording() ? 1 : 0)
+    Gauge.builder(MetricNames.AUDIT_RECORDING, () -> audit.health().recording() ? 1 : 0)
         .description("1 while the audit journal records; 0: new mail is refused with 451 4.3.0").register(registry);
     Gauge.builder(MetricNames.SPOOL_MESSAGES, () -> spool.stats().messages()).register(registry);
 

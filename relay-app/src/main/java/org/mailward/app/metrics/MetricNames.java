@@ -35,6 +35,8 @@ public final class MetricNames {
   public static final String SPOOL_FREE_BYTES = "mailward.spool.free.bytes";
   /** Gauge: 1 for the spool's current health state (label state). */
   public static final String SPOOL_STATE = "mailward.spool.state";
+  /** Gauge: 1 while the audit journal records (0: new mail gets 451 4.3.0, delivery pauses). */
+  public static final String AUDIT_RECORDING = "mailward.audit.recording";
   /** Gauge: unfinished messages. */
   public static final String SPOOL_MESSAGES = "mailward.spool.messages";
 
@@ -49,7 +51,9 @@ public final class MetricNames {
       java.util.Map.entry(QUEUE_OLDEST_AGE, Kind.GAUGE), java.util.Map.entry(SPOOL_SYNC, Kind.TIMER),
       java.util.Map.entry(POLICY_REFUSALS, Kind.COUNTER), java.util.Map.entry(SPOOL_ACCEPTING, Kind.GAUGE),
       java.util.Map.entry(SPOOL_PENDING_COMMITS, Kind.GAUGE), java.util.Map.entry(SPOOL_FREE_BYTES, Kind.GAUGE),
-      java.util.Map.entry(SPOOL_STATE, Kind.GAUGE), java.util.Map.entry(SPOOL_MESSAGES, Kind.GAUGE));
+      java.util.Map.entry(SPOOL_STATE, Kind.GAUGE), java.util.Map.entry(SPOOL_MESSAGES, Kind.GAUGE),
+      java.util.Map.entry(SPOOL_KEY_REWRAP, Kind.COUNTER), java.util.Map.entry(SPOOL_MASTER_KEYS_DESTROYED, Kind.COUNTER),
+      java.util.Map.entry(AUDIT_RECORDING, Kind.GAUGE));
 
   /**
    * The names Prometheus sees for a metric: counters end in {@code _total}; timers export
