@@ -44,7 +44,7 @@ class EspToRecipientIT {
 
     try (Receiver receiver = Receiver.start(dir, "127.0.0.2", Optional.of(ca.issue("mx.patients.test", "127.0.0.2")), "ok");
         Dnsmasq dns = Dnsmasq.start(dir, List.of("--host-record=mx.patients.test,127.0.0.2"))) {
-      Path config = TestRelays.write(dir, port, "transactional", TestRelays.dkimSignsAll(dkim.pem()), TestRelays.verifiedDelivery(dns.port(), receiver.port(), caPem, ""), """
+      Path config = TestRelays.write(dir, port, "transactional", TestRelays.dkimSignsAll(dkim.pem()), TestRelays.deliveryVia(dns.port(), "patients.test", "mx.patients.test", receiver.port(), caPem), """
           tenantDefaults:
             securityLevel: verify
           """);

@@ -53,11 +53,12 @@ class LargeDeliveryIT {
   @TempDir static Path dir;
   private DkimTestKeys.KeyFiles dkim;
   private Receiver receiver;
+  private Receiver untrusted;
   private Dnsmasq dns;
   private RelayProcess relay;
   private int port;
 
-  record Sent(LargeMail mail, String sha256, List<String> rcpts) {}
+  record Sent(LargeMail mail, String sha256, List<String> rcpts, String id) {}
 
   @BeforeAll
   void startRelayAndReceiver() throws Exception {
@@ -65,7 +66,9 @@ class LargeDeliveryIT {
     Path caPem = ca.writeCaPem(dir.resolve("ca.pem"));
     dkim = DkimTestKeys.ed25519Key(dir);
     receiver = Receiver.start(dir, "127.0.0.2", Optional.of(ca.issue("mx.patients.test", "127.0.0.2")), "ok");
-    dns = Dnsmasq.start(dir, List.of("--host-record=mx.patients.test,127.0.0.2"));
+    // the field report's receiver: STARTTLS with a certificate nobody can verify
+    untrusted = Receiver.start(dir, "127.0.0.5", Optional.of(TestCa.create("unknown-ca").issue("mx.selfsigned.test")), "ok");
+    dns = Dnsmasq.start(dir, List.of("--host-record=mx.patients.test,127.0.0.2", "--host-record=mx.selfsigned.test,127.0.0.5"));
     port = TestRelays.freePort();
     relay = RelayProcess.start(config(caPem), "128m", Map.of("TEST_DKIM_PASSPHRASE", DkimTestKeys.PASSPHRASE));
   }
@@ -78,8 +81,10 @@ class LargeDeliveryIT {
     if (dns != null) {
       dns.close();
     }
-    if (receiver != null) {
-      receiver.close();
+    for (Receiver r : new Receiver[] {receiver, untrusted}) {
+      if (r != null) {
+        r.close();
+      }
     }
   }
 
@@ -103,6 +108,14 @@ class LargeDeliveryIT {
       assertThat(digestFrom(file, s.mail().firstLine())).as(s.mail().marker() + " byte-identical").isEqualTo(s.sha256());
       String head = head(file);
       assertThat(head.contains("DKIM-Signature:")).as(s.mail().marker() + " signed").isEqualTo(s.mail().marker().endsWith("signed"));
+    }
+    List<String> lines = deliveryLines();
+    for (Sent s : sent) {
+      assertThat(lines.stream().filter(l -> l.contains("msgid=" + s.id()))).as("the delivery line of " + s.mail().marker())
+          .singleElement().satisfies(l -> assertThat(l).contains("tenant=").contains("domain=patients.test")
+              .contains("relay=mx.patients.test[127.0.0.2]:" + receiver.port()).contains("status=sent (250 2.0.0")
+              .contains("dsn=2.0.0").containsPattern("delay=[0-9.]+ delays=[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ")
+              .contains("tls=TLSv1.3 verified=true"));
     }
     String signed5 = Files.readString(got.get("pdf-5mb-signed").get(0), StandardCharsets.ISO_8859_1);
     String message = signed5.substring(signed5.indexOf("\r\n", signed5.indexOf("X-Test-Rcpt:")) + 2);
@@ -130,6 +143,35 @@ class LargeDeliveryIT {
     assertThat(maxTransaction).as("transactions on one connection").isGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * The field report's case: above policy's PHI scan budget (4 MiB) a message is treated as PHI-bearing
+   * and needs a verified certificate; to a receiver whose certificate cannot be verified it is deferred
+   * (the tenant's fallback), while a 1 MB message to the same receiver goes out at the tenant's level.
+   * The deferral is no longer silent: its log line names the reason and the level that policy set.
+   */
+  @Test
+  void aMessageAboveThePhiScanBudget_toAnUnverifiableReceiver_isDeferredWithALoggedReason_aSmallOneIsDelivered() throws Exception {
+    Sent small = send(UNSIGNED, new LargeMail("small-to-untrusted", LargeMail.Kind.TEXT, MB, 7), List.of("s@selfsigned.test"));
+    Sent large = send(UNSIGNED, new LargeMail("large-to-untrusted", LargeMail.Kind.ATTACHMENT, 6 * MB, 8), List.of("l@selfsigned.test"));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline && (untrusted.messages().isEmpty()
+        || deliveryLines().stream().noneMatch(l -> l.contains("msgid=" + large.id())))) {
+      Thread.sleep(200);
+    }
+    assertThat(untrusted.messages()).singleElement().satisfies(m -> assertThat(m).contains(small.mail().firstLine()));
+    assertThat(deliveryLines().stream().filter(l -> l.contains("msgid=" + large.id()))).first().satisfies(l -> assertThat(l)
+        .contains("relay=mx.selfsigned.test[127.0.0.5]:" + untrusted.port()).contains("status=deferred (451 4.7.5")
+        .contains("reason=tls-verify-failed:pkix-untrusted").contains("level=verify(policy)").contains("verified=false"));
+  }
+
+  /** The relay's {@code mailward.delivery} lines so far; none may show an address or a subject. */
+  private List<String> deliveryLines() {
+    List<String> lines = relay.output().lines().filter(l -> l.contains("mailward.delivery")).toList();
+    assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("@").doesNotContain("large message"));
+    return lines;
+  }
+
   private Sent send(String user, LargeMail mail, List<String> rcpts) throws IOException {
     try (SmtpTestClient c = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", port))) {
       assertThat(c.startTlsAndLogin("esp.test", user, TestRelays.PASSWORD).code()).isEqualTo(235);
@@ -142,7 +184,7 @@ class LargeDeliveryIT {
       var queued = c.read();
       assertThat(queued.code()).as(queued.text()).isEqualTo(250);
       c.command("QUIT");
-      return new Sent(mail, sha, rcpts);
+      return new Sent(mail, sha, rcpts, queued.last().substring(queued.last().lastIndexOf(' ') + 1));
     }
   }
 
@@ -219,7 +261,13 @@ class LargeDeliveryIT {
   }
 
   private Path config(Path caPem) throws IOException {
-    return TestRelays.write(dir, port, "transactional", TestRelays.dkimSignsAll(dkim.pem()), TestRelays.verifiedDelivery(dns.port(), receiver.port(), caPem, "    maxRecipientsPerTransaction: 10"),
-        TestRelays.anotherTenant("labs", UNSIGNED, "transactional"));
+    String routes = "patients.test: \"[mx.patients.test]:" + receiver.port() + "\"\n    selfsigned.test: \"[mx.selfsigned.test]:"
+        + untrusted.port() + "\"";
+    return TestRelays.write(dir, port, "transactional", TestRelays.dkimSignsAll(dkim.pem()), TestRelays.delivery(dns.port(), routes, """
+          tls:
+            trustAnchors: %s
+          smtp:
+            maxRecipientsPerTransaction: 10
+        """.formatted(caPem)), TestRelays.anotherTenant("labs", UNSIGNED, "transactional"));
   }
 }

@@ -34,24 +34,19 @@ final class TestRelays {
   }
 
   /**
-   * A {@code delivery:} section that delivers {@code patients.test} to {@code [mx.patients.test]:port}
-   * over verified TLS: dnsmasq on {@code dnsPort} names the host, {@code caPem} signed its certificate.
-   * DANE and MTA-STS are off (dnsmasq serves no DNSSEC; DaneIT covers DANE).
+   * A {@code delivery:} section with quick retries and polling, DANE and MTA-STS off.
    *
-   * @param smtpYaml more keys under {@code delivery.smtp}, each line indented by four spaces (or empty)
+   * @param route one {@code domain: "next hop"} line of {@code delivery.routes}
+   * @param moreYaml more keys under {@code delivery}, indented by two spaces (or empty)
    */
-  static String verifiedDelivery(int dnsPort, int port, Path caPem, String smtpYaml) {
+  static String delivery(int dnsPort, String route, String moreYaml) {
     return """
         delivery:
           dns:
             resolver: "127.0.0.1:%d"
+            maxCacheTtl: 1s
           routes:
-            patients.test: "[mx.patients.test]:%d"
-          tls:
-            trustAnchors: %s
-          smtp:
-            heloName: relay.test
-        %s
+            %s
           retry:
             initialBackoff: 1s
           limits:
@@ -60,7 +55,8 @@ final class TestRelays {
             enabled: false
           mtaSts:
             enabled: false
-        """.formatted(dnsPort, port, caPem, smtpYaml);
+        %s
+        """.formatted(dnsPort, route, moreYaml);
   }
 
   /** Tenant keys that make Mailward DKIM-sign every message with {@code keyPem} (passphrase in TEST_DKIM_PASSPHRASE). */
@@ -111,6 +107,8 @@ final class TestRelays {
           enabled: false
         admin:
           port: 0
+          throttle:
+            maxFailures: 1000
         tenants:
           - id: clinic
             username: %s
@@ -130,22 +128,6 @@ final class TestRelays {
    * over STARTTLS verified against {@code caPem}, retrying after 1 s; DANE and MTA-STS off (dnsmasq has no DNSSEC).
    */
   static String deliveryVia(int dnsPort, String domain, String mxHost, int mxPort, Path caPem) {
-    return """
-        delivery:
-          dns:
-            resolver: "127.0.0.1:%d"
-          routes:
-            %s: "[%s]:%d"
-          tls:
-            trustAnchors: %s
-          retry:
-            initialBackoff: 1s
-          limits:
-            pollInterval: 50ms
-          dane:
-            enabled: false
-          mtaSts:
-            enabled: false
-        """.formatted(dnsPort, domain, mxHost, mxPort, caPem);
+    return delivery(dnsPort, domain + ": \"[" + mxHost + "]:" + mxPort + "\"", "  tls:\n    trustAnchors: " + caPem);
   }
 }

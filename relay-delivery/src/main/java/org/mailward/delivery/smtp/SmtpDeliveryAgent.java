@@ -511,56 +511,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       List<Spool.Settlement> settled = out.stream().map(CompletableFuture::join).map(st ->
           st.outcome() instanceof RecipientOutcome.Deferred d && retry.expired(end, received.get(st.ref().messageId()))
               ? new Spool.Settlement(st.ref(), RetryPolicy.expiredBounce(d)) : st).toList();
-      log(targets, settled, end);
+      AttemptLines.write(attemptLog, targets, settled, end);
       return settled;
     });
-  }
-
-  /** One line per message and group of its recipients that ended alike (same status, reason, reply and relay). */
-  private void log(List<Target> targets, List<Spool.Settlement> settled, Instant end) {
-    int k = 0;
-    for (Target t : targets) {
-      java.util.Map<String, List<Rcpt>> groups = new java.util.LinkedHashMap<>();
-      java.util.Map<String, RecipientOutcome> outcomes = new java.util.HashMap<>();
-      for (Rcpt r : t.rcpts) {
-        RecipientOutcome o = settled.get(k++).outcome();
-        String key = groupKey(o, r.relay);
-        groups.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
-        outcomes.putIfAbsent(key, o);
-      }
-      groups.forEach((key, rs) -> logGroup(t, rs, outcomes.get(key), end));
-    }
-  }
-
-  private static String groupKey(RecipientOutcome o, String relay) {
-    if (o instanceof RecipientOutcome.Delivered d) {
-      return "sent|" + d.reply() + "|" + relay;
-    } else if (o instanceof RecipientOutcome.Deferred d) {
-      return "deferred|" + d.reason() + "|" + d.reply() + "|" + relay;
-    } else if (o instanceof RecipientOutcome.Bounced b) {
-      return "bounced|" + b.reason() + "|" + b.reply() + "|" + relay;
-    }
-    return o.getClass().getSimpleName() + "|" + relay;
-  }
-
-  private void logGroup(Target t, List<Rcpt> rs, RecipientOutcome o, Instant end) {
-    Rcpt first = rs.get(0);
-    var env = t.item.envelope();
-    AttemptLog.Timing timing = new AttemptLog.Timing(env.receivedAt(), t.started, first.connected, first.dataStarted, end);
-    Optional<Throwable> error = rs.stream().map(r -> r.error).flatMap(Optional::stream).findFirst();
-    if (o instanceof RecipientOutcome.Delivered d) {
-      attemptLog.line(env, t.domain, first.relay, timing, AttemptLog.Status.SENT, rs.size(), t.attempt(), Optional.of(d.reply()),
-          Optional.empty(), Optional.of(d.tls()), Optional.empty());
-    } else if (o instanceof RecipientOutcome.Deferred d) {
-      attemptLog.line(env, t.domain, first.relay, timing, AttemptLog.Status.DEFERRED, rs.size(), t.attempt(), d.reply(),
-          Optional.of(d.reason()), d.tls(), error);
-    } else if (o instanceof RecipientOutcome.Bounced b) {
-      attemptLog.line(env, t.domain, first.relay, timing, AttemptLog.Status.BOUNCED, rs.size(), t.attempt(), b.reply(),
-          Optional.of(b.reason()), b.tls(), error);
-    } else if (o instanceof RecipientOutcome.HeldInPortal) {
-      attemptLog.line(env, t.domain, "portal", timing, AttemptLog.Status.HELD, rs.size(), t.attempt(), Optional.empty(),
-          Optional.empty(), first.lastTls, Optional.empty());
-    } // Dropped is policy's decision, logged where it was made
   }
 
   private static String relay(MxHost host, InetSocketAddress address) {
