@@ -70,7 +70,7 @@ final class AdminEndpoint implements AutoCloseable {
     return Optional.of(new AdminEndpoint(api));
   }
 
-  private static AdminServer.Settings settings(MailwardConfig.Admin a, ModuleConfigs modules) throws IOException {
+  static AdminServer.Settings settings(MailwardConfig.Admin a, ModuleConfigs modules) throws IOException {
     Optional<KeyStore> ks = Optional.empty();
     char[] password = new char[0];
     if (!a.tls().certificate().isBlank() || !a.tls().key().isBlank()) {

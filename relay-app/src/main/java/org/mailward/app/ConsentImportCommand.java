@@ -54,7 +54,8 @@ final class ConsentImportCommand implements Callable<Integer> {
     Relay.Secrets secrets = Relay.Secrets.load(cfg, modules);
     SpoolStorage storage;
     try {
-      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(), modules.masterKeyring(),
+      storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(),
+          new org.mailward.queue.spool.SpoolSetup(modules.auditKey(), n -> { }), modules.masterKeyring(),
           DataKeyRewrapper.Settings.dormant());
     } catch (RuntimeException e) {
       System.err.println("mailward: cannot open the store under " + modules.dataDir()

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mailward", mixinStandardHelpOptions = true, version = "Mailward 0.1.0",
     description = "Secure mail relay for healthcare email.",
     subcommands = {Main.Start.class, Main.HashPassword.class, Main.CheckConfig.class, ConsentImportCommand.class,
-        AdminTokenCommand.class, KeysCommand.class})
+        AdminTokenCommand.class, KeysCommand.class, AuditVerifyCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -51,6 +51,9 @@ public final class Main implements Runnable {
           relay.close();
           stopped.countDown();
         }, "mailward-shutdown"));
+        if (config != null) {
+          reloadOnHangup(relay, config);
+        }
         relay.listeners().forEach((name, addr) ->
             System.out.println("listening: " + name + " " + addr.getHostString() + ":" + addr.getPort()));
         System.out.println("ready");
@@ -62,6 +65,18 @@ public final class Main implements Runnable {
         return 2;
       }
     }
+  }
+
+  /** SIGHUP (systemctl reload): re-reads the file and applies what can change without a restart. */
+  @SuppressWarnings("restriction")
+  static void reloadOnHangup(Relay relay, Path config) {
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+      try {
+        relay.reload(new ConfigLoader().load(config, System.getenv()), config.toString(), System.getenv());
+      } catch (ConfigException e) {
+        org.slf4j.LoggerFactory.getLogger(Main.class).error("reload refused, the running configuration stays: {}", e.getMessage());
+      }
+    });
   }
 
   @Command(name = "hash-password", description = "Read a password (stdin or prompt) and print its Argon2id PHC hash.")
@@ -95,9 +110,9 @@ public final class Main implements Runnable {
     public Integer call() {
       try {
         MailwardConfig cfg = new ConfigLoader().load(config, System.getenv());
-        ConfiguredTenants tenants = ConfiguredTenants.from(cfg, config.toString());
-        new ModuleConfigs(cfg, config.toString(), System.getenv()).spool();
-        System.out.println(config + ": valid (" + tenants.size() + " tenants)");
+        ConfigCheck.Summary s = ConfigCheck.validate(cfg, config.toString(), System.getenv());
+        System.out.println(config + ": valid (" + s.tenants() + " tenants, " + s.routes() + " routes, " + s.dkimKeys()
+            + " DKIM keys loaded)");
         return 0;
       } catch (ConfigException e) {
         System.err.println("mailward: configuration error: " + e.getMessage());

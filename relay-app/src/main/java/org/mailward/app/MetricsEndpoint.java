@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.Spool;
 import org.mailward.api.SpoolHealth;
+import org.mailward.app.metrics.MetricNames;
 import org.mailward.core.inbound.InboundMetrics;
 
 /**
@@ -48,17 +49,17 @@ final class MetricsEndpoint implements AutoCloseable {
       FunctionCounter.builder(base, inbound, m -> m.snapshot().get(name)).register(registry);
     }
     Supplier<SpoolHealth> health = spool::health;
-    Gauge.builder("mailward_spool_accepting", () -> health.get().accepting() ? 1 : 0)
+    Gauge.builder(MetricNames.SPOOL_ACCEPTING, () -> health.get().accepting() ? 1 : 0)
         .description("1 while the spool accepts mail").register(registry);
-    Gauge.builder("mailward_spool_pending_commits", () -> health.get().pendingCommits()).register(registry);
-    Gauge.builder("mailward_spool_free_bytes", () -> health.get().freeBytes()).register(registry);
+    Gauge.builder(MetricNames.SPOOL_PENDING_COMMITS, () -> health.get().pendingCommits()).register(registry);
+    Gauge.builder(MetricNames.SPOOL_FREE_BYTES, () -> health.get().freeBytes()).register(registry);
     for (SpoolHealth.State s : SpoolHealth.State.values()) {
-      Gauge.builder("mailward_spool_state", () -> health.get().state() == s ? 1 : 0).tag("state", s.name().toLowerCase())
+      Gauge.builder(MetricNames.SPOOL_STATE, () -> health.get().state() == s ? 1 : 0).tag("state", s.name().toLowerCase())
           .register(registry);
     }
-    Gauge.builder("mailward_audit_recording", () -> audit.health().recording() ? 1 : 0)
+    Gauge.builder(MetricNames.AUDIT_RECORDING, () -> audit.health().recording() ? 1 : 0)
         .description("1 while the audit journal records; 0: new mail is refused with 451 4.3.0").register(registry);
-    Gauge.builder("mailward_spool_messages", () -> spool.stats().messages()).register(registry);
+    Gauge.builder(MetricNames.SPOOL_MESSAGES, () -> spool.stats().messages()).register(registry);
 
     server = HttpServer.create(new InetSocketAddress(address, port), 16);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {

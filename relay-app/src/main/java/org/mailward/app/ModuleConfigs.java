@@ -73,6 +73,11 @@ final class ModuleConfigs {
         s.minFreeSpace().bytes(), d.frameBytes(), d.durability(), d.freeSpaceCheckInterval()));
   }
 
+  /** The audit chain's HMAC key file (spool.auditKey; default audit.key beside the master key). */
+  Path auditKey() {
+    return resolve(config.spool().auditKey(), org.mailward.queue.spool.SpoolSetup.defaultAuditKey(spool()));
+  }
+
   /** The master keyring: from {@code spool.masterKeyEnv} when it names a variable, else the key file. */
   MasterKey masterKeyring() {
     MailwardConfig.Spool s = config.spool();

@@ -127,7 +127,7 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
-    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(syncNanos),
+    SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos),
         modules.masterKeyring(), modules.keyRotation());
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
@@ -198,6 +198,35 @@ public final class Relay implements AutoCloseable {
   /** The operator's queue view (queue age gauges, the admin API's queue routes). */
   private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
     return java.util.Optional.of(storage.queueControl());
+  }
+
+  /** What a reload applied. */
+  record Reload(boolean certificates, int tenants) {}
+
+  /**
+   * Applies what can change without a restart (SIGHUP): the whole file is validated first
+   * (ConfigCheck; on error nothing is applied), then the inbound TLS certificate and key are
+   * read again and the configured tenants replaced. Listeners, spool, delivery, policy and
+   * keys need a restart.
+   *
+   * @throws ConfigException naming the key and file when the new file does not validate
+   */
+  Reload reload(MailwardConfig next, String source, Map<String, String> env) {
+    ConfigCheck.validate(next, source, env);
+    boolean certificates = true;
+    try {
+      smtp.reloadCertificates();
+    } catch (IOException e) {
+      certificates = false;
+      log.warn("reload: inbound TLS certificate not reloaded, keeping the current one: {}", e.getMessage());
+    }
+    int configured = -1;
+    if (!next.tenants().isEmpty() && tenants instanceof org.mailward.admin.tenants.TenantRegistry registry) {
+      configured = registry.reloadConfigured(ConfiguredTenants.from(next, source).all());
+    }
+    log.info("reload: TLS certificate {}; {} configured tenants{}", certificates ? "reloaded" : "kept",
+        configured < 0 ? "unchanged" : Integer.toString(configured), "; other changes need a restart");
+    return new Reload(certificates, configured);
   }
 
   public Map<String, InetSocketAddress> listeners() {

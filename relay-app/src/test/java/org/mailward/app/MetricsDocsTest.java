@@ -14,10 +14,15 @@ class MetricsDocsTest {
   @Test
   void everyMetricNameOfRelayApp_isDocumented() throws Exception {
     var documented = MetricsDocs.documented();
-    for (var f : Arrays.stream(MetricNames.class.getDeclaredFields()).filter(f -> Modifier.isStatic(f.getModifiers())).toList()) {
-      String base = ((String) f.get(null)).replace('.', '_');
-      assertThat(documented.stream().anyMatch(d -> d.startsWith(base))).as(f.getName() + " " + base).isTrue();
+    var constants = Arrays.stream(MetricNames.class.getDeclaredFields())
+        .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class).toList();
+    for (var f : constants) {
+      assertThat(MetricNames.ALL).as(f.getName() + " has a kind").containsKey((String) f.get(null));
     }
+    MetricNames.ALL.forEach((name, kind) -> {
+      String family = MetricNames.exported(name, kind).get(0);
+      assertThat(documented).as(name).contains(family);
+    });
   }
 
   @Test

@@ -28,7 +28,8 @@ import org.mailward.testkit.TestCa;
  * {@code /api/v1/query} must return exactly those counts, by outcome, TLS
  * verification, deferral status and destination group; the scrape must carry no
  * address, domain or subject of the test mail, and every exported metric family
- * must be listed in docs/metrics.md.
+ * must be listed in docs/metrics.md. Every query of the Grafana dashboard must be
+ * accepted by that Prometheus.
  */
 class MetricsPrometheusIT {
   static final String SUBJECT = "Spring newsletter from the clinic";
@@ -101,6 +102,9 @@ class MetricsPrometheusIT {
               .hasValue(5);
           assertThat(prometheus.value("sum(mailward_spool_sync_seconds_count) > 0")).isPresent();
           assertThat(prometheus.value("sum(mailward_delivery_bounces_total)")).isEmpty();
+          for (String expr : GrafanaDashboard.expressions()) {
+            assertThat(prometheus.query(GrafanaDashboard.asPromQl(expr))).as(expr).isNotNull(); // throws if refused
+          }
         }
 
         String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -79,6 +79,14 @@ final class RelayProcess implements AutoCloseable {
     return rp;
   }
 
+  /** SIGHUP: what {@code systemctl reload} sends. */
+  void hangup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -HUP failed");
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no flush, nothing. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -67,6 +67,36 @@ public final class TenantRegistry implements TenantDirectory, ControlPlaneLog.Su
     }
   }
 
+  /**
+   * Replaces the tenants that come from the configuration file (a SIGHUP reload): new ones are
+   * added, changed ones take their new settings and credential, removed ones are gone. Tenants
+   * made through the control plane are untouched. Returns how many configured tenants there are now.
+   */
+  public synchronized int reloadConfigured(Collection<Tenant> configured) {
+    Map<TenantId, Tenant> next = new java.util.HashMap<>();
+    configured.forEach(t -> next.put(t.id(), t));
+    for (TenantState s : List.copyOf(byId.values())) {
+      if (s.configured() && !next.containsKey(s.id())) {
+        s.credentials().forEach(c -> byUsername.remove(c.username()));
+        byId.remove(s.id());
+      }
+    }
+    for (Tenant t : configured) {
+      TenantState previous = byId.get(t.id());
+      if (previous != null && !previous.configured()) {
+        LOG.warn("configured tenant {} is also a control-plane tenant: the configuration's is ignored", t.id());
+        continue;
+      }
+      if (previous != null) {
+        previous.credentials().forEach(c -> byUsername.remove(c.username()));
+      }
+      byId.put(t.id(), new TenantState(t.id(), t.senderDomains(), t.limits(), t.defaultPurpose(), t.defaultLevel(), t.fallback(),
+          true, true, List.of(new Credential("config", t.smtpUsername(), t.passwordHash(), Instant.EPOCH))));
+      byUsername.put(t.smtpUsername(), t);
+    }
+    return next.size();
+  }
+
   @Override
   public Optional<Tenant> byUsername(String smtpUsername) {
     return Optional.ofNullable(byUsername.get(smtpUsername));

@@ -5,6 +5,7 @@
 package org.mailward.queue.spool;
 
 import java.nio.ByteBuffer;
+import javax.crypto.Mac;
 import org.mailward.api.AuditEvent;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.rocksdb.RocksDBException;
@@ -16,10 +17,12 @@ final class AuditChain {
 
   private final ChronicleJournal journal;
   private final RocksDatabase db;
+  private final Mac mac; // writer thread only
   private long lastSeq;
   private byte[] lastHash;
 
-  AuditChain(ChronicleJournal journal, RocksDatabase db, long lastSeq, byte[] lastHash) {
+  AuditChain(ChronicleJournal journal, RocksDatabase db, AuditKey key, long lastSeq, byte[] lastHash) {
+    this.mac = key.newMac();
     this.journal = journal;
     this.db = db;
     this.lastSeq = lastSeq;
@@ -30,7 +33,7 @@ final class AuditChain {
     long seq = lastSeq + 1;
     byte[] canonical = AuditCodec.canonical(seq, event);
     byte[] prev = lastHash;
-    byte[] hash = AuditCodec.chain(prev, canonical);
+    byte[] hash = AuditCodec.chain(mac, prev, canonical);
     long index = journal.append(b -> {
       b.writeLong(seq);
       b.writeInt(canonical.length);

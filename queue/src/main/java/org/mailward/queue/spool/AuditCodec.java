@@ -1,6 +1,8 @@
 // Canonical encoding of an audit event (what the hash chain covers) and the
 // stored excerpt: [seq][canonical length][canonical][previous hash][hash].
 // Canonical: seq | epochSecond | nano | type | messageId? | tenant? | sorted facts.
+// The chain link is an HMAC-SHA-256 under the audit key (AuditKey), not a plain hash,
+// so that a complete rewrite of the journal cannot produce a chain that verifies.
 package org.mailward.queue.spool;
 
 import java.io.ByteArrayInputStream;
@@ -9,12 +11,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.MessageId;
 import org.mailward.api.TenantId;
@@ -69,13 +70,9 @@ final class AuditCodec {
     }
   }
 
-  static byte[] chain(byte[] previousHash, byte[] canonical) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(previousHash);
-      return sha.digest(canonical);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+  /** The record's link: HMAC-SHA-256 under the audit key of (previous MAC || canonical event). */
+  static byte[] chain(Mac mac, byte[] previousHash, byte[] canonical) {
+    mac.update(previousHash);
+    return mac.doFinal(canonical);
   }
 }

@@ -1,4 +1,4 @@
-// The AuditJournal: hash-chained records in their own Chronicle queue, appended
+// The AuditJournal: HMAC-chained records (AuditKey) in their own Chronicle queue, appended
 // by the spool's writer thread and made durable by the same group sync. Queries
 // go through a RocksDB index (by time, by message id) to the journal records.
 // Does not: check what callers put in facts (they must not put addresses or
@@ -29,8 +29,10 @@ public final class ChronicleAuditJournal implements AuditJournal {
   private final GroupCommitter committer;
   private final ChronicleJournal journal;
   private final RocksDatabase db;
+  private final AuditKey key;
 
-  ChronicleAuditJournal(GroupCommitter committer, ChronicleJournal journal, RocksDatabase db) {
+  ChronicleAuditJournal(GroupCommitter committer, ChronicleJournal journal, RocksDatabase db, AuditKey key) {
+    this.key = key;
     this.committer = committer;
     this.journal = journal;
     this.db = db;
@@ -75,20 +77,54 @@ public final class ChronicleAuditJournal implements AuditJournal {
 
   @Override
   public Optional<Long> verifyChain() {
+    try (ExcerptTailer tailer = journal.tailer()) {
+      return verify(tailer, key, Optional.empty()).brokenAt();
+    }
+  }
+
+  /**
+   * What a verification found.
+   *
+   * @param records records read
+   * @param brokenAt the first sequence number whose record does not verify, if any
+   * @param head the last verified record's sequence number and MAC (0 and empty for an empty journal)
+   * @param checkpoint the MAC of the record asked for, if it was read before the chain broke
+   */
+  public record Verification(long records, Optional<Long> brokenAt, long headSequence, byte[] headMac,
+                             Optional<byte[]> checkpoint) {}
+
+  /**
+   * Verifies an audit journal directory on its own (no RocksDB, read-only), as an
+   * auditor does with their copy of the key: {@code bin/mailward audit-verify}.
+   *
+   * @param checkpointSeq a sequence number whose MAC the caller wants to compare with one it holds
+   */
+  public static Verification verify(java.nio.file.Path auditDirectory, AuditKey key, Optional<Long> checkpointSeq) {
+    try (var queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(auditDirectory)
+            .readOnly(true).build();
+        ExcerptTailer tailer = queue.createTailer()) {
+      return verify(tailer, key, checkpointSeq);
+    }
+  }
+
+  private static Verification verify(ExcerptTailer tailer, AuditKey key, Optional<Long> checkpointSeq) {
+    javax.crypto.Mac mac = key.newMac();
     byte[] expectedPrev = new byte[AuditCodec.HASH_BYTES];
     long expectedSeq = 1;
-    try (ExcerptTailer tailer = journal.tailer()) {
-      tailer.toStart();
-      for (Stored r = readStored(tailer); r != null; r = readStored(tailer)) {
-        if (r.seq != expectedSeq || ByteBuffer.wrap(r.canonical).getLong() != r.seq
-            || !Arrays.equals(r.prev, expectedPrev) || !Arrays.equals(r.hash, AuditCodec.chain(r.prev, r.canonical))) {
-          return Optional.of(expectedSeq);
-        }
-        expectedPrev = r.hash;
-        expectedSeq++;
+    Optional<byte[]> checkpoint = Optional.empty();
+    tailer.toStart();
+    for (Stored r = readStored(tailer); r != null; r = readStored(tailer)) {
+      if (r.seq != expectedSeq || ByteBuffer.wrap(r.canonical).getLong() != r.seq
+          || !Arrays.equals(r.prev, expectedPrev) || !Arrays.equals(r.hash, AuditCodec.chain(mac, r.prev, r.canonical))) {
+        return new Verification(expectedSeq - 1, Optional.of(expectedSeq), expectedSeq - 1, expectedPrev, checkpoint);
       }
-      return Optional.empty();
+      if (checkpointSeq.isPresent() && checkpointSeq.get() == r.seq) {
+        checkpoint = Optional.of(r.hash);
+      }
+      expectedPrev = r.hash;
+      expectedSeq++;
     }
+    return new Verification(expectedSeq - 1, Optional.empty(), expectedSeq - 1, expectedPrev, checkpoint);
   }
 
   private static long millis(Instant t) {
@@ -99,13 +135,13 @@ public final class ChronicleAuditJournal implements AuditJournal {
   }
 
   /** One excerpt as stored: [seq][canonical length][canonical][previous hash][hash]. */
-  private record Stored(long seq, byte[] canonical, byte[] prev, byte[] hash) {
+  record Stored(long seq, byte[] canonical, byte[] prev, byte[] hash) {
     AuditRecord toRecord() {
       return new AuditRecord(seq, AuditCodec.event(canonical), prev, hash);
     }
   }
 
-  private static Stored readStored(ExcerptTailer tailer) {
+  static Stored readStored(ExcerptTailer tailer) {
     try (DocumentContext dc = tailer.readingDocument()) {
       if (!dc.isPresent()) {
         return null;
@@ -123,14 +159,14 @@ public final class ChronicleAuditJournal implements AuditJournal {
   }
 
   /** Where the chain stands after the last stored record (start-up). */
-  static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db) {
+  static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db, AuditKey key) {
     // Seek the last complete excerpt by index: a backward toEnd() trips an internal
     // assertion of Chronicle's tailer (StoreTailer.doToStart) on reopening after a kill -9.
     long lastIndex = journal.lastIndex();
     try (ExcerptTailer tailer = journal.tailer()) {
       Stored last = lastIndex >= 0 && tailer.moveToIndex(lastIndex) ? readStored(tailer) : null;
-      return last == null ? new AuditChain(journal, db, 0, new byte[AuditCodec.HASH_BYTES])
-          : new AuditChain(journal, db, last.seq, last.hash);
+      return last == null ? new AuditChain(journal, db, key, 0, new byte[AuditCodec.HASH_BYTES])
+          : new AuditChain(journal, db, key, last.seq, last.hash);
     }
   }
 }

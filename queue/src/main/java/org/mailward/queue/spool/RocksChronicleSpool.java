@@ -63,7 +63,7 @@ public final class RocksChronicleSpool implements Spool {
 
   /** Opens (creating if needed) the spool, audit journal and key-value store under {@code config.dataDirectory()}. */
   public static SpoolStorage open(SpoolConfig config, Clock clock) {
-    return open(config, clock, SpoolSetup.defaults());
+    return open(config, clock, SpoolSetup.defaults(config));
   }
 
   /** As {@link #open(SpoolConfig, Clock)} with relay-app's hooks (sync-time listener). */
@@ -74,7 +74,7 @@ public final class RocksChronicleSpool implements Spool {
 
   /** As {@link #open(SpoolConfig, Clock)} with the master keys from {@code keyring} and re-wrapping as {@code rotation} says. */
   public static SpoolStorage open(SpoolConfig config, Clock clock, MasterKeyring keyring, DataKeyRewrapper.Settings rotation) {
-    return open(config, clock, SpoolSetup.defaults(), keyring, rotation);
+    return open(config, clock, SpoolSetup.defaults(config), keyring, rotation);
   }
 
   /**
@@ -93,7 +93,7 @@ public final class RocksChronicleSpool implements Spool {
 
   /** As {@link #open(SpoolConfig, Clock)} with a substitute free-space probe (tests). */
   public static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace) {
-    return open(config, clock, freeSpace, SpoolSetup.defaults());
+    return open(config, clock, freeSpace, SpoolSetup.defaults(config));
   }
 
   static SpoolStorage open(SpoolConfig config, Clock clock, FreeSpace freeSpace, SpoolSetup setup) {
@@ -112,7 +112,8 @@ public final class RocksChronicleSpool implements Spool {
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
     syncDirectory(dir); // rocksdb/, body/, audit/ (and a new master.key) are names in it
-    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db);
+    AuditKey auditKey = AuditKey.loadOrCreate(setup.auditKeyFile(), random);
+    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db, auditKey);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
     DueLeases leases = new DueLeases(db);
@@ -123,7 +124,7 @@ public final class RocksChronicleSpool implements Spool {
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db);
+    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db, auditKey);
     DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
     return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), new SpoolQueueControl(spool, db, committer, leases, clock),
         db, body, auditJournal, rewrapper);

@@ -69,8 +69,9 @@ public record MailwardConfig(
   public record AuthThrottle(int maxFailuresPerIp, int maxFailuresPerUserAndIp, Duration window, Duration lockout,
       Duration failureDelay) {}
 
+  /** Empty auditKey: audit.key in the master key's directory (dataDir/keys). */
   public record Spool(String directory, String masterKey, String masterKeyEnv, Duration masterKeyCheckInterval,
-      DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
+      String auditKey, DataSize minFreeSpace, int maxPendingCommits, String rollCycle) {}
 
   /** Mirrors relay-delivery's DeliveryConfig records one to one (docs/delivery.md). */
   public record Delivery(

@@ -35,6 +35,49 @@ public final class MetricNames {
   public static final String SPOOL_MASTER_KEYS_DESTROYED = "mailward.spool.master.keys.destroyed";
   /** Counter: policy refusals; stage (rcpt, data, dropped), rule, tenant. */
   public static final String POLICY_REFUSALS = "mailward.policy.refusals";
+  /** Gauge: 1 while the spool accepts mail. */
+  public static final String SPOOL_ACCEPTING = "mailward.spool.accepting";
+  /** Gauge: commits waiting for the group sync. */
+  public static final String SPOOL_PENDING_COMMITS = "mailward.spool.pending.commits";
+  /** Gauge: free bytes on the spool's file system. */
+  public static final String SPOOL_FREE_BYTES = "mailward.spool.free.bytes";
+  /** Gauge: 1 for the spool's current health state (label state). */
+  public static final String SPOOL_STATE = "mailward.spool.state";
+  /** Gauge: 1 while the audit journal records (0: new mail gets 451 4.3.0, delivery pauses). */
+  public static final String AUDIT_RECORDING = "mailward.audit.recording";
+  /** Gauge: unfinished messages. */
+  public static final String SPOOL_MESSAGES = "mailward.spool.messages";
+
+  /** The kind of each metric above, which decides its exported names (docs/metrics.md). */
+  public enum Kind { COUNTER, GAUGE, TIMER }
+
+  /** Every metric above with its kind. */
+  public static final java.util.Map<String, Kind> ALL = java.util.Map.ofEntries(
+      java.util.Map.entry(DELIVERY_RECIPIENTS, Kind.COUNTER), java.util.Map.entry(DELIVERY_DEFERRALS, Kind.COUNTER),
+      java.util.Map.entry(DELIVERY_BOUNCES, Kind.COUNTER), java.util.Map.entry(DELIVERY_TLS, Kind.COUNTER),
+      java.util.Map.entry(DELIVERY_LATENCY, Kind.TIMER), java.util.Map.entry(QUEUE_RECIPIENTS, Kind.GAUGE),
+      java.util.Map.entry(QUEUE_OLDEST_AGE, Kind.GAUGE), java.util.Map.entry(SPOOL_SYNC, Kind.TIMER),
+      java.util.Map.entry(POLICY_REFUSALS, Kind.COUNTER), java.util.Map.entry(SPOOL_ACCEPTING, Kind.GAUGE),
+      java.util.Map.entry(SPOOL_PENDING_COMMITS, Kind.GAUGE), java.util.Map.entry(SPOOL_FREE_BYTES, Kind.GAUGE),
+      java.util.Map.entry(SPOOL_STATE, Kind.GAUGE), java.util.Map.entry(SPOOL_MESSAGES, Kind.GAUGE),
+      java.util.Map.entry(SPOOL_KEY_REWRAP, Kind.COUNTER), java.util.Map.entry(SPOOL_MASTER_KEYS_DESTROYED, Kind.COUNTER),
+      java.util.Map.entry(AUDIT_RECORDING, Kind.GAUGE), java.util.Map.entry(HARDBOUNCE_SUPPRESSED, Kind.COUNTER),
+      java.util.Map.entry(HARDBOUNCE_SKIPPED, Kind.COUNTER), java.util.Map.entry(HARDBOUNCE_BREAKER_TRIPS, Kind.COUNTER),
+      java.util.Map.entry(HARDBOUNCE_BREAKERS_OPEN, Kind.GAUGE));
+
+  /**
+   * The names Prometheus sees for a metric: counters end in {@code _total}; timers export
+   * {@code _seconds_bucket/_count/_sum} and a {@code _seconds_max} gauge.
+   */
+  public static java.util.List<String> exported(String name, Kind kind) {
+    String base = name.replace('.', '_');
+    return switch (kind) {
+      case COUNTER -> java.util.List.of(base + "_total");
+      case GAUGE -> java.util.List.of(base);
+      case TIMER -> java.util.List.of(base + "_seconds", base + "_seconds_bucket", base + "_seconds_count",
+          base + "_seconds_sum", base + "_seconds_max");
+    };
+  }
 
   private MetricNames() {}
 }
