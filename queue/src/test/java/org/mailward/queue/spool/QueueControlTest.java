@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.QueueControl;
@@ -178,7 +179,8 @@ class QueueControlTest {
   }
 
   private static RecipientOutcome deferred(Instant retryAt) {
-    return new RecipientOutcome.Deferred("deferred", Optional.of(SmtpReply.of(451, "4.3.0", "mailbox <x@y> busy")),
+    return new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.REMOTE_4XX, "4.3.0"),
+        Optional.of(SmtpReply.of(451, "4.3.0", "mailbox <x@y> busy")),
         Optional.empty(), retryAt);
   }
 }
