@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mailwardctl}: the admin API from a shell. Tables by default, {@code --json} prints the
- * API's JSON for scripts. The URL and token come from options or from {@code MAILWARD_ADMIN_URL}
- * and {@code MAILWARD_ADMIN_TOKEN} (or {@code --token-file}), so a token need not appear in a
+ * API's JSON for scripts. The URL and token come from options or from {@code MAILWARDCTL_URL}
+ * and {@code MAILWARDCTL_TOKEN} (or {@code --token-file}), so a token need not appear in a
  * process listing. Exit codes: 0 done; 1 done, but the answer is negative (an import rejected, a
  * broken audit chain, a message the dry-run refuses); 2 usage error; 3 the API refused the
  * request (400, 404, 409, 413); 4 not authenticated, not allowed or throttled (401, 403, 429);
@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
         "2:usage error", "3:the API refused the request (400, 404, 409, 413)",
         "4:not authenticated, not allowed or throttled (401, 403, 429)", "5:server error or unreachable"})
 public final class Mailwardctl implements Runnable {
-  @Option(names = "--url", description = "admin API base URL (default: $MAILWARD_ADMIN_URL or http://127.0.0.1:9466)")
+  @Option(names = "--url", description = "admin API base URL (default: $MAILWARDCTL_URL or http://127.0.0.1:9466)")
   String url;
 
-  @Option(names = "--token", description = "admin token (default: $MAILWARD_ADMIN_TOKEN)")
+  @Option(names = "--token", description = "admin token (default: $MAILWARDCTL_TOKEN)")
   String token;
 
   @Option(names = "--token-file", description = "read the admin token from this file")
@@ -82,8 +82,8 @@ public final class Mailwardctl implements Runnable {
   }
 
   AdminClient client() {
-    String base = url != null ? url : System.getenv().getOrDefault("MAILWARD_ADMIN_URL", "http://127.0.0.1:9466");
-    String t = token != null ? token : System.getenv("MAILWARD_ADMIN_TOKEN");
+    String base = url != null ? url : System.getenv().getOrDefault("MAILWARDCTL_URL", "http://127.0.0.1:9466");
+    String t = token != null ? token : System.getenv("MAILWARDCTL_TOKEN");
     if (tokenFile != null) {
       try {
         t = Files.readString(tokenFile).trim();
