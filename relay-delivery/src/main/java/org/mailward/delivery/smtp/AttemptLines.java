@@ -21,12 +21,18 @@ final class AttemptLines {
 
   /** One line per message and group of its recipients that ended alike (same status, reason, reply and relay). */
   static void write(AttemptLog attemptLog, List<SmtpDeliveryAgent.Target> targets, List<Spool.Settlement> settled, Instant end) {
-    int k = 0;
+    // Outcomes by recipient: a transaction's outcomes were handed over early (settled at once) and are
+    // not in the batch's final list, so look each recipient up rather than walk the list by position.
+    Map<org.mailward.api.RecipientRef, RecipientOutcome> byRef = new HashMap<>();
+    settled.forEach(st -> byRef.put(st.ref(), st.outcome()));
     for (SmtpDeliveryAgent.Target t : targets) {
       Map<String, List<SmtpDeliveryAgent.Rcpt>> groups = new LinkedHashMap<>();
       Map<String, RecipientOutcome> outcomes = new HashMap<>();
       for (SmtpDeliveryAgent.Rcpt r : t.rcpts) {
-        RecipientOutcome o = settled.get(k++).outcome();
+        RecipientOutcome o = byRef.getOrDefault(t.item.envelope().ref(r.index), r.outcome);
+        if (o == null) {
+          continue;
+        }
         String key = groupKey(o, r.relay);
         groups.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
         outcomes.putIfAbsent(key, o);
