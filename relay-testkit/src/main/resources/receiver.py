@@ -1,7 +1,8 @@
 # A receiving MTA for Mailward's delivery tests: aiosmtpd on loopback, with
 # STARTTLS when a certificate is given. Writes every accepted message to
 # OUT/<n>.eml with a small header of what the session looked like (TLS or not,
-# session id, MAIL/RCPT), so tests can assert on what really arrived.
+# session id, the transaction's number within its session, MAIL/RCPT), so tests can assert on what really arrived.
+# Accepts messages up to --max-size bytes (default 64 MiB; aiosmtpd's own default is 32 MiB).
 # Modes: ok | tempfail-data:N (first N DATA get 451) | reject-rcpt:SUBSTR (550 5.1.1)
 import argparse, asyncio, itertools, os, ssl, sys, time
 from aiosmtpd.controller import Controller
@@ -14,6 +15,7 @@ p.add_argument('--key')
 p.add_argument('--out', required=True)
 p.add_argument('--mode', default='ok')
 p.add_argument('--pipelining', default='yes')
+p.add_argument('--max-size', type=int, default=64 * 1024 * 1024)
 a = p.parse_args()
 counter = itertools.count(1)
 tempfails = [int(a.mode.split(':')[1]) if a.mode.startswith('tempfail-data:') else 0]
@@ -37,8 +39,10 @@ class Handler:
             return '451 4.3.0 Try again later'
         n = next(counter)
         tls = session.ssl is not None
-        meta = 'X-Test-TLS: %s\r\nX-Test-Session: %d\r\nX-Test-Mail-From: %s\r\nX-Test-Mail-Options: %s\r\nX-Test-Rcpt: %s\r\n' % (
-            'yes' if tls else 'no', id(session), envelope.mail_from, ' '.join(envelope.mail_options), ','.join(envelope.rcpt_tos))
+        session.mw_transactions = getattr(session, 'mw_transactions', 0) + 1
+        meta = 'X-Test-TLS: %s\r\nX-Test-Session: %d\r\nX-Test-Transaction: %d\r\nX-Test-Mail-From: %s\r\nX-Test-Mail-Options: %s\r\nX-Test-Rcpt: %s\r\n' % (
+            'yes' if tls else 'no', id(session), session.mw_transactions, envelope.mail_from, ' '.join(envelope.mail_options),
+            ','.join(envelope.rcpt_tos))
         tmp = os.path.join(a.out, '%d.tmp' % n)
         with open(tmp, 'wb') as f:
             f.write(meta.encode())
@@ -51,7 +55,8 @@ if a.cert:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(a.cert, a.key)
 c = Controller(Handler(), hostname=a.host, port=a.port, tls_context=ctx, require_starttls=False,
-               enable_SMTPUTF8=True, decode_data=False, ready_timeout=10)
+               enable_SMTPUTF8=True, decode_data=False, ready_timeout=10,
+               data_size_limit=a.max_size)
 c.start()
 print('READY', flush=True)
 try:

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public record SmtpReply(int code, String status, List<String> lines) {
   private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+  private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"'(),;:\\[\\]]+@[^\\s<>\"'(),;\\[\\]]+");
 
   public SmtpReply {
     if (code < 200 || code > 599) {
@@ -52,6 +53,19 @@ public record SmtpReply(int code, String status, List<String> lines) {
 
   public byte[] toWireBytes() {
     return toWire().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code code status text} on one line, fit for a log line or a stored piece of evidence: a remote
+   * server's text often quotes the recipient, so every address-shaped word becomes {@code [address]};
+   * control characters become spaces and the text is cut at 200 characters.
+   */
+  public String withoutAddresses() {
+    String text = ADDRESS.matcher(String.join(" ", lines).replaceAll("\\p{Cntrl}", " ")).replaceAll("[address]").strip();
+    if (text.length() > 200) {
+      text = text.substring(0, 200) + "...";
+    }
+    return code + " " + status + " " + text;
   }
 
   @Override

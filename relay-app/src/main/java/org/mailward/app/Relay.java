@@ -59,11 +59,12 @@ public final class Relay implements AutoCloseable {
   private final Map<String, InetSocketAddress> listeners;
   private final Duration drain;
   private final TenantDirectory tenants;
+  private final java.util.Optional<HardBounceSuppression> hardBounces;
 
   private Relay(SpoolStorage storage, ConsentPolicyEngine policy, SmtpServer smtp, java.util.Optional<DeliveryService> delivery,
       java.util.Optional<MetricsEndpoint> metrics, java.util.Optional<OneClickEndpoint> unsubscribe,
       java.util.Optional<AdminEndpoint> admin, List<ExecutorService> executors, Map<String, InetSocketAddress> listeners,
-      Duration drain, TenantDirectory tenants) {
+      Duration drain, TenantDirectory tenants, java.util.Optional<HardBounceSuppression> hardBounces) {
     this.admin = admin;
     this.delivery = delivery;
     this.metrics = metrics;
@@ -75,6 +76,17 @@ public final class Relay implements AutoCloseable {
     this.listeners = listeners;
     this.drain = drain;
     this.tenants = tenants;
+    this.hardBounces = hardBounces;
+  }
+
+  /** The hard-bounce suppression and its per-domain breaker (present while delivery runs); the admin API's reset later. */
+  java.util.Optional<HardBounceSuppression> hardBounces() {
+    return hardBounces;
+  }
+
+  /** Delivery's counters (present while delivery runs). */
+  public java.util.Optional<org.mailward.delivery.DeliveryMetrics> deliveryMetrics() {
+    return delivery.map(DeliveryService::metrics);
   }
 
   /**
@@ -138,6 +150,7 @@ public final class Relay implements AutoCloseable {
             config.metrics().port(), smtp.metrics(), storage.spool(), smtp.audit()));
       }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
+      java.util.Optional<HardBounceSuppression> hardBounces = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
           try {
@@ -146,12 +159,14 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
+        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
+        hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
         // AuditPausedSpool: nothing is due for delivery while the journal is not recording
-        Spool deliverySpool = new AuditPausedSpool(new HardBounceSuppression(storage.spool(), policy.suppressions()),
-            () -> smtp.audit().health().recording());
+        Spool deliverySpool = new AuditPausedSpool(bounces, () -> smtp.audit().health().recording());
         if (registry.isPresent()) {
           deliverySpool = new MeteredSpool(deliverySpool, registry.get(), groups, clock);
+          bounces.bindTo(registry.get());
         }
         var service = new DeliveryService(modules.delivery(), deliverySpool, smtp.audit(), finisher,
             java.util.Optional.empty(), redactor, clock);
@@ -169,7 +184,7 @@ public final class Relay implements AutoCloseable {
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
-          java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants);
+          java.util.Collections.unmodifiableMap(bound), config.inbound().drainTimeout(), tenants, hardBounces);
     } catch (RuntimeException | InterruptedException | IOException e) {
       admin.ifPresent(AdminEndpoint::close);
       unsubscribe.ifPresent(OneClickEndpoint::close);

@@ -44,32 +44,7 @@ class EspToRecipientIT {
 
     try (Receiver receiver = Receiver.start(dir, "127.0.0.2", Optional.of(ca.issue("mx.patients.test", "127.0.0.2")), "ok");
         Dnsmasq dns = Dnsmasq.start(dir, List.of("--host-record=mx.patients.test,127.0.0.2"))) {
-      Path config = TestRelays.write(dir, port, "transactional", """
-              policy:
-                dkim:
-                  domain: clinic.example
-                  selector: s2026
-                  keyFile: %s
-                  passphraseEnv: TEST_DKIM_PASSPHRASE
-                  signAll: true
-          """.formatted(dkim.pem()), """
-          delivery:
-            dns:
-              resolver: "127.0.0.1:%d"
-            routes:
-              patients.test: "[mx.patients.test]:%d"
-            tls:
-              trustAnchors: %s
-            retry:
-              initialBackoff: 1s
-            limits:
-              pollInterval: 50ms
-            # dnsmasq serves no DNSSEC, so no TLSA answer can be proven insecure here; DaneIT covers DANE.
-            dane:
-              enabled: false
-            mtaSts:
-              enabled: false
-          """.formatted(dns.port(), receiver.port(), caPem), """
+      Path config = TestRelays.write(dir, port, "transactional", TestRelays.dkimSignsAll(dkim.pem()), TestRelays.deliveryVia(dns.port(), "patients.test", "mx.patients.test", receiver.port(), caPem), """
           tenantDefaults:
             securityLevel: verify
           """);

@@ -29,6 +29,12 @@ final class RelayProcess implements AutoCloseable {
 
   /** @param maxHeap the child's -Xmx, e.g. {@code 96m} to prove something streams */
   static RelayProcess start(Path config, String maxHeap) throws IOException, InterruptedException {
+    return start(config, maxHeap, java.util.Map.of());
+  }
+
+  /** @param env more environment variables for the child (e.g. a DKIM key's passphrase) */
+  static RelayProcess start(Path config, String maxHeap, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String flags = System.getProperty("mailward.jvm.flags", "");
@@ -46,7 +52,9 @@ final class RelayProcess implements AutoCloseable {
     cmd.add("start");
     cmd.add("--config");
     cmd.add(config.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     RelayProcess rp = new RelayProcess(p);
     CountDownLatch ready = new CountDownLatch(1);
     Thread reader = new Thread(() -> {

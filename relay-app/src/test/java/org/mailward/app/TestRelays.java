@@ -33,10 +33,64 @@ final class TestRelays {
     return write(dir, port, purpose, tenantYaml, "delivery:\n  enabled: false\n", extraYaml);
   }
 
+  /**
+   * A {@code delivery:} section with quick retries and polling, DANE and MTA-STS off.
+   *
+   * @param route one {@code domain: "next hop"} line of {@code delivery.routes}
+   * @param moreYaml more keys under {@code delivery}, indented by two spaces (or empty)
+   */
+  static String delivery(int dnsPort, String route, String moreYaml) {
+    return """
+        delivery:
+          dns:
+            resolver: "127.0.0.1:%d"
+            maxCacheTtl: 1s
+          routes:
+            %s
+          retry:
+            initialBackoff: 1s
+          limits:
+            pollInterval: 50ms
+          dane:
+            enabled: false
+          mtaSts:
+            enabled: false
+        %s
+        """.formatted(dnsPort, route, moreYaml);
+  }
+
+  /** Tenant keys that make Mailward DKIM-sign every message with {@code keyPem} (passphrase in TEST_DKIM_PASSPHRASE). */
+  static String dkimSignsAll(Path keyPem) {
+    return """
+            policy:
+              dkim:
+                domain: clinic.example
+                selector: s2026
+                keyFile: %s
+                passphraseEnv: TEST_DKIM_PASSPHRASE
+                signAll: true
+        """.formatted(keyPem);
+  }
+
+  /** Another tenant entry with the same password, to follow the first one (pass it as the last {@code extraYaml}). */
+  static String anotherTenant(String id, String username, String purpose) {
+    return """
+          - id: %s
+            username: %s
+            passwordHash: "%s"
+            senderDomains: [clinic.example]
+            defaultPurpose: %s
+        """.formatted(id, username, hash(), purpose);
+  }
+
+  private static String hash() {
+    return new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
+  }
+
   /** @param deliveryYaml the whole top-level {@code delivery:} section */
   static Path write(Path dir, int port, String purpose, String tenantYaml, String deliveryYaml, String extraYaml)
       throws IOException {
-    String hash = new PasswordHasher(8 * 1024, 1, 1).hash(PASSWORD.toCharArray());
+    String hash = hash();
     String yaml = """
         hostname: relay.test
         dataDir: %s
@@ -72,22 +126,6 @@ final class TestRelays {
    * over STARTTLS verified against {@code caPem}, retrying after 1 s; DANE and MTA-STS off (dnsmasq has no DNSSEC).
    */
   static String deliveryVia(int dnsPort, String domain, String mxHost, int mxPort, Path caPem) {
-    return """
-        delivery:
-          dns:
-            resolver: "127.0.0.1:%d"
-          routes:
-            %s: "[%s]:%d"
-          tls:
-            trustAnchors: %s
-          retry:
-            initialBackoff: 1s
-          limits:
-            pollInterval: 50ms
-          dane:
-            enabled: false
-          mtaSts:
-            enabled: false
-        """.formatted(dnsPort, domain, mxHost, mxPort, caPem);
+    return delivery(dnsPort, domain + ": \"[" + mxHost + "]:" + mxPort + "\"", "  tls:\n    trustAnchors: " + caPem);
   }
 }

@@ -176,7 +176,7 @@ class DaneIT {
       Envelope env = send(r, "patient@mismatch.dane.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).contains("dane-mismatch");
+      assertThat(d.reason().label()).contains("dane-mismatch");
       assertThat(eeReceiver.messages()).hasSize(before);
     }
   }
@@ -187,7 +187,7 @@ class DaneIT {
       Envelope env = send(r, "patient@tlsa-bogus.dane.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).contains("tlsa-servfail-or-bogus");
+      assertThat(d.reason().label()).contains("tlsa-servfail-or-bogus");
       assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
     }
   }
@@ -199,7 +199,7 @@ class DaneIT {
       Envelope env = send(r, "patient@bogus.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).isEqualTo("mx-dnssec-bogus-or-failed");
+      assertThat(d.reason().label()).isEqualTo("dns-tempfail:mx-dnssec-bogus-or-failed");
       assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
       assertThat(eeReceiver.messages()).hasSize(before);
     }

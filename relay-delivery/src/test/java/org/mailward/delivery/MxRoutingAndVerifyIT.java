@@ -164,7 +164,10 @@ class MxRoutingAndVerifyIT {
       r.service().start();
       RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) await(r, env, RecipientOutcome.Bounced.class);
       assertThat(b.reply()).hasValueSatisfying(x -> assertThat(x.status()).isEqualTo("5.1.10"));
-      assertThat(attempts(r, env)).isEmpty();
+      assertThat(b.reason().kind()).isEqualTo(org.mailward.api.DeliveryFailure.Kind.NULL_MX);
+      // the attempt is on record, with no host and no address: nothing was connected to
+      assertThat(attempts(r, env)).singleElement().satisfies(a -> assertThat(a.facts()).containsEntry("mx", "none")
+          .containsEntry("reason", "null-mx").doesNotContainKey("ip"));
     }
   }
 
@@ -175,7 +178,7 @@ class MxRoutingAndVerifyIT {
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@wrongname.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).contains("pkix-name-mismatch");
+      assertThat(d.reason().label()).contains("pkix-name-mismatch");
       assertThat(attempts(r, env).get(0).facts()).containsEntry("tls.verified", "false")
           .containsEntry("tls.verification", "pkix-name-mismatch").containsEntry("outcome", "tls-unmet");
       assertThat(wrongName.messages()).hasSize(before);
@@ -200,7 +203,7 @@ class MxRoutingAndVerifyIT {
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@expired.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).contains("pkix-expired");
+      assertThat(d.reason().label()).contains("pkix-expired");
       assertThat(expired.messages()).hasSize(before);
     }
   }
@@ -242,7 +245,7 @@ class MxRoutingAndVerifyIT {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-other.test");
       r.service().start();
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
-      assertThat(d.reason()).contains("mta-sts-mx-mismatch");
+      assertThat(d.reason().label()).contains("mta-sts-mx-mismatch");
       assertThat(attempts(r, env)).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
     }
   }
@@ -259,7 +262,7 @@ class MxRoutingAndVerifyIT {
       assertThat(d.tls().verified()).isFalse();
       assertThat(d.tls().level()).isEqualTo(SecurityLevel.ENCRYPT);
       RecipientOutcome.Deferred x = (RecipientOutcome.Deferred) await(r, phi, RecipientOutcome.Deferred.class);
-      assertThat(x.reason()).contains("pkix-name-mismatch");
+      assertThat(x.reason().label()).contains("pkix-name-mismatch");
       assertThat(wrongName.messages()).noneMatch(m -> m.contains("trn-" + phi.id()));
     }
   }

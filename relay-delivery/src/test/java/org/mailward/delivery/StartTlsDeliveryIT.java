@@ -163,7 +163,7 @@ class StartTlsDeliveryIT {
       assertThat(wire).doesNotContain("MAIL FROM").doesNotContain("RCPT TO").doesNotContain("DATA")
           .doesNotContain("secret-sink");
       RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) outcome(r.spool(), env, 0).orElseThrow();
-      assertThat(d.reason()).contains("starttls-not-offered");
+      assertThat(d.reason().label()).contains("starttls-not-offered");
     }
   }
 

@@ -22,7 +22,11 @@ public final class Dnsmasq implements AutoCloseable {
 
   /** @param records dnsmasq options such as {@code --mx-host=a.test,mx.a.test,10} */
   public static Dnsmasq start(Path work, List<String> records) throws IOException {
-    int port = Ports.freeUdp("127.0.0.1");
+    return start(work, Ports.freeUdp("127.0.0.1"), records);
+  }
+
+  /** On a given port: a test that restarts DNS with other records (an outage that ends) keeps its resolver address. */
+  public static Dnsmasq start(Path work, int port, List<String> records) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-hosts",
         "--no-resolv", "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--local=/test/", "--pid-file=",
         "--user=root"));

@@ -93,6 +93,11 @@ public final class SmtpTestClient implements AutoCloseable {
     out.flush();
   }
 
+  /** The raw stream to the server, for tests that stream a large DATA phase themselves. */
+  public OutputStream output() {
+    return out;
+  }
+
   /** Sends one command line and reads its reply. */
   public Reply command(String line) throws IOException {
     write(line + "\r\n");

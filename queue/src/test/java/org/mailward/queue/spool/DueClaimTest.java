@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
 import org.mailward.api.RecipientOutcome;
@@ -115,7 +116,7 @@ class DueClaimTest {
       clock.advance(Duration.ofSeconds(1));
       MessageId fresh = commit(spool, 1);
       DueRecipient deferredAgain = oldest.get(700);
-      spool.settle(List.of(new Settlement(deferredAgain.ref(), new RecipientOutcome.Deferred("4.4.1",
+      spool.settle(List.of(new Settlement(deferredAgain.ref(), new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.CONNECT_FAILED),
           Optional.empty(), Optional.empty(), deferredAgain.due())))).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(spool.claimDue(clock.instant(), 10, ClaimOrder.OLDEST_DUE_FIRST))
           .extracting(DueRecipient::ref).containsExactly(deferredAgain.ref(), new org.mailward.api.RecipientRef(fresh, 0));
@@ -144,7 +145,7 @@ class DueClaimTest {
       retryAt = clock.instant().plus(Duration.ofMinutes(5));
       spool.settle(List.of(
           new Settlement(claimed.get(0).ref(), new RecipientOutcome.Delivered(org.mailward.api.SmtpReply.of(250, "2.0.0", "ok"), null)),
-          new Settlement(claimed.get(1).ref(), new RecipientOutcome.Deferred("4.4.1", Optional.empty(),
+          new Settlement(claimed.get(1).ref(), new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.CONNECT_FAILED), Optional.empty(),
               Optional.empty(), retryAt)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     try (SpoolStorage s = open()) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
@@ -133,7 +134,7 @@ class RocksChronicleSpoolTest {
 
       Instant retry = clock.instant().plusSeconds(300);
       spool.settle(List.of(new Settlement(due.get(0).ref(), delivered()),
-          new Settlement(due.get(1).ref(), new RecipientOutcome.Deferred("4.4.1", Optional.empty(), Optional.empty(), retry))))
+          new Settlement(due.get(1).ref(), new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.CONNECT_FAILED), Optional.empty(), Optional.empty(), retry))))
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(spool.claimDue(clock.instant(), 10)).isEmpty();
       assertThat(spool.stats().deferred()).isEqualTo(1);
@@ -173,7 +174,7 @@ class RocksChronicleSpoolTest {
       spool.settle(List.of(new Settlement(due.get(0).ref(), delivered()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(spool.body(id)).isPresent();
       spool.settle(List.of(new Settlement(due.get(1).ref(),
-          new RecipientOutcome.Bounced("5.1.1", Optional.empty(), Optional.empty())))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          new RecipientOutcome.Bounced(DeliveryFailure.of(DeliveryFailure.Kind.REMOTE_5XX, "5.1.1"), Optional.empty(), Optional.empty())))).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(spool.envelope(id)).isEmpty();
       assertThat(spool.body(id)).isEmpty();
       assertThat(spool.stats().messages()).isZero();
@@ -196,8 +197,8 @@ class RocksChronicleSpoolTest {
       List<Settlement> outcomes = new ArrayList<>();
       for (Spool.DueRecipient d : due) {
         RecipientOutcome o = d.ref().messageId().equals(pending)
-            ? new RecipientOutcome.Deferred("4.4.1", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(60))
-            : d.ref().index() == 2 ? new RecipientOutcome.Bounced("5.1.1", Optional.empty(), Optional.empty()) : delivered();
+            ? new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.CONNECT_FAILED), Optional.empty(), Optional.empty(), clock.instant().plusSeconds(60))
+            : d.ref().index() == 2 ? new RecipientOutcome.Bounced(DeliveryFailure.of(DeliveryFailure.Kind.REMOTE_5XX, "5.1.1"), Optional.empty(), Optional.empty()) : delivered();
         outcomes.add(new Settlement(d.ref(), o));
       }
       spool.settle(outcomes).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailward.api.BodySource;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.MessageWriter;
@@ -156,9 +157,9 @@ public final class MeteredSpool implements Spool {
   }
 
   /** The reason's code: what precedes the first ';' (the rest is detail for the audit record). */
-  private String reason(String reason) {
-    int semi = reason.indexOf(';');
-    return reasons.of(semi < 0 ? reason : reason.substring(0, semi));
+  /** The reason's kind: a closed set, so the label stays bounded (the detail is for logs and audit). */
+  private String reason(DeliveryFailure reason) {
+    return reasons.of(reason.kind().label());
   }
 
   private String status(Optional<SmtpReply> reply) {

@@ -15,6 +15,14 @@ public final class MetricNames {
   public static final String DELIVERY_TLS = "mailward.delivery.tls";
   /** Timer: message arrival to a recipient's final outcome; outcome, destination. */
   public static final String DELIVERY_LATENCY = "mailward.delivery.latency";
+  /** Counter: hard bounces that suppressed their recipient (mailbox-level reply of the receiving server). */
+  public static final String HARDBOUNCE_SUPPRESSED = "mailward.hardbounce.suppressed";
+  /** Counter: mailbox-level bounces that suppressed nothing because their domain's breaker was open. */
+  public static final String HARDBOUNCE_SKIPPED = "mailward.hardbounce.suppression.skipped";
+  /** Counter: trips of a domain's hard-bounce breaker. */
+  public static final String HARDBOUNCE_BREAKER_TRIPS = "mailward.hardbounce.breaker.trips";
+  /** Gauge: recipient domains whose hard-bounce breaker is open. */
+  public static final String HARDBOUNCE_BREAKERS_OPEN = "mailward.hardbounce.breakers.open";
   /** Gauge: unfinished recipients by state. */
   public static final String QUEUE_RECIPIENTS = "mailward.queue.recipients";
   /** Gauge: age of the oldest unfinished message by state (needs the spool's QueueControl). */

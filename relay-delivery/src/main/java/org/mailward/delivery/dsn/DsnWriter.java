@@ -150,7 +150,8 @@ public final class DsnWriter implements Scheduler.BounceHook {
       for (Spool.Settlement s : settlements) {
         if (failed.contains(s)) {
           Envelope env = envelopes.get(s.ref().messageId());
-          out.add(new Spool.Settlement(s.ref(), new RecipientOutcome.Deferred("dsn-not-spooled", Optional.empty(), Optional.empty(),
+          out.add(new Spool.Settlement(s.ref(), new RecipientOutcome.Deferred(
+              org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.LOCAL_ERROR, "dsn-not-spooled"), Optional.empty(), Optional.empty(),
               retry.next(now, 1, env.receivedAt()))));
         } else {
           out.add(s);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
 import org.mailward.api.BodySource;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.PortalDrop;
@@ -28,6 +29,7 @@ import org.mailward.delivery.schedule.RetryPolicy;
  * is wired, else bounces; BOUNCE bounces at once ({@code 5.7.10}). Never sends anything itself.
  */
 public final class Fallback {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Fallback.class);
   private final Optional<PortalDrop> portal;
   private final Injector injector;
   private final RetryPolicy retry;
@@ -42,25 +44,30 @@ public final class Fallback {
     this.random = random;
   }
 
-  public CompletionStage<RecipientOutcome> apply(Envelope env, int index, BodySource body, String reason, Optional<TlsFacts> tls,
-      int attempts) {
+  /** @param reason why no MX could take the message at its level (a TLS kind), kept as the outcome's reason */
+  public CompletionStage<RecipientOutcome> apply(Envelope env, int index, BodySource body, DeliveryFailure reason,
+      Optional<TlsFacts> tls, int attempts) {
     Instant now = clock.instant();
     Instant retryAt = retry.next(now, attempts, env.receivedAt());
-    SmtpReply unmet = SmtpReply.of(554, "5.7.10", "TLS at level " + env.requiredLevel().label() + " not available: " + reason);
+    SmtpReply unmet = SmtpReply.of(554, "5.7.10", "TLS at level " + env.requiredLevel().label() + " not available: "
+        + reason.detail());
     boolean toPortal = env.requiredLevel() == SecurityLevel.PORTAL || env.fallback() == TlsFallback.PORTAL
         || (env.fallback() == TlsFallback.DEFER && retry.fallbackDue(now, env.receivedAt()) && portal.isPresent());
     if (toPortal) {
       if (portal.isEmpty()) {
-        return done(new RecipientOutcome.Deferred("portal-not-configured;" + reason,
+        return done(new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.POLICY, "portal-not-configured"),
             Optional.of(SmtpReply.of(451, "4.7.5", "waiting for a portal")), tls, retryAt));
       }
-      return hold(env, index, body).exceptionally(e -> new RecipientOutcome.Deferred("portal-hold-failed",
-          Optional.empty(), tls, retryAt));
+      return hold(env, index, body).exceptionally(e -> {
+        log.warn("message {} recipient {}: portal hold failed ({}); deferred", env.id(), index, e.getClass().getSimpleName());
+        return new RecipientOutcome.Deferred(DeliveryFailure.of(DeliveryFailure.Kind.LOCAL_ERROR, "portal-hold-failed"),
+            Optional.empty(), tls, retryAt);
+      });
     }
     if (env.fallback() == TlsFallback.BOUNCE || retry.fallbackDue(now, env.receivedAt())) {
-      return done(new RecipientOutcome.Bounced("tls-unavailable;" + reason, Optional.of(unmet), tls));
+      return done(new RecipientOutcome.Bounced(reason, Optional.of(unmet), tls));
     }
-    return done(new RecipientOutcome.Deferred("tls-unavailable;" + reason,
+    return done(new RecipientOutcome.Deferred(reason,
         Optional.of(SmtpReply.of(451, "4.7.5", "TLS at the required level not available yet")), tls, retryAt));
   }
 

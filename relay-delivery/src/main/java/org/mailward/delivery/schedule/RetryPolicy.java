@@ -59,6 +59,14 @@ public final class RetryPolicy {
     return receivedAt.plus(retry.queueLifetime());
   }
 
+  /** The bounce a deferral becomes at the end of the queue lifetime: 4.4.7 (as Postfix reports it), the last reason as detail. */
+  public static org.mailward.api.RecipientOutcome.Bounced expiredBounce(org.mailward.api.RecipientOutcome.Deferred d) {
+    return new org.mailward.api.RecipientOutcome.Bounced(
+        org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.MESSAGE_EXPIRED, d.reason().label()),
+        java.util.Optional.of(org.mailward.api.SmtpReply.of(451, "4.4.7", "Delivery time expired"
+            + d.reply().map(r -> "; last reply " + r.code() + " " + r.status()).orElse(""))), d.tls());
+  }
+
   public boolean expired(Instant now, Instant receivedAt) {
     return !now.isBefore(expiry(receivedAt));
   }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mailward.api.BodySource;
 import org.mailward.api.DeliveryAgent;
+import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.api.RecipientOutcome;
@@ -215,12 +216,19 @@ public final class Scheduler {
     CompletionStage<List<Spool.Settlement>> run;
     try {
       run = agent.deliver(new DeliveryAgent.DeliveryBatch(domain, items));
-    } catch (RuntimeException ex) {
+    } catch (RuntimeException ex) { // logged once, below
       run = CompletableFuture.failedFuture(ex);
     }
-    run.exceptionally(ex -> deferAll(items, "agent-failed"))
+    run.exceptionally(ex -> {
+          log.warn("delivery agent failed for a batch of {} messages to domain {}; recipients deferred (local-error)", items.size(),
+              domain, ex);
+          return deferAll(items, DeliveryFailure.of(DeliveryFailure.Kind.LOCAL_ERROR, ex.getClass().getSimpleName()));
+        })
         .thenApply(s -> expire(s, envelopes))
-        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> s))
+        .thenCompose(s -> bounces.beforeSettle(s, envelopes, dueAt).exceptionally(ex -> {
+          log.warn("DSN step failed for a batch to domain {}; settled without it", domain, ex);
+          return s;
+        }))
         .thenCompose(s -> spool.settle(s).handle((v, ex) -> {
           if (ex != null) {
             log.warn("settle failed for a batch of {} recipients: {}", s.size(), ex.toString());
@@ -243,9 +251,7 @@ public final class Scheduler {
     for (Spool.Settlement s : in) {
       Envelope env = envelopes.get(s.ref().messageId());
       if (s.outcome() instanceof RecipientOutcome.Deferred d && env != null && retry.expired(now, env.receivedAt())) {
-        out.add(new Spool.Settlement(s.ref(), new RecipientOutcome.Bounced("expired;" + d.reason(),
-            Optional.of(SmtpReply.of(451, "4.4.7", "Delivery time expired" + d.reply().map(r -> "; last reply " + r.code() + " "
-                + r.status()).orElse(""))), d.tls())));
+        out.add(new Spool.Settlement(s.ref(), RetryPolicy.expiredBounce(d)));
       } else {
         out.add(s);
       }
@@ -253,7 +259,7 @@ public final class Scheduler {
     return out;
   }
 
-  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, String reason) {
+  private List<Spool.Settlement> deferAll(List<DeliveryAgent.Item> items, DeliveryFailure reason) {
     Instant now = clock.instant();
     List<Spool.Settlement> out = new ArrayList<>();
     for (DeliveryAgent.Item it : items) {

@@ -57,7 +57,7 @@ final class ChannelOutputStream extends OutputStream {
   private void ensure() throws IOException {
     if (buf == null) {
       if (!channel.isActive()) {
-        throw new IOException("connection closed during DATA");
+        throw new Failures.WireFailure("connection closed during DATA", false);
       }
       buf = channel.alloc().buffer(CHUNK, CHUNK);
     }
@@ -70,16 +70,16 @@ final class ChannelOutputStream extends OutputStream {
     try {
       while (!channel.isWritable()) {
         if (!channel.isActive()) {
-          throw new IOException("connection closed during DATA");
+          throw new Failures.WireFailure("connection closed during DATA", false);
         }
         if (System.nanoTime() - deadlineNanos > 0) {
-          throw new IOException("DATA timed out");
+          throw new Failures.WireFailure("DATA timed out", true);
         }
         handler.awaitWritable(100);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted during DATA", e);
+      throw new Failures.WireFailure("interrupted during DATA", false);
     }
   }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mailward.api.DeliveryFailure;
+import org.mailward.api.DeliveryFailure.Kind;
 import org.mailward.api.SmtpReply;
 import org.mailward.delivery.DeliveryConfig;
 
@@ -105,29 +107,36 @@ public final class ConnectionPool {
     Duration cmd = smtp.commandTimeout();
     return SmtpConnection.connect(bootstrap, host, address, smtp.sourceAddress(), smtp.connectTimeout(), cmd)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-            new ConnectFailure("connect-failed", Optional.empty(), false, Optional.empty())))
+            new ConnectFailure(DeliveryFailure.of(Kind.CONNECT_FAILED, Failures.detail(e)), Optional.empty(), false,
+                Optional.empty())))
         .thenCompose(conn -> conn.greeting().thenCompose(g -> {
           if (g.code() != 220) {
             conn.quit();
-            return fail("greeting-refused", g, false);
+            return fail("greeting", g, false);
           }
           return conn.ehlo(smtp.heloName());
         }).thenCompose(ehlo -> {
           if (!ehlo.isPositive()) {
             conn.quit();
-            return fail("ehlo-refused", ehlo, false);
+            return fail("ehlo", ehlo, false);
           }
           if (!conn.offers("STARTTLS")) {
             conn.quit();
-            return fail("starttls-not-offered", ehlo, true);
+            return CompletableFuture.failedFuture(new ConnectFailure(DeliveryFailure.of(Kind.TLS_UNAVAILABLE,
+                "starttls-not-offered"), Optional.of(ehlo), true, Optional.empty()));
           }
           return conn.startTls(sslContext, cmd).exceptionallyCompose(e -> {
             conn.quit();
-            return CompletableFuture.failedFuture(new ConnectFailure("starttls-failed", Optional.empty(), true, Optional.empty()));
+            Throwable c = Failures.cause(e);
+            return CompletableFuture.failedFuture(c instanceof java.io.IOException io && io.getMessage() != null
+                && io.getMessage().startsWith("STARTTLS refused")
+                ? new ConnectFailure(DeliveryFailure.of(Kind.TLS_UNAVAILABLE, "starttls-refused"), Optional.empty(), true, Optional.empty())
+                : new ConnectFailure(DeliveryFailure.of(Kind.TLS_UNAVAILABLE, "starttls-failed:" + Failures.detail(e)), Optional.empty(),
+                    true, Optional.empty()));
           }).thenCompose(tls -> conn.ehlo(smtp.heloName())).thenCompose(ehlo2 -> {
             if (!ehlo2.isPositive()) {
               conn.quit();
-              return fail("ehlo-after-tls-refused", ehlo2, false);
+              return fail("ehlo-after-tls", ehlo2, false);
             }
             return CompletableFuture.completedFuture(conn);
           });
@@ -135,11 +144,13 @@ public final class ConnectionPool {
           conn.close();
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           return CompletableFuture.failedFuture(cause instanceof ConnectFailure cf ? cf
-              : new ConnectFailure("connection-lost", Optional.empty(), false, Optional.empty()));
+              : new ConnectFailure(Failures.classify(cause), Optional.empty(), false, Optional.empty()));
         }));
   }
 
-  private static <T> CompletionStage<T> fail(String reason, SmtpReply reply, boolean tls) {
-    return CompletableFuture.failedFuture(new ConnectFailure(reason, Optional.of(reply), tls, Optional.empty()));
+  /** A refusal before any mail command: the server's reply decides the kind (4xx or 5xx), the step is the detail. */
+  private static <T> CompletionStage<T> fail(String step, SmtpReply reply, boolean tls) {
+    DeliveryFailure f = DeliveryFailure.of(reply.isPermanent() ? Kind.REMOTE_5XX : Kind.REMOTE_4XX, step + "-refused:" + reply.status());
+    return CompletableFuture.failedFuture(new ConnectFailure(f, Optional.of(reply), tls, Optional.empty()));
   }
 }

@@ -41,7 +41,7 @@ final class SmtpClientHandler extends ChannelInboundHandlerAdapter {
       if (msg instanceof SmtpResponse r) {
         CompletableFuture<SmtpReply> f = pending.poll();
         if (f == null) {
-          fail(new IOException("unsolicited reply from peer"));
+          fail(new Failures.ProtocolFailure("unsolicited reply from peer"));
           ctx.close();
           return;
         }
@@ -52,7 +52,7 @@ final class SmtpClientHandler extends ChannelInboundHandlerAdapter {
           ctx.close();
         }
       } else if (msg instanceof ByteBuf) {
-        fail(new IOException("bytes from before TLS left over after STARTTLS"));
+        fail(new Failures.ProtocolFailure("bytes from before TLS left over after STARTTLS"));
         ctx.close();
       }
     } finally {

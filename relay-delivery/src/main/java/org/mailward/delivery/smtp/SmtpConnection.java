@@ -203,14 +203,25 @@ public final class SmtpConnection {
     MessageFinisher.Prepared get() throws IOException;
   }
 
+  /**
+   * Streams the body; a failure to read or prepare the message completes the stage with a
+   * {@link Failures.BodyReadFailure}, a failing channel with a {@link Failures.WireFailure}, so the caller
+   * can tell them apart. Either way the channel is closed: a half-sent body must never be completed by a later '.'.
+   */
   public CompletionStage<SmtpReply> sendBody(PreparedSupplier supplier, Executor bodyExecutor, Duration dataTimeout) {
     CompletableFuture<SmtpReply> result = new CompletableFuture<>();
     bodyExecutor.execute(() -> {
       long deadline = System.nanoTime() + dataTimeout.toNanos();
       try (ChannelOutputStream cos = new ChannelOutputStream(channel, handler, deadline);
-          MessageFinisher.Prepared prepared = supplier.get()) {
+          MessageFinisher.Prepared prepared = prepare(supplier)) {
         DotStuffingOutputStream dot = new DotStuffingOutputStream(cos);
-        prepared.writeTo(dot);
+        try {
+          prepared.writeTo(dot);
+        } catch (Failures.WireFailure e) {
+          throw e;
+        } catch (IOException | RuntimeException e) {
+          throw new Failures.BodyReadFailure(e);
+        }
         CompletableFuture<SmtpReply> fin = handler.expect()
             .orTimeout(dataTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete(this::closeOnTimeout);
         dot.finish();
@@ -221,12 +232,20 @@ public final class SmtpConnection {
             result.complete(r);
           }
         });
-      } catch (IOException | RuntimeException e) {
-        channel.close(); // a half-sent body must never be completed by a later '.'
+      } catch (IOException | RuntimeException | Error e) {
+        channel.close();
         result.completeExceptionally(e);
       }
     });
     return result;
+  }
+
+  private static MessageFinisher.Prepared prepare(PreparedSupplier supplier) throws Failures.BodyReadFailure {
+    try {
+      return supplier.get();
+    } catch (IOException | RuntimeException e) {
+      throw new Failures.BodyReadFailure(e);
+    }
   }
 
   /** Sends only the end-of-data marker (354 after every RCPT failed; RFC 2920). */

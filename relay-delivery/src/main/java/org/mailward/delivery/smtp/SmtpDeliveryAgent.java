@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.mailward.api.DeliveryAgent;
+import org.mailward.api.DeliveryFailure;
+import org.mailward.api.DeliveryFailure.Kind;
 import org.mailward.api.MessageFinisher;
 import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
@@ -47,10 +49,16 @@ import org.mailward.delivery.tls.TlsRequiredHeader;
  * a lost connection Deferred; a failure to connect or to reach the TLS level
  * moves on to the next host, and a recipient no host could take at its level
  * follows its {@link Fallback}. Everything is asynchronous; the body is written
- * from {@code bodyExecutor}. Expiry and DSNs are the scheduler's business.
+ * from {@code bodyExecutor}.
+ *
+ * <p>No failure is silent: every way an attempt can end — a reply, DNS, TLS, the
+ * wire, the spooled body, a bug — becomes a typed {@link DeliveryFailure} on the
+ * recipient's outcome, an audit record ({@link AttemptAudit}) and one
+ * {@link AttemptLog} line per group of recipients that ended alike. A deferral
+ * past the queue lifetime is turned into its bounce here, so the line says what
+ * really happened; DSNs are the scheduler's business.
  */
 public final class SmtpDeliveryAgent implements DeliveryAgent {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmtpDeliveryAgent.class);
   private final Router router;
   private final Optional<MtaSts> mtaSts;
   private final Optional<DaneApplicability> dane;
@@ -61,6 +69,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private final RetryPolicy retry;
   private final Fallback fallback;
   private final AttemptAudit audit;
+  private final AttemptLog attemptLog;
   private final Consumer<String> throttled;
   private final RelayedNotices relayed;
   private final DeliveryConfig.Smtp smtp;
@@ -68,7 +77,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
   public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneApplicability> dane, ConnectionPool pool,
       PeerVerifier verifier, MessageFinisher finisher, Executor bodyExecutor, RetryPolicy retry, Fallback fallback,
-      AttemptAudit audit, Consumer<String> throttled, RelayedNotices relayed, DeliveryConfig.Smtp smtp, Clock clock) {
+      AttemptAudit audit, AttemptLog attemptLog, Consumer<String> throttled, RelayedNotices relayed, DeliveryConfig.Smtp smtp,
+      Clock clock) {
     this.router = router;
     this.mtaSts = mtaSts;
     this.dane = dane;
@@ -79,6 +89,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     this.retry = retry;
     this.fallback = fallback;
     this.audit = audit;
+    this.attemptLog = attemptLog;
     this.throttled = throttled;
     this.relayed = relayed;
     this.smtp = smtp;
@@ -92,9 +103,13 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     Requirement.Unmet unmet;
     boolean transientSeen;
     boolean portalOnly;
-    String lastReason = "not-attempted";
+    DeliveryFailure lastReason = DeliveryFailure.of(Kind.NO_ROUTE, "not-attempted");
     Optional<SmtpReply> lastReply = Optional.empty();
     Optional<TlsFacts> lastTls = Optional.empty();
+    String relay = "none";
+    Optional<Instant> connected = Optional.empty();
+    Optional<Instant> dataStarted = Optional.empty();
+    Optional<Throwable> error = Optional.empty();
 
     Rcpt(int index) {
       this.index = index;
@@ -110,12 +125,14 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     final String domain;
     final Item item;
     final List<Rcpt> rcpts = new ArrayList<>();
+    final Instant started;
     boolean tlsRequiredNo;
     Requirement requirement;
 
-    Target(String domain, Item item) {
+    Target(String domain, Item item, Instant started) {
       this.domain = domain;
       this.item = item;
+      this.started = started;
       item.recipientIndexes().forEach(i -> rcpts.add(new Rcpt(i)));
     }
 
@@ -130,12 +147,14 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
   @Override
   public CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch) {
-    List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i)).toList();
+    Instant started = clock.instant();
+    List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i, started)).toList();
     for (Target t : targets) {
       if (t.item.envelope().requiredLevel() == SecurityLevel.PORTAL) {
         t.rcpts.forEach(r -> {
           r.portalOnly = true;
           r.unmet = new Requirement.Unmet("portal-level", false, false);
+          r.lastReason = DeliveryFailure.of(Kind.POLICY, "portal-level");
         });
       }
     }
@@ -143,30 +162,54 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
       return settle(targets);
     }
     return router.resolve(batch.domain())
+        .exceptionally(e -> new Route.TempFail("resolver failed: " + Failures.detail(e)))
         .thenCompose(route -> routed(batch.domain(), route, targets))
         .exceptionally(e -> {
-          targets.forEach(t -> t.open().forEach(r -> {
-            r.lastReason = "internal-error";
-            r.transientSeen = true;
-          }));
+          failed(targets, e);
           return null;
         })
         .thenCompose(v -> settle(targets));
   }
 
+  /**
+   * An exception escaped the attempt (a fault of Mailward's own, or of a peer not caught on the way): the
+   * recipients still open are deferred with its typed reason, the attempt is audited, and the log line
+   * written at settlement carries the exception once.
+   */
+  private void failed(List<Target> targets, Throwable e) {
+    DeliveryFailure why = Failures.classify(e);
+    Throwable cause = Failures.cause(e);
+    for (Target t : targets) {
+      List<Rcpt> open = t.open();
+      if (open.isEmpty()) {
+        continue;
+      }
+      for (Rcpt r : open) {
+        r.lastReason = why;
+        r.error = Optional.of(cause);
+        r.transientSeen = true;
+      }
+      audit.attempt(t.item.envelope(), "none", Optional.empty(), Optional.empty(), t.attempt(), "failed", why.label(), List.of());
+    }
+  }
+
   private CompletionStage<Void> routed(String domain, Route route, List<Target> targets) {
     if (route instanceof Route.NullMx) {
-      finalAll(targets, new RecipientOutcome.Bounced("null-mx",
+      finalAll(targets, new RecipientOutcome.Bounced(DeliveryFailure.of(Kind.NULL_MX),
           Optional.of(SmtpReply.of(556, "5.1.10", "Recipient domain does not accept mail (null MX)")), Optional.empty()));
     } else if (route instanceof Route.NoSuchDomain) {
-      finalAll(targets, new RecipientOutcome.Bounced("no-such-domain",
+      finalAll(targets, new RecipientOutcome.Bounced(DeliveryFailure.of(Kind.DNS_NXDOMAIN),
           Optional.of(SmtpReply.of(550, "5.1.2", "Recipient domain not found")), Optional.empty()));
     } else if (route instanceof Route.TempFail f) {
-      targets.forEach(t -> t.open().forEach(r -> {
-        r.lastReason = "dns-tempfail";
-        r.transientSeen = true;
-        r.lastReply = Optional.of(SmtpReply.of(451, "4.4.3", "Directory server failure: " + f.reason()));
-      }));
+      DeliveryFailure why = DeliveryFailure.of(Kind.DNS_TEMPFAIL);
+      for (Target t : targets) {
+        t.open().forEach(r -> {
+          r.lastReason = why;
+          r.transientSeen = true;
+          r.lastReply = Optional.of(SmtpReply.of(451, "4.4.3", "Directory server failure: " + f.reason()));
+        });
+        audit.attempt(t.item.envelope(), "none", Optional.empty(), Optional.empty(), t.attempt(), "deferred", why.label(), List.of());
+      }
     } else if (route instanceof Route.Hosts h) {
       CompletionStage<Optional<MtaStsPolicy>> sts = mtaSts.isPresent()
           ? mtaSts.get().policy(domain).exceptionally(e -> Optional.empty())
@@ -185,8 +228,13 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     return CompletableFuture.completedFuture(null);
   }
 
-  private static void finalAll(List<Target> targets, RecipientOutcome o) {
-    targets.forEach(t -> t.open().forEach(r -> r.outcome = o));
+  /** A final outcome decided by DNS alone (NXDOMAIN, null MX): no server was asked; audited as such. */
+  private void finalAll(List<Target> targets, RecipientOutcome.Bounced o) {
+    for (Target t : targets) {
+      t.open().forEach(r -> r.outcome = o);
+      audit.attempt(t.item.envelope(), "none", Optional.empty(), Optional.empty(), t.attempt(), "bounced", o.reason().label(),
+          List.of());
+    }
   }
 
   /** Reads {@code TLS-Required: No} only where it could matter (ENCRYPT mail without REQUIRETLS, destination policy possible). */
@@ -200,7 +248,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
           try {
             t.tlsRequiredNo = TlsRequiredHeader.saysNo(t.item.body());
           } catch (java.io.IOException e) {
-            t.tlsRequiredNo = false;
+            t.tlsRequiredNo = false; // fail closed: the destination's policy applies; the delivery itself will read the body again
           }
         }
       }
@@ -228,7 +276,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         if (no.isPresent()) {
           Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, no.get().reason(), t.requirement));
           for (Rcpt r : t.open()) {
-            r.lastReason = no.get().reason();
+            r.lastReason = unmetFailure(no.get());
+            r.relay = host.name();
             r.lastTls = f;
             if (no.get().temporary()) {
               r.transientSeen = true;
@@ -236,7 +285,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
               r.unmet = no.get();
             }
           }
-          audit.attempt(t.item.envelope(), host.name(), Optional.empty(), f, t.attempt(), "skipped", no.get().reason(), List.of());
+          audit.attempt(t.item.envelope(), host.name(), Optional.empty(), f, t.attempt(), "skipped", unmetFailure(no.get()).label(),
+              List.of());
         } else {
           candidates.add(t);
         }
@@ -263,11 +313,15 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     }
     return pool.acquire(host.name(), address).handle((lease, err) -> {
       if (err != null) {
-        ConnectFailure cf = unwrap(err);
-        connectFailed(host, address, todo, cf);
+        connectFailed(host, address, todo, unwrap(err));
         return CompletableFuture.completedFuture(false);
       }
-      return sendAll(host, address, lease, todo, 0).thenCompose(rest -> rest.isEmpty()
+      Instant connected = clock.instant();
+      todo.forEach(t -> t.open().forEach(r -> {
+        r.relay = relay(host, address);
+        r.connected = Optional.of(connected);
+      }));
+      return sendAll(host, address, lease, todo, 0, 0).thenCompose(rest -> rest.isEmpty()
           ? CompletableFuture.completedFuture(true)
           : via(host, address, rest).thenApply(x -> true));
     }).thenCompose(x -> x);
@@ -276,19 +330,20 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private void connectFailed(MxHost host, InetSocketAddress address, List<Target> todo, ConnectFailure cf) {
     cf.reply().filter(Replies::isThrottle).ifPresent(r -> throttled.accept(todo.get(0).domain));
     for (Target t : todo) {
-      Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, cf.reason(), t.requirement));
+      Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, cf.failure().detail(), t.requirement));
       for (Rcpt r : t.open()) {
-        r.lastReason = cf.reason();
+        r.lastReason = cf.failure();
         r.lastReply = cf.reply();
         r.lastTls = f;
+        r.relay = relay(host, address);
         if (cf.tls()) {
-          r.unmet = new Requirement.Unmet(cf.reason(), false, t.requirement.requireTls());
+          r.unmet = new Requirement.Unmet(cf.failure().detail(), false, t.requirement.requireTls());
         } else {
           r.transientSeen = true;
         }
       }
       audit.attempt(t.item.envelope(), host.name(), Optional.of(address), f, t.attempt(),
-          cf.tls() ? "tls-unavailable" : "connect-failed", cf.reason(), List.of());
+          cf.tls() ? "tls-unavailable" : "connect-failed", cf.failure().label(), List.of());
     }
   }
 
@@ -297,7 +352,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
    * targets left for a fresh connection (message cap reached or connection lost).
    */
   private CompletionStage<List<Target>> sendAll(MxHost host, InetSocketAddress address, ConnectionPool.Lease lease,
-      List<Target> todo, int i) {
+      List<Target> todo, int i, int used) {
     SmtpConnection conn = lease.connection();
     if (i >= todo.size()) {
       pool.release(lease, true);
@@ -312,39 +367,55 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     Requirement.Verification v = t.requirement.afterTls(session, host.name(), verifier, conn.offers("REQUIRETLS"));
     TlsFacts f = facts(host.name(), Optional.of(session), v.verified(), v.detail(), t.requirement);
     if (v.unmet().isPresent()) {
+      DeliveryFailure why = unmetFailure(v.unmet().get());
       for (Rcpt r : t.open()) {
         r.unmet = v.unmet().get();
-        r.lastReason = v.unmet().get().reason();
+        r.lastReason = why;
         r.lastTls = Optional.of(f);
       }
       audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), "tls-unmet",
-          v.unmet().get().reason(), List.of());
-      return sendAll(host, address, lease, todo, i + 1);
+          why.label(), List.of());
+      return sendAll(host, address, lease, todo, i + 1, used);
     }
-    return new Transfer(conn, t.item, t.open(), f, smtp, finisher, bodyExecutor).run().handle((results, err) -> {
+    Transfer transfer = new Transfer(conn, t.item, t.open(), f, smtp, finisher, bodyExecutor, clock);
+    return transfer.run().handle((results, err) -> {
+      transfer.dataStarted().ifPresent(d -> t.open().forEach(r -> r.dataStarted = Optional.of(d)));
       if (err != null) {
-        log.info("transfer to {} failed for message {}: {}", host.name(), t.item.envelope().id(), String.valueOf(err));
+        // the connection is unusable after a failed transfer (closed mid-body if need be); the rest of the batch gets a fresh one
+        DeliveryFailure why = Failures.classify(err);
+        if (lease.reused() && used == 0 && transfer.dataStarted().isEmpty() && why.kind() == Kind.CONNECTION_LOST) {
+          // a cached connection the server had closed meanwhile (Postfix: "stale"): not this message's fault, try a fresh one
+          conn.close();
+          pool.release(lease, false);
+          return CompletableFuture.<List<Target>>completedFuture(todo.subList(i, todo.size()));
+        }
+        Throwable cause = Failures.cause(err);
         for (Rcpt r : t.open()) {
-          r.lastReason = "connection-lost";
+          r.lastReason = why;
+          r.lastReply = Optional.empty();
           r.lastTls = Optional.of(f);
           r.transientSeen = true;
+          if (why.kind() == Kind.LOCAL_ERROR || why.kind() == Kind.BODY_READ_FAILED) {
+            r.error = Optional.of(cause);
+          }
         }
-        audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), "connection-lost",
-            "connection-lost", List.of());
+        audit.attempt(t.item.envelope(), host.name(), Optional.of(address), Optional.of(f), t.attempt(), "failed", why.label(),
+            List.of());
+        conn.close();
         pool.release(lease, false);
-        return CompletableFuture.<List<Target>>completedFuture(List.of());
+        return CompletableFuture.<List<Target>>completedFuture(todo.subList(i + 1, todo.size()));
       }
       record(host, address, t, f, results, conn.offers("DSN"));
       // recipients beyond maxRecipientsPerTransaction get another transaction on this connection
       int next = !results.isEmpty() && !t.open().isEmpty() ? i : i + 1;
-      return sendAll(host, address, lease, todo, next);
+      return sendAll(host, address, lease, todo, next, used + 1);
     }).thenCompose(x -> x);
   }
 
   /** A fresh connection died before use: the rest wait for the next attempt. */
   private static List<Target> lost(List<Target> todo, int i) {
     todo.subList(i, todo.size()).forEach(t -> t.open().forEach(r -> {
-      r.lastReason = "connection-lost";
+      r.lastReason = DeliveryFailure.of(Kind.CONNECTION_LOST, "before-use");
       r.transientSeen = true;
     }));
     return List.of();
@@ -368,11 +439,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
         lines.add(new AttemptAudit.RcptResult(r.index, "delivered", Optional.of(reply)));
       } else if (reply.isPermanent()) {
-        r.outcome = new RecipientOutcome.Bounced("rejected", Optional.of(reply), Optional.of(f));
+        r.outcome = new RecipientOutcome.Bounced(failureOf(res), Optional.of(reply), Optional.of(f));
         lines.add(new AttemptAudit.RcptResult(r.index, "bounced", Optional.of(reply)));
         overall = "bounced".equals(overall) || "delivered".equals(overall) ? "bounced" : "mixed";
       } else {
-        r.outcome = new RecipientOutcome.Deferred("deferred", Optional.of(reply), Optional.of(f),
+        r.outcome = new RecipientOutcome.Deferred(failureOf(res), Optional.of(reply), Optional.of(f),
             retry.next(now, t.attempt(), t.item.envelope().receivedAt()));
         lines.add(new AttemptAudit.RcptResult(r.index, "deferred", Optional.of(reply)));
         overall = "deferred".equals(overall) || "delivered".equals(overall) ? "deferred" : "mixed";
@@ -385,7 +456,32 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         results.isEmpty() ? "none" : results.get(results.size() - 1).reply().status(), lines);
   }
 
-  /** Turns what is left open into outcomes: fallback for TLS-unmet, deferral for the rest. */
+  /** A reply from the server (REMOTE_4XX/5XX), or one Mailward made itself for content it will not convert. */
+  private static DeliveryFailure failureOf(Transfer.Result res) {
+    return res.local() ? DeliveryFailure.of(Kind.CONTENT_UNSUPPORTED, res.reply().status()) : DeliveryFailure.remote(res.reply());
+  }
+
+  /** Why a host or session could not carry the body, as a type: DNSSEC trouble is temporary, the rest is TLS policy. */
+  static DeliveryFailure unmetFailure(Requirement.Unmet u) {
+    if (u.temporary()) {
+      return DeliveryFailure.of(Kind.DNS_TEMPFAIL, u.reason());
+    }
+    if (u.reason().equals("portal-level")) {
+      return DeliveryFailure.of(Kind.POLICY, u.reason());
+    }
+    if (u.reason().equals("requiretls-not-offered")) {
+      return DeliveryFailure.of(Kind.REQUIRETLS_UNSUPPORTED, u.reason());
+    }
+    if (u.reason().equals("mta-sts-mx-mismatch")) {
+      return DeliveryFailure.of(Kind.NO_ROUTE, u.reason());
+    }
+    if (u.reason().startsWith("starttls-")) {
+      return DeliveryFailure.of(Kind.TLS_UNAVAILABLE, u.reason());
+    }
+    return DeliveryFailure.of(Kind.TLS_VERIFY_FAILED, u.reason());
+  }
+
+  /** Turns what is left open into outcomes (fallback for TLS-unmet, deferral for the rest), then logs the attempt. */
   private CompletionStage<List<Spool.Settlement>> settle(List<Target> targets) {
     Instant now = clock.instant();
     List<CompletableFuture<Spool.Settlement>> out = new ArrayList<>();
@@ -397,10 +493,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
           out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, r.outcome)));
         } else if (r.unmet != null && !r.transientSeen && r.unmet.requireTlsFailure()) {
           out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, new RecipientOutcome.Bounced(
-              "requiretls;" + r.unmet.reason(), Optional.of(SmtpReply.of(550, "5.7.30", "REQUIRETLS support required")),
-              r.lastTls))));
+              DeliveryFailure.of(Kind.REQUIRETLS_UNSUPPORTED, r.unmet.reason()),
+              Optional.of(SmtpReply.of(550, "5.7.30", "REQUIRETLS support required")), r.lastTls))));
         } else if (r.unmet != null && !r.transientSeen) {
-          out.add(fallback.apply(env, r.index, t.item.body(), r.unmet.reason(), r.lastTls, t.attempt())
+          out.add(fallback.apply(env, r.index, t.item.body(), r.lastReason, r.lastTls, t.attempt())
               .thenApply(o -> new Spool.Settlement(ref, o)).toCompletableFuture());
         } else {
           out.add(CompletableFuture.completedFuture(new Spool.Settlement(ref, new RecipientOutcome.Deferred(r.lastReason,
@@ -408,8 +504,20 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
       }
     }
-    return CompletableFuture.allOf(out.toArray(CompletableFuture[]::new))
-        .thenApply(v -> out.stream().map(CompletableFuture::join).toList());
+    java.util.Map<org.mailward.api.MessageId, Instant> received = new java.util.HashMap<>();
+    targets.forEach(t -> received.put(t.item.envelope().id(), t.item.envelope().receivedAt()));
+    return CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      Instant end = clock.instant();
+      List<Spool.Settlement> settled = out.stream().map(CompletableFuture::join).map(st ->
+          st.outcome() instanceof RecipientOutcome.Deferred d && retry.expired(end, received.get(st.ref().messageId()))
+              ? new Spool.Settlement(st.ref(), RetryPolicy.expiredBounce(d)) : st).toList();
+      AttemptLines.write(attemptLog, targets, settled, end);
+      return settled;
+    });
+  }
+
+  private static String relay(MxHost host, InetSocketAddress address) {
+    return host.name() + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
   }
 
   private static TlsFacts facts(String mx, Optional<SmtpConnection.TlsSession> s, boolean verified, String detail, Requirement req) {
@@ -418,11 +526,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   }
 
   private static ConnectFailure unwrap(Throwable e) {
-    Throwable c = e;
-    while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c instanceof ConnectFailure cf ? cf : new ConnectFailure("connect-failed", Optional.empty(), false, Optional.empty());
+    Throwable c = Failures.cause(e);
+    return c instanceof ConnectFailure cf ? cf : new ConnectFailure(Failures.classify(c), Optional.empty(), false, Optional.empty());
   }
 }

@@ -38,21 +38,33 @@ final class Transfer {
   private final DeliveryConfigView cfg;
   private final MessageFinisher finisher;
   private final Executor bodyExecutor;
+  private final java.time.Clock clock;
+  private volatile Optional<java.time.Instant> dataStarted = Optional.empty();
 
-  /** A recipient and the reply that decides it. */
-  record Result(SmtpDeliveryAgent.Rcpt rcpt, SmtpReply reply) {}
+  /** A recipient and the reply that decides it; {@code local} when Mailward made the reply itself (nothing was sent). */
+  record Result(SmtpDeliveryAgent.Rcpt rcpt, SmtpReply reply, boolean local) {
+    Result(SmtpDeliveryAgent.Rcpt rcpt, SmtpReply reply) {
+      this(rcpt, reply, false);
+    }
+  }
 
   /** The two settings a transfer needs. */
   record DeliveryConfigView(Duration dataTimeout, int maxRecipients) {}
 
   Transfer(SmtpConnection conn, DeliveryAgent.Item item, List<SmtpDeliveryAgent.Rcpt> rcpts, TlsFacts tls,
-      org.mailward.delivery.DeliveryConfig.Smtp smtp, MessageFinisher finisher, Executor bodyExecutor) {
+      org.mailward.delivery.DeliveryConfig.Smtp smtp, MessageFinisher finisher, Executor bodyExecutor, java.time.Clock clock) {
     this.conn = conn;
     this.item = item;
     this.rcpts = List.copyOf(rcpts.subList(0, Math.min(rcpts.size(), smtp.maxRecipientsPerTransaction())));
     this.cfg = new DeliveryConfigView(smtp.dataTimeout(), smtp.maxRecipientsPerTransaction());
     this.finisher = finisher;
     this.bodyExecutor = bodyExecutor;
+    this.clock = clock;
+  }
+
+  /** When the server said go ahead with the body (354), if it did. */
+  Optional<java.time.Instant> dataStarted() {
+    return dataStarted;
   }
 
   CompletionStage<List<Result>> run() {
@@ -71,10 +83,10 @@ final class Transfer {
   }
 
   private CompletionStage<List<Result>> refuseAll(SmtpReply reply) {
-    return CompletableFuture.completedFuture(rcpts.stream().map(r -> new Result(r, reply)).toList());
+    return CompletableFuture.completedFuture(rcpts.stream().map(r -> new Result(r, reply, true)).toList());
   }
 
-  /** Whether the spooled message has any byte above 127 (read on the body executor; a read error defers, as a lost transfer). */
+  /** Whether the spooled message has any byte above 127 (read on the body executor; a read error is a BodyReadFailure). */
   private boolean hasEightBit() {
     try (java.io.InputStream in = item.body().open()) {
       byte[] buf = new byte[16 * 1024];
@@ -86,8 +98,8 @@ final class Transfer {
         }
       }
       return false;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new java.util.concurrent.CompletionException(new Failures.BodyReadFailure(e));
     }
   }
 
@@ -180,6 +192,7 @@ final class Transfer {
           : CompletableFuture.completedFuture(null);
       return cleanup.thenCompose(x -> conn.command("RSET")).handle((x, e) -> out);
     }
+    dataStarted = Optional.of(clock.instant());
     return conn.sendBody(() -> finisher.prepare(item.envelope(), item.body()), bodyExecutor, cfg.dataTimeout()).thenApply(fin -> {
       conn.countMessage();
       accepted.forEach(r -> out.add(new Result(r, fin)));

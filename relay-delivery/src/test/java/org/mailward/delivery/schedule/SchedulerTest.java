@@ -93,7 +93,7 @@ class SchedulerTest {
     List<Spool.Settlement> backlog = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       Envelope env = add("old" + i, NOW.minus(Duration.ofHours(2)));
-      backlog.add(new Spool.Settlement(env.ref(0), new RecipientOutcome.Deferred("x", Optional.empty(), Optional.empty(),
+      backlog.add(new Spool.Settlement(env.ref(0), new RecipientOutcome.Deferred(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_4XX, "4.0.0"), Optional.empty(), Optional.empty(),
           NOW.minus(Duration.ofHours(1)))));
     }
     spool.claimDue(NOW, 1000);
@@ -132,7 +132,7 @@ class SchedulerTest {
   @Test
   void aDeferralPastTheQueueLifetime_bouncesWith_4_4_7_andTheSenderGetsADsnWithoutTheBody() {
     Envelope old = add("expiring", NOW.minus(Duration.ofDays(6)));
-    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred("conn", Optional.empty(),
+    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.CONNECT_FAILED), Optional.empty(),
         Optional.empty(), NOW.plusSeconds(60))));
     s.start();
     Await.until(Duration.ofSeconds(10), () -> spool.outcome(old.ref(0)).filter(RecipientOutcome.Bounced.class::isInstance).isPresent(),
@@ -155,7 +155,7 @@ class SchedulerTest {
     Envelope phi = Mail.envelope(NOW, SecurityLevel.VERIFY, TlsFallback.BOUNCE, full, "b@clinic.example", "y@dest.example");
     spool.add(enc, Mail.body("enc"));
     spool.add(phi, Mail.body("phi"));
-    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Bounced("rejected",
+    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Bounced(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_5XX, "5.1.1"),
         Optional.of(SmtpReply.of(550, "5.1.1", "no such user")), Optional.empty())));
     s.start();
     Await.until(Duration.ofSeconds(10), () -> spool.committed.stream().filter(e -> e.reversePath().isEmpty()).count() == 2, "two DSNs");
@@ -173,7 +173,7 @@ class SchedulerTest {
     Envelope bounceOfBounce = Mail.envelope(NOW, SecurityLevel.ENCRYPT, TlsFallback.BOUNCE, MailParameters.defaults(), null,
         "x@dest.example");
     spool.add(bounceOfBounce, Mail.body("nb"));
-    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Bounced("rejected",
+    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Bounced(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_5XX, "5.1.1"),
         Optional.of(SmtpReply.of(550, "5.1.1", "no such user")), Optional.empty())));
     s.start();
     Await.until(Duration.ofSeconds(10), () -> spool.isFinished(bounceOfBounce.id()), "bounce settled");
@@ -198,7 +198,7 @@ class SchedulerTest {
         new Spool.Settlement(crossing.ref(0), deferred(NOW.minus(Duration.ofHours(2)))),
         new Spool.Settlement(warned.ref(0), deferred(NOW.minus(Duration.ofMinutes(30)))),
         new Spool.Settlement(failureOnly.ref(0), deferred(NOW.minus(Duration.ofHours(2))))));
-    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred("deferred",
+    Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_4XX, "4.0.0"),
         Optional.of(SmtpReply.of(451, "4.3.0", "try later")), Optional.empty(), NOW.plusSeconds(600))));
     s.start();
     Await.until(Duration.ofSeconds(10), () -> spool.settled.size() >= 6, "three more deferrals");
@@ -212,6 +212,6 @@ class SchedulerTest {
   }
 
   private static RecipientOutcome.Deferred deferred(Instant retryAt) {
-    return new RecipientOutcome.Deferred("x", Optional.empty(), Optional.empty(), retryAt);
+    return new RecipientOutcome.Deferred(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_4XX, "4.0.0"), Optional.empty(), Optional.empty(), retryAt);
   }
 }
