@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +25,15 @@ import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.controlplane.Changes;
 import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.Route;
+import org.mailward.admin.policy.DryRunRoutes;
+import org.mailward.admin.queue.QueueRoutes;
 import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.admin.tenants.TenantRoutes;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.PolicyEngine;
+import org.mailward.api.QueueControl;
 
 /**
  * The admin API assembled from its ports: the route table of every resource, the server that
@@ -41,7 +46,8 @@ public final class AdminApi implements AutoCloseable {
 
   /** What the API is built from. {@code passwordHasher} makes SMTP credential hashes (Argon2id in production). */
   public record Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
-      ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness) {}
+      ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
+      Optional<QueueControl> queue, Optional<PolicyEngine> policy) {}
 
   /** @param maxImportBytes largest consent import upload; throttle: failures per address before lockout */
   public record Limits(long maxImportBytes, int maxTokenFailures, Duration failureWindow, Duration lockout) {
@@ -75,6 +81,8 @@ public final class AdminApi implements AutoCloseable {
     all.addAll(new ConsentRoutes(tenants, ports.consent(), changes, ports.importJobs(), imports, limits.maxImportBytes(), clock)
         .routes());
     all.addAll(new AuditRoutes(ports.audit(), clock).routes());
+    all.addAll(new QueueRoutes(ports.queue(), ports.audit(), clock).routes());
+    all.addAll(new DryRunRoutes(ports.policy(), ports.tenants(), clock).routes());
     return List.copyOf(all);
   }
 

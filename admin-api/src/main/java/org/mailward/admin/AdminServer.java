@@ -139,6 +139,10 @@ public final class AdminServer implements AutoCloseable {
       config.routes.exception(HttpResponseException.class, (e, ctx) -> Json.problem(ctx,
           e.getStatus() == 413 ? ApiProblem.tooLarge("The request body is larger than this server accepts.")
               : e.getStatus() == 404 ? ApiProblem.notFound("This route") : ApiProblem.badField("request", "bad request")));
+      config.routes.exception(org.mailward.admin.controlplane.KeyValueControlPlaneLog.NotApplied.class, (e, ctx) -> {
+        LOG.error("admin change not applied: {}", e.getMessage());
+        Json.problem(ctx, ApiProblem.internal());
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         LOG.warn("admin request {} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path,
             e.toString());

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import org.mailward.admin.http.Json;
 import org.mailward.admin.http.Route;
 import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.api.ConsentControl;
+import org.mailward.api.EmailAddress;
+import org.mailward.api.MessageId;
+import org.mailward.api.QueueControl;
 import org.mailward.api.Purpose;
 import org.mailward.api.SecurityLevel;
 import org.mailward.api.Tenant;
@@ -32,6 +36,7 @@ import org.mailward.api.TenantLimits;
 import org.mailward.api.TlsFallback;
 import org.mailward.queue.rocks.RocksKeyValueStore;
 import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemoryQueueControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,7 @@ class AdminApiIT {
   private MemoryAuditJournal audit;
   private AdminTokens tokens;
   private String base;
+  private MemoryQueueControl queue;
   private final HttpClient http = HttpClient.newHttpClient();
 
   static final Tenant CONFIGURED = new Tenant(new TenantId("configured"), "cfg-user", "$pbkdf2-sha256$x", Set.of("cfg.example"),
@@ -61,6 +67,7 @@ class AdminApiIT {
   void start() {
     kv = RocksKeyValueStore.open(dir.resolve("kv"));
     tokens = new AdminTokens(dir.resolve("admin-tokens"), Clock.systemUTC());
+    queue = new MemoryQueueControl(Instant.now());
     startApi(1000);
   }
 
@@ -70,7 +77,8 @@ class AdminApiIT {
     registry = new TenantRegistry(List.of(CONFIGURED));
     log.subscribe(0, registry);
     var ports = new AdminApi.Ports(log, registry, unusedConsent(), audit, new ImportJobs(Clock.systemUTC()),
-        pw -> "$test$" + new String(pw), () -> Map.of("spool", new HealthRoutes.Check(true, "accepting")));
+        pw -> "$test$" + new String(pw), () -> Map.of("spool", new HealthRoutes.Check(true, "accepting")),
+        Optional.of(queue), Optional.empty());
     api = new AdminApi(AdminServer.Settings.loopback(0), new AdminApi.Limits(1 << 20, maxTokenFailures, Duration.ofMinutes(1),
         Duration.ofMinutes(5)), tokens, ports, Clock.systemUTC());
     base = "http://127.0.0.1:" + api.start().getPort();
@@ -250,5 +258,118 @@ class AdminApiIT {
       int status = call(mp[0], path, null, null).status();
       assertThat(status).as(d).isNotEqualTo(404).isNotEqualTo(405);
     }
+  }
+
+  private static QueueControl.QueuedMessage queued(String tenant, Instant arrived, String... addresses) {
+    List<QueueControl.QueuedRecipient> rs = new java.util.ArrayList<>();
+    for (int i = 0; i < addresses.length; i++) {
+      EmailAddress a = EmailAddress.parse(addresses[i], false).orElseThrow();
+      rs.add(new QueueControl.QueuedRecipient(i, a, a.domain(), QueueControl.QueueState.DEFERRED, 3,
+          Optional.of(arrived.plusSeconds(3600)), Optional.of("451 4.7.1 try later")));
+    }
+    return new QueueControl.QueuedMessage(MessageId.generate(arrived.toEpochMilli(), new java.util.Random()),
+        new TenantId(tenant), arrived, 2048, SecurityLevel.VERIFY, rs);
+  }
+
+  @Test
+  void theQueue_isListedMaskedForOperators_unmaskedAndAuditedForAdmins_andShapedByDomainAndAge() throws Exception {
+    Instant now = Instant.now();
+    var old = queued("one", now.minus(Duration.ofHours(5)), "ann@slow.example", "bob@slow.example");
+    var fresh = queued("two", now.minusSeconds(60), "cy@other.example");
+    queue.add(old);
+    queue.add(fresh);
+    String operator = token(Role.OPERATOR);
+    Reply masked = call("GET", "/api/v1/queue?state=deferred", operator, null);
+    assertThat(masked.json().get("messages")).hasSize(2);
+    assertThat(masked.json().toString()).contains("***@slow.example").doesNotContain("ann@").contains("451 4.7.1");
+    assertThat(audit.ofType("admin.view")).isEmpty();
+
+    String admin = token(Role.ADMIN);
+    Reply full = call("GET", "/api/v1/queue/messages/" + old.id(), admin, null);
+    assertThat(full.json().at("/recipients/0/address").asText()).isEqualTo("ann@slow.example");
+    assertThat(audit.ofType("admin.view")).hasSize(1);
+    assertThat(audit.ofType("admin.view").get(0).messageId()).contains(old.id());
+
+    Reply shape = call("GET", "/api/v1/queue/shape?buckets=5m,1h,4h", operator, null);
+    assertThat(shape.json().at("/destinations/0/domain").asText()).isEqualTo("slow.example");
+    assertThat(shape.json().at("/destinations/0/counts").toString()).isEqualTo("[0,0,0,2]");
+    assertThat(shape.json().at("/destinations/1/counts").toString()).isEqualTo("[1,0,0,0]");
+
+    String scoped = tokens.create(Role.OPERATOR, Optional.of(new TenantId("two"))).token();
+    assertThat(call("GET", "/api/v1/queue", scoped, null).json().get("messages")).extracting(n -> n.get("tenant").asText())
+        .containsExactly("two");
+    assertThat(call("GET", "/api/v1/queue/messages/" + old.id(), scoped, null).status()).isEqualTo(404);
+    assertThat(call("POST", "/api/v1/queue/messages/" + old.id() + "/hold", scoped, null).status()).isEqualTo(404);
+    assertThat(call("GET", "/api/v1/queue", token(Role.AUDITOR), null).status()).isEqualTo(403);
+    assertThat(call("GET", "/api/v1/queue", null, null).status()).isEqualTo(401);
+    assertThat(call("GET", "/api/v1/queue?state=stuck", operator, null).json().get("field").asText()).isEqualTo("state");
+    assertThat(call("GET", "/api/v1/queue?limit=0", operator, null).json().get("field").asText()).isEqualTo("limit");
+    assertThat(call("GET", "/api/v1/queue/shape?buckets=1h,5m", operator, null).json().get("field").asText())
+        .isEqualTo("buckets");
+    assertThat(call("POST", "/api/v1/queue/retry?domain=bad_domain!", operator, null).json().get("field").asText())
+        .isEqualTo("domain");
+  }
+
+  @Test
+  void queueActions_doWhatTheySay_andAreAudited() throws Exception {
+    Instant now = Instant.now();
+    var m = queued("one", now.minus(Duration.ofHours(1)), "ann@slow.example", "bob@fast.example");
+    var n = queued("one", now.minus(Duration.ofHours(1)), "cy@slow.example");
+    queue.add(m);
+    queue.add(n);
+    String op = token(Role.OPERATOR);
+    String path = "/api/v1/queue/messages/" + m.id();
+    assertThat(call("POST", path + "/hold", op, null).json().get("recipients").asInt()).isEqualTo(2);
+    assertThat(call("GET", "/api/v1/queue?state=held", op, null).json().get("messages")).hasSize(1);
+    assertThat(call("POST", path + "/release", op, null).json().get("recipients").asInt()).isEqualTo(2);
+    assertThat(call("GET", "/api/v1/queue?state=held", op, null).json().get("messages")).isEmpty();
+    assertThat(call("POST", "/api/v1/queue/retry?domain=slow.example", op, null).json().get("recipients").asInt())
+        .isEqualTo(2);
+    assertThat(call("POST", "/api/v1/queue/retry", op, null).json().get("recipients").asInt()).isEqualTo(3);
+    assertThat(call("POST", "/api/v1/queue/domains/slow.example/suspend", op, null).status()).isEqualTo(200);
+    assertThat(call("GET", "/api/v1/queue/suspended", op, null).json().get("domains").toString())
+        .isEqualTo("[\"slow.example\"]");
+    assertThat(call("POST", "/api/v1/queue/domains/slow.example/resume", op, null).status()).isEqualTo(200);
+    assertThat(call("POST", path + "/bounce", op, null).json().get("recipients").asInt()).isEqualTo(2);
+    assertThat(call("GET", path, op, null).status()).isEqualTo(404);
+    assertThat(call("DELETE", "/api/v1/queue/messages/" + n.id(), op, null).json().get("recipients").asInt()).isEqualTo(1);
+    assertThat(call("GET", "/api/v1/queue", op, null).json().get("messages")).isEmpty();
+    assertThat(call("POST", "/api/v1/queue/messages/" + n.id() + "/hold", token(Role.COMPLIANCE), null).status())
+        .isEqualTo(403);
+    assertThat(audit.ofType("admin.queue")).extracting(e -> e.facts().get("action"))
+        .containsExactly("hold", "release", "retry", "retry", "suspend", "resume", "bounce", "delete");
+    assertThat(audit.events().toString()).doesNotContain("ann@").doesNotContain("bob@");
+  }
+
+  private String ctl(int expectedCode, String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    List<String> all = new java.util.ArrayList<>(List.of("--url", base, "--token", token(Role.OPERATOR)));
+    all.addAll(List.of(args));
+    int code = org.mailward.admin.cli.Mailwardctl.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+        all.toArray(String[]::new));
+    assertThat(code).as(err.toString()).isEqualTo(expectedCode);
+    return out.toString();
+  }
+
+  @Test
+  void mailwardctlQueue_readsLikePostqueueAndQshape_andItsActionsWork() throws Exception {
+    Instant now = Instant.now();
+    var old = queued("one", now.minus(Duration.ofHours(5)), "ann@slow.example", "bob@slow.example");
+    queue.add(old);
+    queue.add(queued("two", now.minusSeconds(60), "cy@other.example"));
+    String p = ctl(0, "queue");
+    assertThat(p).startsWith("-Queue ID-").contains(old.id().toString()).contains("tenant=one level=verify")
+        .contains("(451 4.7.1 try later)").contains("***@slow.example  deferred  attempts=3").doesNotContain("ann@")
+        .contains("-- 4 Kbytes in 2 Requests.");
+    String shape = ctl(0, "queue", "shape", "--buckets", "5m,1h,4h");
+    assertThat(shape.lines().toList().get(0)).contains("T").contains("5").contains("60").contains("240").contains("240+");
+    assertThat(shape).containsPattern("TOTAL +3 +1 +0 +0 +2").containsPattern("slow\\.example +2 +0 +0 +0 +2");
+    assertThat(ctl(0, "queue", "hold", old.id().toString())).contains("hold: 2 recipient(s)");
+    assertThat(ctl(0, "queue", "--state", "held")).contains(old.id().toString());
+    assertThat(ctl(0, "queue", "retry", "--all")).contains("retry: 1 recipient(s)");
+    assertThat(ctl(0, "queue", "delete", old.id().toString())).contains("delete: 2 recipient(s)");
+    assertThat(ctl(3, "queue", "hold", old.id().toString())).isEmpty();
+    assertThat(ctl(0, "--json", "queue", "suspended")).isEqualTo("{\"domains\":[]}\n");
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.mailward.api.ByteArrayPool;
+import org.mailward.api.EmailAddress;
 import org.mailward.api.KeyValueStore;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Purpose;
@@ -122,6 +123,11 @@ public final class ConsentPolicyEngine implements PolicyEngine {
     TenantId tenant = transaction.session().tenant().id();
     return new MessageCheck(transaction, config.tenant(tenant), detectors.getOrDefault(tenant, defaultDetector), cache, store,
         tokens, clock, executor, config.global().inspectionMaxBytes(), bodyBlocks);
+  }
+
+  /** The recipient's keyed, tenant-scoped hash: the key its consent and suppression records are stored under. */
+  public byte[] recipientHash(TenantId tenant, EmailAddress address) {
+    return store.recipientHash(tenant, address);
   }
 
   public ConsentRegistry registry() {

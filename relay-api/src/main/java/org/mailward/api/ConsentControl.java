@@ -30,6 +30,21 @@ public interface ConsentControl {
 
   boolean unsuppress(TenantId tenant, EmailAddress address, Set<Purpose> purposes);
 
+  /**
+   * Every authorization of a tenant until the visitor returns false. The store holds no address:
+   * each recipient is named by its token (the first 8 bytes, in hex, of its keyed hash), which is
+   * also what {@link #lookup} reports, so an operator can match a look-up against an export.
+   */
+  void exportConsent(TenantId tenant, Visitor<AuthorizationView> visitor);
+
+  /** Every suppressed recipient of a tenant, by token, until the visitor returns false. */
+  void exportSuppressions(TenantId tenant, Visitor<Map<Purpose, SuppressionView>> visitor);
+
+  @FunctionalInterface
+  interface Visitor<T> {
+    boolean visit(String recipientToken, T value);
+  }
+
   /** Imports a CSV or NDJSON file all or nothing (policy's importer); reports bad rows by line. */
   ImportResult importFile(TenantId tenant, Path file, String format, Progress progress) throws IOException;
 
@@ -42,7 +57,8 @@ public interface ConsentControl {
     void update(String phase, long rows);
   }
 
-  record ConsentView(Optional<AuthorizationView> authorization, Map<Purpose, SuppressionView> suppressions) {
+  /** @param recipientToken the recipient's token (see {@link #exportConsent}) */
+  record ConsentView(String recipientToken, Optional<AuthorizationView> authorization, Map<Purpose, SuppressionView> suppressions) {
     public ConsentView {
       suppressions = Map.copyOf(suppressions);
     }

@@ -1,15 +1,10 @@
 package org.mailward.app;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -19,12 +14,11 @@ import org.mailward.admin.AdminApi;
 import org.mailward.admin.AdminServer;
 import org.mailward.admin.auth.AdminTokens;
 import org.mailward.admin.auth.Role;
-import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.health.HealthRoutes;
-import org.mailward.admin.tenants.TenantRegistry;
+import org.mailward.admin.http.PemTrust;
 import org.mailward.api.AuditJournal;
-import org.mailward.api.ConsentControl;
-import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.PolicyEngine;
+import org.mailward.api.QueueControl;
 import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.core.auth.PasswordHasher;
@@ -50,7 +44,7 @@ final class AdminEndpoint implements AutoCloseable {
   }
 
   static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
-      ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs jobs, AuditJournal audit,
+      ControlPlane controlPlane, PolicyEngine policy, Optional<QueueControl> queue, AuditJournal audit,
       Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
     MailwardConfig.Admin a = config.admin();
     if (!a.enabled()) {
@@ -71,7 +65,8 @@ final class AdminEndpoint implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher();
     AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
         a.throttle().window(), a.throttle().lockout()), tokens,
-        new AdminApi.Ports(log, tenants, consent, audit, jobs, hasher::hash, readiness), clock);
+        new AdminApi.Ports(controlPlane.log(), controlPlane.tenants(), controlPlane.consent(), audit, controlPlane.importJobs(),
+            hasher::hash, readiness, queue, Optional.of(policy)), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 
@@ -85,29 +80,12 @@ final class AdminEndpoint implements AutoCloseable {
     }
     Optional<KeyStore> trust = Optional.empty();
     if (!a.tls().clientCa().isBlank()) {
-      trust = Optional.of(trustStore(modules.resolve(a.tls().clientCa(), null)));
+      trust = Optional.of(PemTrust.load(modules.resolve(a.tls().clientCa(), null)));
     }
     AdminServer.ClientAuth auth = trust.isEmpty() ? AdminServer.ClientAuth.NONE
         : a.tls().clientAuth().equals("want") ? AdminServer.ClientAuth.WANT : AdminServer.ClientAuth.NEED;
     return new AdminServer.Settings(a.address(), a.port(), ks, password, trust, auth, a.maxImportSize().bytes() + 1024, 16,
         Duration.ofSeconds(60));
-  }
-
-  private static KeyStore trustStore(Path pem) throws IOException {
-    try (InputStream in = Files.newInputStream(pem)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-      if (i == 0) {
-        throw new IOException(pem + " holds no certificate");
-      }
-      return ks;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("admin.tls.clientCa " + pem + ": " + e.getMessage(), e);
-    }
   }
 
   InetSocketAddress address() {

@@ -14,6 +14,7 @@ import org.mailward.api.EmailAddress;
 import org.mailward.api.Purpose;
 import org.mailward.api.TenantId;
 import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.policy.consent.Authorization;
 import org.mailward.policy.consent.ConsentImporter;
 import org.mailward.policy.consent.ConsentRegistry;
 import org.mailward.policy.consent.Suppression;
@@ -37,12 +38,36 @@ final class PolicyConsentControl implements ConsentControl {
   @Override
   public ConsentView lookup(TenantId tenant, EmailAddress address) {
     Instant now = clock.instant();
-    Optional<AuthorizationView> a = policy.registry().find(tenant, address).map(x -> new AuthorizationView(x.purposes(),
-        x.grantedAt(), x.expiresAt(), x.revokedAt(), x.state(now).name().toLowerCase(Locale.ROOT), x.version()));
-    Suppression s = policy.suppressions().find(tenant, address);
+    Optional<AuthorizationView> a = policy.registry().find(tenant, address).map(x -> view(x, now));
+    Map<Purpose, SuppressionView> sup = views(policy.suppressions().find(tenant, address));
+    return new ConsentView(token(policy.recipientHash(tenant, address)), a, sup);
+  }
+
+  @Override
+  public void exportConsent(TenantId tenant, Visitor<AuthorizationView> visitor) {
+    Instant now = clock.instant();
+    policy.registry().forEach(tenant, (hash, x) -> visitor.visit(token(hash), view(x, now)));
+  }
+
+  @Override
+  public void exportSuppressions(TenantId tenant, Visitor<Map<Purpose, SuppressionView>> visitor) {
+    policy.suppressions().forEach(tenant, (hash, s) -> s.entries().isEmpty() || visitor.visit(token(hash), views(s)));
+  }
+
+  private static AuthorizationView view(Authorization x, Instant now) {
+    return new AuthorizationView(x.purposes(), x.grantedAt(), x.expiresAt(), x.revokedAt(),
+        x.state(now).name().toLowerCase(Locale.ROOT), x.version());
+  }
+
+  private static Map<Purpose, SuppressionView> views(Suppression s) {
     Map<Purpose, SuppressionView> sup = new EnumMap<>(Purpose.class);
     s.entries().forEach((p, e) -> sup.put(p, new SuppressionView(e.reason().label(), e.at())));
-    return new ConsentView(a, sup);
+    return sup;
+  }
+
+  /** The recipient's token: the first 8 bytes of its keyed hash, in hex (as the audit's tokens). */
+  private static String token(byte[] hash) {
+    return java.util.HexFormat.of().formatHex(hash, 0, 8);
   }
 
   @Override

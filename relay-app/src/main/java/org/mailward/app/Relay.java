@@ -178,9 +178,8 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
-      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane.log(), controlPlane.tenants(),
-          controlPlane.consent(), controlPlane.importJobs(), smtp.audit(),
-          Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
+      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, queueControl(storage),
+          smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
@@ -199,7 +198,7 @@ public final class Relay implements AutoCloseable {
       Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
 
-  /** The operator's queue view when the spool implements it (queue age gauges). */
+  /** The operator's queue view when the spool implements it (queue age gauges, the admin API's queue routes). */
   private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
     return storage.spool() instanceof QueueControl qc ? java.util.Optional.of(qc) : java.util.Optional.empty();
   }

@@ -107,6 +107,8 @@ final class TestRelays {
           enabled: false
         admin:
           port: 0
+          throttle:
+            maxFailures: 1000
         tenants:
           - id: clinic
             username: %s

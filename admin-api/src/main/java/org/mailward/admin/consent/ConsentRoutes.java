@@ -63,11 +63,13 @@ public final class ConsentRoutes {
     String c = "/api/v1/tenants/{tenant}/consent";
     String s = "/api/v1/tenants/{tenant}/suppressions";
     return List.of(
+        Route.get(c + "/export", ROLES, this::export),
         Route.get(c + "/{address}", ROLES, this::lookup),
         Route.put(c + "/{address}", ROLES, this::grant),
         Route.delete(c + "/{address}", ROLES, this::revoke),
         Route.post(c + "/imports", ROLES, this::startImport),
         Route.get(c + "/imports/{job}", ROLES, this::job),
+        Route.get(s, ROLES, this::listSuppressions),
         Route.get(s + "/{address}", ROLES, this::lookup),
         Route.post(s, ROLES, this::suppress),
         Route.delete(s + "/{address}", ROLES, this::unsuppress));
@@ -84,19 +86,73 @@ public final class ConsentRoutes {
   private void lookup(Context ctx, Principal p) {
     var t = tenants.existing(ctx, p);
     ConsentControl.ConsentView v = consent.lookup(t.id(), pathAddress(ctx));
-    ObjectNode o = Json.object();
-    v.authorization().ifPresentOrElse(a -> {
-      ObjectNode j = o.putObject("authorization").put("state", a.state()).put("grantedAt", a.grantedAt().toString())
-          .put("version", a.version());
-      a.expiresAt().ifPresent(x -> j.put("expiresAt", x.toString()));
-      a.revokedAt().ifPresent(x -> j.put("revokedAt", x.toString()));
-      ArrayNode ps = j.putArray("purposes");
-      a.purposes().stream().sorted().forEach(x -> ps.add(x.label()));
-    }, () -> o.putNull("authorization"));
-    ObjectNode sup = o.putObject("suppressions");
-    v.suppressions().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sup.putObject(e.getKey().label())
-        .put("reason", e.getValue().reason()).put("at", e.getValue().at().toString()));
+    ObjectNode o = Json.object().put("recipient", v.recipientToken());
+    v.authorization().ifPresentOrElse(a -> authorization(o.putObject("authorization"), a), () -> o.putNull("authorization"));
+    suppressions(o.putObject("suppressions"), v.suppressions());
     Json.send(ctx, 200, o);
+  }
+
+  private static void authorization(ObjectNode j, ConsentControl.AuthorizationView a) {
+    j.put("state", a.state()).put("grantedAt", a.grantedAt().toString()).put("version", a.version());
+    a.expiresAt().ifPresent(x -> j.put("expiresAt", x.toString()));
+    a.revokedAt().ifPresent(x -> j.put("revokedAt", x.toString()));
+    ArrayNode ps = j.putArray("purposes");
+    a.purposes().stream().sorted().forEach(x -> ps.add(x.label()));
+  }
+
+  private static void suppressions(ObjectNode sup, Map<Purpose, ConsentControl.SuppressionView> s) {
+    s.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sup.putObject(e.getKey().label())
+        .put("reason", e.getValue().reason()).put("at", e.getValue().at().toString()));
+  }
+
+  /** NDJSON, one authorization per line, recipients by token (the store holds no address). */
+  private void export(Context ctx, Principal p) throws IOException {
+    var t = tenants.existing(ctx, p);
+    ctx.status(200).contentType("application/x-ndjson");
+    java.io.OutputStream out = ctx.outputStream();
+    IOException[] failed = {null};
+    consent.exportConsent(t.id(), (token, a) -> {
+      ObjectNode line = Json.object().put("recipient", token);
+      authorization(line, a);
+      try {
+        out.write((Json.write(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return true;
+      } catch (IOException e) {
+        failed[0] = e;
+        return false;
+      }
+    });
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    out.flush();
+  }
+
+  private void listSuppressions(Context ctx, Principal p) {
+    var t = tenants.existing(ctx, p);
+    String reason = ctx.queryParam("reason");
+    if (reason != null && !ConsentControl.SUPPRESSION_REASONS.contains(reason)) {
+      throw ApiProblem.badField("reason", "must be one of " + ConsentControl.SUPPRESSION_REASONS.stream().sorted().toList());
+    }
+    int limit;
+    try {
+      limit = ctx.queryParam("limit") == null ? 1000 : Integer.parseInt(ctx.queryParam("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 100_000) {
+      throw ApiProblem.badField("limit", "must be an integer from 1 to 100000");
+    }
+    int max = limit;
+    ArrayNode a = Json.array();
+    consent.exportSuppressions(t.id(), (token, s) -> {
+      if (reason == null || s.values().stream().anyMatch(v -> v.reason().equals(reason))) {
+        ObjectNode o = a.addObject().put("recipient", token);
+        suppressions(o.putObject("purposes"), s);
+      }
+      return a.size() < max;
+    });
+    Json.send(ctx, 200, Json.object().set("suppressions", a));
   }
 
   private void grant(Context ctx, Principal p) throws InterruptedException {
@@ -106,6 +162,9 @@ public final class ConsentRoutes {
     Set<Purpose> purposes = b.purposes("purposes");
     var grantedAt = b.instant("grantedAt").orElse(clock.instant());
     var expiresAt = b.instant("expiresAt");
+    if (purposes.contains(Purpose.MARKETING) && expiresAt.isEmpty()) {
+      throw ApiProblem.badField("expiresAt", "is required for marketing (a HIPAA marketing authorization has an expiry)");
+    }
     if (expiresAt.isPresent() && !expiresAt.get().isAfter(grantedAt)) {
       throw ApiProblem.badField("expiresAt", "must be after grantedAt");
     }

@@ -35,14 +35,6 @@ public final class Changes {
     return version;
   }
 
-  /** An audited read that showed what the role may see only with a record of it (unmasked addresses). */
-  public void viewed(Principal caller, String what, Optional<org.mailward.api.TenantId> tenant, Map<String, String> facts) {
-    java.util.Map<String, String> f = new java.util.HashMap<>(facts);
-    f.put("actor", "token:" + caller.tokenId());
-    f.put("view", what);
-    audit.append(new AuditEvent(clock.instant(), "admin.view", Optional.empty(), tenant, f));
-  }
-
   public ControlPlaneLog log() {
     return log;
   }

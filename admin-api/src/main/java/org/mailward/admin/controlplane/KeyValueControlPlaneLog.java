@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * each written durably before {@link #append} returns. Appends are serialised by one lock and
  * delivered to this node's subscribers under it, in order, before {@code append} returns, so a
  * caller reads its own write and no subscriber ever sees version n+1 before n. A subscriber that
- * throws is logged and counted; the entry stays logged (the subscriber's own applied version
- * decides whether a restart re-delivers it).
+ * throws is logged and counted, and {@code append} then throws {@link NotApplied} so the caller
+ * does not report success; the entry stays logged (the subscriber's own applied version decides
+ * whether a restart re-delivers it). Callers validate first so that this stays exceptional.
  *
  * <p>Not done here: compaction (every entry is kept), and sharing between nodes (a later
  * implementation of the same port on a distributed log).
@@ -51,8 +52,12 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
       Entry e = new Entry(latest + 1, clock.instant(), actor, change);
       store.write(KeyValueStore.Batch.builder().put(NAMESPACE, key(e.version()), ChangeCodec.encode(e)).build());
       latest = e.version();
+      boolean applied = true;
       for (Subscriber s : subscribers) {
-        deliver(s, e);
+        applied &= deliver(s, e);
+      }
+      if (!applied) {
+        throw new NotApplied(e.version());
       }
       return e.version();
     }
@@ -86,12 +91,21 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     return applyFailures.get();
   }
 
-  private void deliver(Subscriber s, Entry e) {
+  private boolean deliver(Subscriber s, Entry e) {
     try {
       s.apply(e);
+      return true;
     } catch (RuntimeException ex) {
       applyFailures.incrementAndGet();
       LOG.error("control-plane record {} ({}) not applied: {}", e.version(), ChangeCodec.type(e.change()), ex.toString());
+      return false;
+    }
+  }
+
+  /** The record is logged but a subscriber of this node failed to apply it (the node's log has the reason). */
+  public static final class NotApplied extends RuntimeException {
+    public NotApplied(long version) {
+      super("control-plane record " + version + " was logged but not applied on this node", null, false, false);
     }
   }
 

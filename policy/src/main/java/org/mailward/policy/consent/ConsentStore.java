@@ -107,6 +107,17 @@ public final class ConsentStore {
     }
   }
 
+  /**
+   * Visits one tenant's records of {@code namespace} ({@link #AUTHORIZATIONS} or {@link #SUPPRESSIONS}) in key
+   * order, with the recipient hash as the key, until the visitor returns false. Store I/O: for exports.
+   */
+  void scan(String namespace, TenantId tenant, KeyValueStore.Visitor visitor) {
+    byte[] t = tenant.value().getBytes(StandardCharsets.US_ASCII);
+    byte[] from = ByteBuffer.allocate(t.length + 1).put(t).put((byte) 0).array();
+    byte[] to = ByteBuffer.allocate(t.length + 1).put(t).put((byte) 1).array();
+    kv.scan(namespace, from, to, (k, v) -> visitor.visit(java.util.Arrays.copyOfRange(k, t.length + 1, k.length), v));
+  }
+
   /** Serialises read-modify-write of one recipient's records on this node. */
   Object lock(byte[] hash) {
     return locks[(hash[0] & 0xFF) % STRIPES];

@@ -69,6 +69,11 @@ public final class Suppressions {
     }
   }
 
+  /** Every suppression record of {@code tenant} with its recipient's keyed hash, until the visitor returns false. */
+  public void forEach(TenantId tenant, java.util.function.BiPredicate<byte[], Suppression> visitor) {
+    store.scan(ConsentStore.SUPPRESSIONS, tenant, (hash, v) -> visitor.test(hash, RecordCodec.decodeSuppression(v)));
+  }
+
   public Suppression find(TenantId tenant, EmailAddress address) {
     return store.suppression(tenant, store.recipientHash(tenant, address));
   }
