@@ -58,6 +58,7 @@ public final class ChronicleJournal implements AutoCloseable {
   private FileChannel reservedChannel;
   private long appendedTo;
   private long reservedTo;
+  private int appendedCycle = Integer.MIN_VALUE;
   // syncer thread only (one force at a time):
   private File syncedFile;
   private FileChannel syncedChannel;
@@ -96,8 +97,10 @@ public final class ChronicleJournal implements AutoCloseable {
    * the writer thread dies; pwrite fails instead with an IOException (ENOSPC) before
    * anything is appended, so the append fails cleanly and can be retried. For the
    * audit journal, whose records are far smaller than {@code bytes}. Call before the
-   * first append. Does not cover the first page(s) of a new cycle file, which
-   * Chronicle writes when it creates the file.
+   * first append. Chronicle writes the header and first index of a new cycle file
+   * itself (the first append of the process or of a new cycle): that append is
+   * refused unless the file system has {@code 4 * bytes} usable, a guess at what
+   * Chronicle needs, not a guarantee.
    */
   public void reserveAhead(long bytes) {
     this.reserveBytes = bytes;
@@ -131,6 +134,17 @@ public final class ChronicleJournal implements AutoCloseable {
     }
   }
 
+  private void ensureRoomForCycle() {
+    try {
+      long usable = java.nio.file.Files.getFileStore(directory).getUsableSpace();
+      if (usable < 4 * reserveBytes) {
+        throw new IOException("only " + usable + " bytes usable, too few to start a cycle file");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("no room for the journal in " + directory, e);
+    }
+  }
+
   private void closeReserved() {
     if (reservedChannel != null) {
       try {
@@ -153,7 +167,9 @@ public final class ChronicleJournal implements AutoCloseable {
     if (appender == null) {
       appender = queue.createAppender();
     }
-    if (reserveBytes > 0 && appendedTo > 0) {
+    if (reserveBytes > 0 && (appendedTo == 0 || appendedCycle != queue.cycle())) {
+      ensureRoomForCycle();
+    } else if (reserveBytes > 0) {
       reserve();
     }
     long end;
@@ -163,6 +179,7 @@ public final class ChronicleJournal implements AutoCloseable {
       end = bytes.writePosition();
     }
     appendedTo = end;
+    appendedCycle = appender.cycle();
     File f = appender.currentFile();
     if (toucher != null && f != null) {
       toucher.appended(f, end);
