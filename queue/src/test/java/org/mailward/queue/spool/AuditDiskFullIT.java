@@ -119,4 +119,29 @@ class AuditDiskFullIT {
       assertThat(resumedRecords(s)).isEqualTo(1);
     }
   }
+
+  /** The first record creates the cycle file, whose header and index Chronicle writes through its mapping. */
+  @Test
+  void anAuditDiskFullBeforeTheFirstRecord_refusesToStartTheCycleFile_insteadOfKillingTheWriter() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    tmpfs = SmallTmpfs.mount(data.resolve("audit"), "1m").orElse(null);
+    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    try (SpoolStorage s = RocksChronicleSpool.open(SpoolConfig.defaults(data).withLimits(4096, 256L << 20, 0), clock)) {
+      Path filler = tmpfs.fill();
+      s.audit().append(event(clock.instant(), 1));
+      SpoolFixtures.await(() -> !s.audit().health().recording(), "the audit journal to fail");
+      assertThat(s.audit().health().reason()).isEqualTo(AuditHealth.Reason.WRITE_FAILED);
+      assertThat(s.auditEventsLost()).isEqualTo(1);
+
+      Files.delete(filler);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!s.audit().health().recording() && System.nanoTime() < deadline) {
+        clock.advance(java.time.Duration.ofSeconds(2));
+        Thread.sleep(50);
+      }
+      assertThat(s.audit().health()).isEqualTo(AuditHealth.ok());
+      assertThat(resumedRecords(s)).isEqualTo(1);
+      assertThat(s.audit().verifyChain()).isEmpty();
+    }
+  }
 }
