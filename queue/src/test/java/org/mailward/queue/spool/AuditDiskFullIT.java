@@ -55,12 +55,17 @@ class AuditDiskFullIT {
         .filter(r -> r.event().type().equals("audit.resumed")).count();
   }
 
-  @Test
-  void aFullAuditDisk_turnsHealthToFailing_countsTheLostEvents_andRecoversOnceThereIsRoom() throws Exception {
+  /** The spool under dir/data with data/audit a 1 MiB tmpfs; skips the test where mounting is not permitted. */
+  private SpoolStorage openWithAuditOnTmpfs() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     tmpfs = SmallTmpfs.mount(data.resolve("audit"), "1m").orElse(null);
     Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
-    try (SpoolStorage s = RocksChronicleSpool.open(SpoolConfig.defaults(data).withLimits(4096, 256L << 20, 0), clock)) {
+    return RocksChronicleSpool.open(SpoolConfig.defaults(data).withLimits(4096, 256L << 20, 0), clock);
+  }
+
+  @Test
+  void aFullAuditDisk_turnsHealthToFailing_countsTheLostEvents_andRecoversOnceThereIsRoom() throws Exception {
+    try (SpoolStorage s = openWithAuditOnTmpfs()) {
       s.audit().append(event(clock.instant(), 0));
       SpoolFixtures.await(() -> s.audit().query(Instant.EPOCH, Instant.MAX, Optional.empty(), 10).size() == 1,
           "the first record");
@@ -123,10 +128,7 @@ class AuditDiskFullIT {
   /** The first record creates the cycle file, whose header and index Chronicle writes through its mapping. */
   @Test
   void anAuditDiskFullBeforeTheFirstRecord_refusesToStartTheCycleFile_insteadOfKillingTheWriter() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    tmpfs = SmallTmpfs.mount(data.resolve("audit"), "1m").orElse(null);
-    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
-    try (SpoolStorage s = RocksChronicleSpool.open(SpoolConfig.defaults(data).withLimits(4096, 256L << 20, 0), clock)) {
+    try (SpoolStorage s = openWithAuditOnTmpfs()) {
       Path filler = tmpfs.fill();
       s.audit().append(event(clock.instant(), 1));
       SpoolFixtures.await(() -> !s.audit().health().recording(), "the audit journal to fail");
