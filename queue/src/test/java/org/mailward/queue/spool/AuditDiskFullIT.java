@@ -133,7 +133,7 @@ class AuditDiskFullIT {
       s.audit().append(event(clock.instant(), 1));
       SpoolFixtures.await(() -> !s.audit().health().recording(), "the audit journal to fail");
       assertThat(s.audit().health().reason()).isEqualTo(AuditHealth.Reason.WRITE_FAILED);
-      assertThat(s.auditEventsLost()).isEqualTo(1);
+      assertThat(s.auditEventsLost()).as("the record, and probes offered by health() while failing").isPositive();
 
       Files.delete(filler);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
