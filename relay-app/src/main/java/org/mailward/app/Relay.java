@@ -143,6 +143,9 @@ public final class Relay implements AutoCloseable {
       if (registry.isPresent()) {
         new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
         KeyRotationMetrics.register(registry.get(), storage::keyRotation);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.AUDIT_EVENTS_LOST, storage,
+            SpoolStorage::auditEventsLost).description("audit events lost: their group could not be written or synced")
+            .register(registry.get());
         metrics = java.util.Optional.of(new MetricsEndpoint(registry.get(), config.metrics().address(),
             config.metrics().port(), smtp.metrics(), storage.spool(), smtp.audit()));
       }

@@ -1,7 +1,8 @@
 // The writer-thread side of the audit journal: numbers each event, extends the
 // hash chain, appends the record to the audit Chronicle queue and puts its index
 // rows (by time, by message id) into the current group's batch, so the record
-// becomes durable with the same group sync as the spool's commits.
+// becomes durable with the same group sync as the spool's commits. Its
+// AuditRecording learns from the group commit whether that worked.
 package org.mailward.queue.spool;
 
 import java.nio.ByteBuffer;
@@ -18,13 +19,15 @@ final class AuditChain {
   private final ChronicleJournal journal;
   private final RocksDatabase db;
   private final Mac mac; // writer thread only
+  private final AuditRecording recording;
   private long lastSeq;
   private byte[] lastHash;
 
-  AuditChain(ChronicleJournal journal, RocksDatabase db, AuditKey key, long lastSeq, byte[] lastHash) {
+  AuditChain(ChronicleJournal journal, RocksDatabase db, AuditKey key, AuditRecording recording, long lastSeq, byte[] lastHash) {
     this.mac = key.newMac();
     this.journal = journal;
     this.db = db;
+    this.recording = recording;
     this.lastSeq = lastSeq;
     this.lastHash = lastHash;
   }
@@ -48,6 +51,11 @@ final class AuditChain {
     if (event.messageId().isPresent()) {
       wb.put(db.handle(RocksDatabase.Family.AUDIT), messageKey(event.messageId().get().toBytes(), seq), idx);
     }
+  }
+
+  /** Whether the audit records of the groups get written (the group commit reports each group's outcome). */
+  AuditRecording recording() {
+    return recording;
   }
 
   static byte[] timeKey(long millis, long seq) {

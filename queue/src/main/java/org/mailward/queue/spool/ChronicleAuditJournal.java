@@ -1,21 +1,32 @@
 // The AuditJournal: HMAC-chained records (AuditKey) in their own Chronicle queue, appended
 // by the spool's writer thread and made durable by the same group sync. Queries
 // go through a RocksDB index (by time, by message id) to the journal records.
+// health() is FAILING from the first group whose audit records could not be
+// written or synced (AuditRecording) until a later group's are durable; while
+// failing it offers, at most once per PROBE_EVERY, an audit.resumed event (when
+// the outage began, how many events were lost) whose durable write ends the
+// outage and leaves the gap on record, since a relay refusing mail and pausing
+// delivery would otherwise have nothing to audit.
 // Does not: check what callers put in facts (they must not put addresses or
 // subjects there), or expire old records.
 package org.mailward.queue.spool;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.mailward.api.AuditEvent;
+import org.mailward.api.AuditHealth;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.AuditRecord;
 import org.mailward.api.MessageId;
@@ -26,21 +37,49 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
 public final class ChronicleAuditJournal implements AuditJournal {
+  static final Duration PROBE_EVERY = Duration.ofSeconds(1);
   private final GroupCommitter committer;
   private final ChronicleJournal journal;
   private final RocksDatabase db;
   private final AuditKey key;
+  private final AuditRecording recording;
+  private final Clock clock;
+  private final AtomicLong nextProbe = new AtomicLong();
 
-  ChronicleAuditJournal(GroupCommitter committer, ChronicleJournal journal, RocksDatabase db, AuditKey key) {
+  ChronicleAuditJournal(GroupCommitter committer, ChronicleJournal journal, RocksDatabase db, AuditKey key,
+      AuditRecording recording, Clock clock) {
     this.key = key;
     this.committer = committer;
     this.journal = journal;
     this.db = db;
+    this.recording = recording;
+    this.clock = clock;
   }
 
   @Override
   public void append(AuditEvent event) {
     committer.audit(event);
+  }
+
+  /** No I/O: a volatile read, and while failing at most one probe event offered per {@link #PROBE_EVERY}. */
+  @Override
+  public AuditHealth health() {
+    AuditHealth h = recording.health();
+    if (!h.recording()) {
+      long now = clock.millis();
+      long next = nextProbe.get();
+      if (now >= next && nextProbe.compareAndSet(next, now + PROBE_EVERY.toMillis())) {
+        committer.audit(new AuditEvent(clock.instant(), "audit.resumed", Optional.empty(), Optional.empty(),
+            Map.of("failing-since", h.since().map(Instant::toString).orElse(""),
+                "lost", Long.toString(recording.lostInOutage()))));
+      }
+    }
+    return h;
+  }
+
+  /** Audit events taken by {@link #append} and then lost because their group could not be written or synced. */
+  public long eventsLost() {
+    return recording.lost();
   }
 
   @Override
@@ -159,14 +198,14 @@ public final class ChronicleAuditJournal implements AuditJournal {
   }
 
   /** Where the chain stands after the last stored record (start-up). */
-  static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db, AuditKey key) {
+  static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db, AuditKey key, AuditRecording recording) {
     // Seek the last complete excerpt by index: a backward toEnd() trips an internal
     // assertion of Chronicle's tailer (StoreTailer.doToStart) on reopening after a kill -9.
     long lastIndex = journal.lastIndex();
     try (ExcerptTailer tailer = journal.tailer()) {
       Stored last = lastIndex >= 0 && tailer.moveToIndex(lastIndex) ? readStored(tailer) : null;
-      return last == null ? new AuditChain(journal, db, key, 0, new byte[AuditCodec.HASH_BYTES])
-          : new AuditChain(journal, db, key, last.seq, last.hash);
+      return last == null ? new AuditChain(journal, db, key, recording, 0, new byte[AuditCodec.HASH_BYTES])
+          : new AuditChain(journal, db, key, recording, last.seq, last.hash);
     }
   }
 }

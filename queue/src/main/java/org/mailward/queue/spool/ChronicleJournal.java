@@ -52,6 +52,13 @@ public final class ChronicleJournal implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
   private PageToucher toucher; // set before the first append, closed with the journal
+  // writer thread only: the region ahead of the appender made sure of on disk (see reserveAhead)
+  private long reserveBytes;
+  private File reservedFile;
+  private FileChannel reservedChannel;
+  private long appendedTo;
+  private long reservedTo;
+  private int appendedCycle = Integer.MIN_VALUE;
   // syncer thread only (one force at a time):
   private File syncedFile;
   private FileChannel syncedChannel;
@@ -80,6 +87,76 @@ public final class ChronicleJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Before each append, makes sure the file system has given the cycle file its
+   * pages for the next {@code bytes} past the last append, by rewriting what is
+   * there (zeros of a hole) with pwrite, ahead of Chronicle's writes through its
+   * mapping. Why: a mapped write into a hole the file system cannot fill (disk or
+   * tmpfs full) is a SIGBUS, which the JVM turns into an InternalError raised at
+   * some later point of the writer thread (seen: in an unrelated allocation), and
+   * the writer thread dies; pwrite fails instead with an IOException (ENOSPC) before
+   * anything is appended, so the append fails cleanly and can be retried. For the
+   * audit journal, whose records are far smaller than {@code bytes}. Call before the
+   * first append. Chronicle writes the header and first index of a new cycle file
+   * itself (the first append of the process or of a new cycle): that append is
+   * refused unless the file system has {@code 4 * bytes} usable, a guess at what
+   * Chronicle needs, not a guarantee.
+   */
+  public void reserveAhead(long bytes) {
+    this.reserveBytes = bytes;
+  }
+
+  private void reserve() {
+    File f = appender.currentFile();
+    if (f == null || (f.equals(reservedFile) && appendedTo + reserveBytes / 2 <= reservedTo)) {
+      return;
+    }
+    try {
+      if (!f.equals(reservedFile)) {
+        closeReserved();
+        reservedChannel = FileChannel.open(f.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        reservedFile = f;
+        reservedTo = 0;
+      }
+      long from = Math.max(appendedTo, reservedTo);
+      long to = appendedTo + reserveBytes;
+      ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
+      while (buf.hasRemaining() && reservedChannel.read(buf, from + buf.position()) >= 0) {
+        // reads what is there: zeros in a hole, and never past Chronicle's sparse file length
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        reservedChannel.write(buf, from + buf.position());
+      }
+      reservedTo = to;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("no room for the journal in " + directory, e);
+    }
+  }
+
+  private void ensureRoomForCycle() {
+    try {
+      long usable = java.nio.file.Files.getFileStore(directory).getUsableSpace();
+      if (usable < 4 * reserveBytes) {
+        throw new IOException("only " + usable + " bytes usable, too few to start a cycle file");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("no room for the journal in " + directory, e);
+    }
+  }
+
+  private void closeReserved() {
+    if (reservedChannel != null) {
+      try {
+        reservedChannel.close();
+      } catch (IOException ignored) {
+        // read-and-rewrite channel: nothing to flush
+      }
+      reservedChannel = null;
+      reservedFile = null;
+    }
+  }
+
   /** Bytes the page toucher has read ahead (0 without one; tests). */
   long pagesTouchedBytes() {
     return toucher == null ? 0 : toucher.touchedBytes();
@@ -90,12 +167,19 @@ public final class ChronicleJournal implements AutoCloseable {
     if (appender == null) {
       appender = queue.createAppender();
     }
+    if (reserveBytes > 0 && (appendedTo == 0 || appendedCycle != queue.cycle())) {
+      ensureRoomForCycle();
+    } else if (reserveBytes > 0) {
+      reserve();
+    }
     long end;
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
       writer.accept(bytes);
       end = bytes.writePosition();
     }
+    appendedTo = end;
+    appendedCycle = appender.cycle();
     File f = appender.currentFile();
     if (toucher != null && f != null) {
       toucher.appended(f, end);
@@ -314,6 +398,7 @@ public final class ChronicleJournal implements AutoCloseable {
     }
     closeIdleTailers();
     closeSynced();
+    closeReserved();
     releaseStaging();
     if (appender != null) {
       appender.singleThreadedCheckDisabled(true);

@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.mailward.api.AuditEvent;
+import org.mailward.api.AuditHealth;
 import org.mailward.api.ByteArrayPool;
 import org.mailward.api.Envelope;
 import org.mailward.api.RecipientRef;
@@ -367,6 +368,7 @@ final class GroupCommitter implements AutoCloseable {
     WriteBatch wb = new WriteBatch();
     Closed closed = null;
     Throwable buildFailure = null;
+    audit.recording().group(audits.size());
     try {
       for (Commit c : commits) {
         if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
@@ -400,6 +402,7 @@ final class GroupCommitter implements AutoCloseable {
       wb.close();
       ledger.clearGroup();
       buildFailure = e;
+      audit.recording().lost(AuditHealth.Reason.WRITE_FAILED, e);
       fail(e);
     }
     commits.clear();
@@ -431,12 +434,14 @@ final class GroupCommitter implements AutoCloseable {
       syncNanos.accept(System.nanoTime() - start);
       g.effects().forEach(Runnable::run);
       groupSyncs++;
+      audit.recording().recorded();
     } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
       err = e;
     }
     if (err == null) {
       finish(List.of(), g.commits(), g.settles(), g.settledRefs(), null);
     } else {
+      audit.recording().lost(AuditHealth.Reason.SYNC_FAILED, err);
       finish(g.commits(), List.of(), g.settles(), g.settledRefs(), err);
       syncFailure = err;
     }

@@ -38,6 +38,8 @@ import org.mailward.queue.rocks.RocksKeyValueStore;
 import org.rocksdb.RocksDBException;
 
 public final class RocksChronicleSpool implements Spool {
+  /** The audit journal's cycle file is made sure of this far ahead (ChronicleJournal.reserveAhead). */
+  private static final long AUDIT_RESERVE_BYTES = 64 * 1024;
   private final GroupCommitter committer;
   private final RocksDatabase db;
   private final ChronicleJournal body;
@@ -111,9 +113,11 @@ public final class RocksChronicleSpool implements Spool {
     body.touchPagesAhead();
     ChronicleJournal auditJournal = new ChronicleJournal(dir.resolve("audit"), RollCycles.FAST_DAILY, clock, fsync);
     auditJournal.touchPagesAhead();
+    auditJournal.reserveAhead(AUDIT_RESERVE_BYTES);
     syncDirectory(dir); // rocksdb/, body/, audit/ (and a new master.key) are names in it
     AuditKey auditKey = AuditKey.loadOrCreate(setup.auditKeyFile(), random);
-    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db, auditKey);
+    AuditRecording recording = new AuditRecording(clock);
+    AuditChain chain = ChronicleAuditJournal.resumeChain(auditJournal, db, auditKey, recording);
     SpoolCounters counters = new SpoolCounters();
     CycleLedger cycles = new CycleLedger(body);
     DueLeases leases = new DueLeases(db);
@@ -124,7 +128,7 @@ public final class RocksChronicleSpool implements Spool {
     RocksChronicleSpool spool = new RocksChronicleSpool(committer, db, body, master, random, counters, leases,
         config.frameBytes());
     committer.start();
-    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db, auditKey);
+    ChronicleAuditJournal audit = new ChronicleAuditJournal(committer, auditJournal, db, auditKey, recording, clock);
     DataKeyRewrapper rewrapper = DataKeyRewrapper.start(db, master, clock, rotation, audit::append);
     return new SpoolStorage(spool, audit, new RocksKeyValueStore(db), new SpoolQueueControl(spool, db, committer, leases, clock),
         db, body, auditJournal, rewrapper);

@@ -47,6 +47,14 @@ public final class SpoolStorage implements AutoCloseable {
     return audit;
   }
 
+  /**
+   * Audit events the journal took and then lost because their group could not be written
+   * or synced (exported as {@code mailward_audit_events_lost_total}; docs/spool.md).
+   */
+  public long auditEventsLost() {
+    return audit.eventsLost();
+  }
+
   public KeyValueStore keyValueStore() {
     return keyValueStore;
   }

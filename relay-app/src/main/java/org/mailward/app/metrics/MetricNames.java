@@ -33,6 +33,8 @@ public final class MetricNames {
   public static final String SPOOL_KEY_REWRAP = "mailward.spool.key.rewrap";
   /** Counter: old master keys destroyed after a rotation. */
   public static final String SPOOL_MASTER_KEYS_DESTROYED = "mailward.spool.master.keys.destroyed";
+  /** Counter (from SpoolStorage.auditEventsLost): audit events the spool's journal took and could not write or sync. */
+  public static final String AUDIT_EVENTS_LOST = "mailward.audit.events.lost";
   /** Counter: policy refusals; stage (rcpt, data, dropped), rule, tenant. */
   public static final String POLICY_REFUSALS = "mailward.policy.refusals";
   /** Gauge: 1 while the spool accepts mail. */

@@ -3,7 +3,6 @@ package org.mailward.core.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailward.core.testing.FileAuditJournal;
 import org.mailward.core.testing.InboundFixture;
 import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmallTmpfs;
 
 /**
  * The audit journal's disk fills up — a 256 KiB tmpfs mounted by the test (root only;
@@ -25,6 +25,7 @@ import org.mailward.core.testing.SmtpTestClient;
  */
 class AuditFailureIT {
   @TempDir Path dir;
+  SmallTmpfs tmpfs;
   Path mount;
   InboundFixture fx;
   FileAuditJournal journal;
@@ -37,15 +38,9 @@ class AuditFailureIT {
     if (journal != null) {
       journal.close();
     }
-    if (mount != null) {
-      run("umount", "-l", mount.toString());
+    if (tmpfs != null) {
+      tmpfs.close();
     }
-  }
-
-  private static int run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
   }
 
   /**
@@ -53,25 +48,9 @@ class AuditFailureIT {
    * page too (tmpfs allocates whole pages: a short line would still fit there); returns the filler.
    */
   private Path fill() throws IOException {
-    Path filler = mount.resolve("filler");
-    fillWith(filler, 4096);
-    fillWith(mount.resolve("audit.log"), 1);
+    Path filler = tmpfs.fill();
+    SmallTmpfs.fillWith(mount.resolve("audit.log"), 1);
     return filler;
-  }
-
-  private static void fillWith(Path file, int blockSize) throws IOException {
-    byte[] block = new byte[blockSize];
-    java.util.Arrays.fill(block, (byte) '\n');
-    try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND)) {
-      for (int i = 0; i < 1 << 20; i++) {
-        out.write(block);
-        out.flush();
-      }
-    } catch (IOException full) {
-      return; // No space left on device
-    }
-    throw new AssertionError("a 256 KiB file system took far more");
   }
 
   private static SmtpTestClient.Reply message(SmtpTestClient c) throws IOException {
@@ -80,11 +59,9 @@ class AuditFailureIT {
 
   @Test
   void anAuditDiskThatFills_turnsAcceptanceInto_451_4_3_0_andBackOnceItHasRoom() throws Exception {
-    mount = Files.createDirectories(dir.resolve("audit"));
-    if (run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString()) != 0) {
-      mount = null;
-      Assumptions.abort("mounting a tmpfs needs root (.ci/run runs as root)");
-    }
+    tmpfs = SmallTmpfs.mount(dir.resolve("audit"), "256k").orElse(null);
+    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    mount = tmpfs.path();
     journal = new FileAuditJournal(mount.resolve("audit.log"));
     fx = new InboundFixture(journal);
     int refusedAfterRoom = 0;
