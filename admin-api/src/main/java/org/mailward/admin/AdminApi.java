@@ -25,11 +25,14 @@ import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.controlplane.Changes;
 import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.Route;
+import org.mailward.admin.ops.OperatorRoutes;
 import org.mailward.admin.policy.DryRunRoutes;
 import org.mailward.admin.queue.QueueRoutes;
 import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.admin.tenants.TenantRoutes;
 import org.mailward.api.AuditJournal;
+import org.mailward.api.AuthLockouts;
+import org.mailward.api.BounceBreaker;
 import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
 import org.mailward.api.PolicyEngine;
@@ -47,7 +50,8 @@ public final class AdminApi implements AutoCloseable {
   /** What the API is built from. {@code passwordHasher} makes SMTP credential hashes (Argon2id in production). */
   public record Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
       ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
-      Optional<QueueControl> queue, Optional<PolicyEngine> policy) {}
+      Optional<QueueControl> queue, Optional<PolicyEngine> policy, Optional<AuthLockouts> lockouts,
+      Optional<BounceBreaker> breaker) {}
 
   /** @param maxImportBytes largest consent import upload; throttle: failures per address before lockout */
   public record Limits(long maxImportBytes, int maxTokenFailures, Duration failureWindow, Duration lockout) {
@@ -82,6 +86,7 @@ public final class AdminApi implements AutoCloseable {
         .routes());
     all.addAll(new AuditRoutes(ports.audit(), clock).routes());
     all.addAll(new QueueRoutes(ports.queue(), ports.audit(), clock).routes());
+    all.addAll(new OperatorRoutes(ports.lockouts(), ports.breaker(), ports.audit(), clock).routes());
     all.addAll(new DryRunRoutes(ports.policy(), ports.tenants(), clock).routes());
     return List.copyOf(all);
   }

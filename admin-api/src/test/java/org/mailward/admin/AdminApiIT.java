@@ -78,7 +78,7 @@ class AdminApiIT {
     log.subscribe(0, registry);
     var ports = new AdminApi.Ports(log, registry, unusedConsent(), audit, new ImportJobs(Clock.systemUTC()),
         pw -> "$test$" + new String(pw), () -> Map.of("spool", new HealthRoutes.Check(true, "accepting")),
-        Optional.of(queue), Optional.empty());
+        Optional.of(queue), Optional.empty(), Optional.empty(), Optional.empty());
     api = new AdminApi(AdminServer.Settings.loopback(0), new AdminApi.Limits(1 << 20, maxTokenFailures, Duration.ofMinutes(1),
         Duration.ofMinutes(5)), tokens, ports, Clock.systemUTC());
     base = "http://127.0.0.1:" + api.start().getPort();

@@ -78,7 +78,7 @@ class AdminTlsIT {
       AdminTokens tokens = new AdminTokens(dir.resolve("tokens"), Clock.systemUTC());
       String token = tokens.create(Role.OPERATOR, Optional.empty()).token();
       var ports = new AdminApi.Ports(log, registry, null, new MemoryAuditJournal(), new ImportJobs(Clock.systemUTC()),
-          pw2 -> "x", Map::of, Optional.empty(), Optional.empty());
+          pw2 -> "x", Map::of, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
       var settings = new AdminServer.Settings("127.0.0.1", 0, Optional.of(serverKeys), pw, Optional.of(clientCa.trustStore()),
           AdminServer.ClientAuth.NEED, 1 << 20, 8, Duration.ofSeconds(30));
       try (AdminApi api = new AdminApi(settings, AdminApi.Limits.defaults(), tokens, ports, Clock.systemUTC())) {

@@ -17,6 +17,8 @@ import org.mailward.admin.auth.Role;
 import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.PemTrust;
 import org.mailward.api.AuditJournal;
+import org.mailward.api.AuthLockouts;
+import org.mailward.api.BounceBreaker;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
 import org.mailward.app.config.ConfigException;
@@ -44,7 +46,8 @@ final class AdminEndpoint implements AutoCloseable {
   }
 
   static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
-      ControlPlane controlPlane, PolicyEngine policy, Optional<QueueControl> queue, AuditJournal audit,
+      ControlPlane controlPlane, PolicyEngine policy, Optional<QueueControl> queue, AuthLockouts lockouts,
+      Optional<? extends BounceBreaker> breaker, AuditJournal audit,
       Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
     MailwardConfig.Admin a = config.admin();
     if (!a.enabled()) {
@@ -66,7 +69,8 @@ final class AdminEndpoint implements AutoCloseable {
     AdminApi api = new AdminApi(settings, new AdminApi.Limits(a.maxImportSize().bytes(), a.throttle().maxFailures(),
         a.throttle().window(), a.throttle().lockout()), tokens,
         new AdminApi.Ports(controlPlane.log(), controlPlane.tenants(), controlPlane.consent(), audit, controlPlane.importJobs(),
-            hasher::hash, readiness, queue, Optional.of(policy)), clock);
+            hasher::hash, readiness, queue, Optional.of(policy), Optional.of(lockouts),
+            breaker.map(BounceBreaker.class::cast)), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.mailward.api.BounceBreaker;
 import org.mailward.api.DeliveryFailure;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Spool;
@@ -41,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * bounces from one recipient domain within {@code breakerWindow} trip it, and
  * from then on that domain's bounces suppress nothing (a receiver answering
  * 550 5.1.1 to everyone must not wipe a tenant's list) until an operator calls
- * {@link #resetBreaker}. Trips and skipped suppressions are logged and counted.
+ * {@link #resetBreaker} (the admin API, through the {@link BounceBreaker} port). Trips and skipped suppressions are logged and counted.
  */
-final class HardBounceSuppression extends ForwardingSpool {
+final class HardBounceSuppression extends ForwardingSpool implements BounceBreaker {
   private static final Logger log = LoggerFactory.getLogger(HardBounceSuppression.class);
   private static final Set<String> MAILBOX_STATUSES = Set.of("5.1.1", "5.1.6", "5.1.10", "5.2.1");
   static final int DEFAULT_THRESHOLD = 10;
@@ -142,6 +143,16 @@ final class HardBounceSuppression extends ForwardingSpool {
   /** Domains whose breaker is open. */
   Set<String> trippedDomains() {
     return Set.copyOf(tripped);
+  }
+
+  @Override
+  public Set<String> tripped() {
+    return trippedDomains();
+  }
+
+  @Override
+  public boolean reset(String domain) {
+    return resetBreaker(domain);
   }
 
   long suppressedCount() {

@@ -179,7 +179,7 @@ public final class Relay implements AutoCloseable {
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, queueControl(storage),
-          smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
+          smtp.authLockouts(), hardBounces, smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,

@@ -93,7 +93,7 @@ class BounceClassificationIT {
   }
 
   /** Sends one small message; returns the last RCPT's reply code (250 when every recipient was accepted and the message queued). */
-  private static int send(Relay relay, List<String> rcpts) throws Exception {
+  static int send(Relay relay, List<String> rcpts) throws Exception {
     InetSocketAddress at = relay.listeners().get("submission");
     try (SmtpTestClient c = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", at.getPort()))) {
       c.startTlsAndLogin("esp.test", TestRelays.USER, TestRelays.PASSWORD);
@@ -130,7 +130,7 @@ class BounceClassificationIT {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -40,6 +40,15 @@ public final class SmtpTestClient implements AutoCloseable {
     return new SmtpTestClient(s);
   }
 
+  /** Connects from a given local address (e.g. {@code 127.0.0.5}), for tests that need distinct clients. */
+  public static SmtpTestClient connectFrom(String localAddress, InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(localAddress, 0));
+    s.connect(address, 5000);
+    s.setSoTimeout(30_000);
+    return new SmtpTestClient(s);
+  }
+
   private void use(Socket s) throws IOException {
     this.socket = s;
     this.in = new BufferedInputStream(s.getInputStream());

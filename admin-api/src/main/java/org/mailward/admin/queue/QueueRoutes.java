@@ -209,7 +209,8 @@ public final class QueueRoutes {
     }
   }
 
-  static String domain(String d) {
+  /** A domain name in lower case, or a 400 naming {@code domain}. */
+  public static String domain(String d) {
     String v = d.trim().toLowerCase(Locale.ROOT);
     if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
       throw ApiProblem.badField("domain", "must be a domain name");
