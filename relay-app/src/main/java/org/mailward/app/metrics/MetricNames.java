@@ -63,7 +63,8 @@ public final class MetricNames {
       java.util.Map.entry(SPOOL_PENDING_COMMITS, Kind.GAUGE), java.util.Map.entry(SPOOL_FREE_BYTES, Kind.GAUGE),
       java.util.Map.entry(SPOOL_STATE, Kind.GAUGE), java.util.Map.entry(SPOOL_MESSAGES, Kind.GAUGE),
       java.util.Map.entry(SPOOL_KEY_REWRAP, Kind.COUNTER), java.util.Map.entry(SPOOL_MASTER_KEYS_DESTROYED, Kind.COUNTER),
-      java.util.Map.entry(AUDIT_RECORDING, Kind.GAUGE), java.util.Map.entry(HARDBOUNCE_SUPPRESSED, Kind.COUNTER),
+      java.util.Map.entry(AUDIT_RECORDING, Kind.GAUGE), java.util.Map.entry(AUDIT_EVENTS_LOST, Kind.COUNTER),
+      java.util.Map.entry(HARDBOUNCE_SUPPRESSED, Kind.COUNTER),
       java.util.Map.entry(HARDBOUNCE_SKIPPED, Kind.COUNTER), java.util.Map.entry(HARDBOUNCE_BREAKER_TRIPS, Kind.COUNTER),
       java.util.Map.entry(HARDBOUNCE_BREAKERS_OPEN, Kind.GAUGE));
 
