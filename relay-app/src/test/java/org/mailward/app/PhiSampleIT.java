@@ -21,7 +21,7 @@ import org.mailward.app.config.ConfigLoader;
 
 /**
  * The labelled sample in {@code ../shared/phi-sample} (beside the repository; CI lays {@code shared/}
- * there; {@code MAILWARD_PHI_SAMPLE} names another place) through the real relay: every message
+ * there; {@code PHI_SAMPLE_DIR} names another place) through the real relay: every message
  * labelled {@code phi} is refused for its Subject ({@code 550 5.7.1 … phi.subject}) or accepted at
  * the tenant's PHI body level, and every {@code clean} one is accepted at the default level. The
  * detector was not tuned to these messages; they are examples drawn from a larger set.
@@ -30,7 +30,7 @@ class PhiSampleIT {
   @TempDir Path dir;
 
   static Path sampleDir() {
-    String env = System.getenv("MAILWARD_PHI_SAMPLE");
+    String env = System.getenv("PHI_SAMPLE_DIR");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
@@ -46,7 +46,7 @@ class PhiSampleIT {
   void everySampleMessage_isRefusedOrRaisedOrDelivered_asItsLabelSays() throws Exception {
     Path samples = sampleDir();
     assumeTrue(Files.exists(samples.resolve("labels.json")),
-        "no PHI sample at " + samples + " (CI lays shared/ beside the clone; or set MAILWARD_PHI_SAMPLE)");
+        "no PHI sample at " + samples + " (CI lays shared/ beside the clone; or set PHI_SAMPLE_DIR)");
     Path config = TestRelays.write(dir, 0, "marketing", """
             policy:
               phi:

@@ -17,7 +17,7 @@ import org.mailward.policy.PolicyConfig.PhiPolicy;
 
 /**
  * The labelled sample in {@code ../shared/phi-sample} (beside the repository; {@code
- * MAILWARD_PHI_SAMPLE} names another place) through the detector alone: each PHI message is
+ * PHI_SAMPLE_DIR} names another place) through the detector alone: each PHI message is
  * found, each clean one is not. The relay-level run of the same sample is relay-app's
  * PhiSampleIT; this one says which message and which verdict when the detector changes.
  */
@@ -26,7 +26,7 @@ class PhiSampleTest {
   record Labelled(String id, String category, boolean phi) {}
 
   static Path sampleDir() {
-    String env = System.getenv("MAILWARD_PHI_SAMPLE");
+    String env = System.getenv("PHI_SAMPLE_DIR");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
