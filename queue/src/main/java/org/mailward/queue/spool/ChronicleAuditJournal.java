@@ -197,15 +197,38 @@ public final class ChronicleAuditJournal implements AuditJournal {
     }
   }
 
-  /** Where the chain stands after the last stored record (start-up). */
+  /**
+   * Where the chain stands after the last stored record (start-up). Reads forward from the
+   * newest record the RocksDB index knows (every durable group indexes its records) to the
+   * journal's end, so records appended after the last synced group are found too. Never a
+   * backward {@code toEnd()}: after a kill -9 that trips an assertion of Chronicle's tailer
+   * ({@code StoreTailer.doToStart}, also reached through {@code lastIndex()}).
+   */
   static AuditChain resumeChain(ChronicleJournal journal, RocksDatabase db, AuditKey key, AuditRecording recording) {
-    // Seek the last complete excerpt by index: a backward toEnd() trips an internal
-    // assertion of Chronicle's tailer (StoreTailer.doToStart) on reopening after a kill -9.
-    long lastIndex = journal.lastIndex();
+    long from = newestIndexedRecord(db);
     try (ExcerptTailer tailer = journal.tailer()) {
-      Stored last = lastIndex >= 0 && tailer.moveToIndex(lastIndex) ? readStored(tailer) : null;
+      if (from < 0 || !tailer.moveToIndex(from)) {
+        tailer.toStart();
+      }
+      Stored last = null;
+      for (Stored s = readStored(tailer); s != null; s = readStored(tailer)) {
+        last = s;
+      }
       return last == null ? new AuditChain(journal, db, key, recording, 0, new byte[AuditCodec.HASH_BYTES])
           : new AuditChain(journal, db, key, recording, last.seq, last.hash);
+    }
+  }
+
+  /** The journal index of the newest record in the by-time index, or -1. */
+  private static long newestIndexedRecord(RocksDatabase db) {
+    try (org.rocksdb.RocksIterator it = db.db().newIterator(db.handle(RocksDatabase.Family.AUDIT))) {
+      it.seekForPrev(new byte[] {AuditChain.BY_TIME, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+          (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+          (byte) 0xff, (byte) 0xff});
+      if (it.isValid() && it.key().length > 0 && it.key()[0] == AuditChain.BY_TIME && it.value().length == 8) {
+        return java.nio.ByteBuffer.wrap(it.value()).getLong();
+      }
+      return -1;
     }
   }
 }

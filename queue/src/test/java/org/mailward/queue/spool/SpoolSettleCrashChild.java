@@ -23,7 +23,8 @@ import org.mailward.queue.SpoolConfig;
 /**
  * Child JVM for {@link SpoolSettleCrashIT}: writers commit messages of three recipients; one delivery thread
  * claims them and settles recipients 0 and 1 as delivered (several settlements in flight), printing
- * {@code SETTLED <id>} only once a settlement's stage completed. Recipient 2 is never settled. Runs until killed.
+ * {@code SETTLED <id> <index>...} only once a settlement's stage completed (a recipient claimed before the
+ * writer thread recorded its message is left leased, so a line may name only one of the two). Recipient 2 is never settled. Runs until killed.
  */
 public final class SpoolSettleCrashChild {
   static final int RECIPIENTS = 3;
@@ -71,7 +72,9 @@ public final class SpoolSettleCrashChild {
             inFlight.release();
             if (ex == null) {
               synchronized (out) {
-                out.println("SETTLED " + e.getKey());
+                StringBuilder line = new StringBuilder("SETTLED ").append(e.getKey());
+                e.getValue().forEach(st -> line.append(' ').append(st.ref().index()));
+                out.println(line);
                 out.flush();
               }
             }
