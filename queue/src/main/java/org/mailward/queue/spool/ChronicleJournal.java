@@ -348,11 +348,6 @@ public final class ChronicleJournal implements AutoCloseable {
     return appender == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(appender.cycle());
   }
 
-  /** The index of the last complete excerpt in the journal, or -1 when it has none (start-up). */
-  public long lastIndex() {
-    return queue.lastIndex();
-  }
-
   public int cycleOf(long index) {
     return queue.rollCycle().toCycle(index);
   }
