@@ -175,8 +175,21 @@ public final class ChronicleJournal implements AutoCloseable {
     long end;
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
-      writer.accept(bytes);
+      try {
+        writer.accept(bytes);
+      } catch (RuntimeException e) {
+        dc.rollbackOnClose(); // an excerpt the caller could not finish is not appended
+        throw e;
+      }
       end = bytes.writePosition();
+    } catch (InternalError fault) {
+      // The JVM's report of a SIGBUS on the mapping: the file system could not give Chronicle a
+      // page (disk or tmpfs full), here where no reservation covers it (a cycle file's header and
+      // index, or a file system that filled between the room check and the write). The appender's
+      // state is unknown: drop it, so the next append starts from the room check with a fresh one.
+      discardAppender();
+      throw new java.io.UncheckedIOException("no room for the journal in " + directory,
+          new IOException("a page of the journal's mapping could not be provided (disk full?)", fault));
     }
     appendedTo = end;
     appendedCycle = appender.cycle();
@@ -193,6 +206,36 @@ public final class ChronicleJournal implements AutoCloseable {
     }
     dirty = true;
     return appender.lastIndexAppended();
+  }
+
+  /** Forgets the appender after a fault; releases Chronicle's write lock if the fault left it held. */
+  private void discardAppender() {
+    ExcerptAppender a = appender;
+    appender = null;
+    appendedTo = 0;
+    appendedCycle = Integer.MIN_VALUE;
+    closeReserved();
+    try {
+      a.singleThreadedCheckDisabled(true);
+      a.close();
+    } catch (RuntimeException | InternalError ignored) {
+      // closing an appender whose mapping faulted: nothing more to save
+    }
+    // Chronicle releases its write lock when an append fails with a RuntimeException, not with the
+    // fault's InternalError; left held, the next append would wait out Chronicle's lock timeout.
+    // This process is the journal's only writer, so a held lock is ours.
+    try {
+      java.lang.reflect.Method m = SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+      m.setAccessible(true);
+      net.openhft.chronicle.queue.impl.single.WriteLock lock =
+          (net.openhft.chronicle.queue.impl.single.WriteLock) m.invoke(queue);
+      if (lock.locked()) {
+        lock.unlock();
+      }
+    } catch (ReflectiveOperationException | RuntimeException | InternalError e) {
+      org.slf4j.LoggerFactory.getLogger(ChronicleJournal.class)
+          .warn("could not release the write lock of {} after a fault; Chronicle will after its timeout", directory, e);
+    }
   }
 
   /**

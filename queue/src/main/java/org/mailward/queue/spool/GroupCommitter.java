@@ -248,6 +248,44 @@ final class GroupCommitter implements AutoCloseable {
   // ---- the writer thread ----
 
   private void run() {
+    while (true) {
+      try {
+        runUntilStopped();
+        return;
+      } catch (RuntimeException | Error e) {
+        // A fault the steps above do not expect (an InternalError raised late by the JVM after a
+        // SIGBUS on a mapping is one): the writer thread must not die, or every waiting commit
+        // would hang unanswered. The open group fails; the spool refuses mail until it recovers.
+        fail(e);
+        abandonGroup(e);
+      }
+    }
+  }
+
+  /** Fails the open group's commits, settlements and controls, and counts its audit events as lost. */
+  private void abandonGroup(Throwable cause) {
+    try {
+      if (!audits.isEmpty()) {
+        audit.recording().group(audits.size());
+        audit.recording().lost(AuditHealth.Reason.WRITE_FAILED, cause);
+      }
+      List<Commit> failed = List.copyOf(commits);
+      List<Settle> groupSettles = List.copyOf(settles);
+      List<Control> groupControls = List.copyOf(controls);
+      List<RecipientRef> refs = new ArrayList<>();
+      groupSettles.forEach(st -> st.settlements().forEach(one -> refs.add(one.ref())));
+      commits.clear();
+      settles.clear();
+      audits.clear();
+      controls.clear();
+      finish(failed, List.of(), groupSettles, refs, cause);
+      finishControls(groupControls, new int[groupControls.size()], cause);
+    } catch (RuntimeException | Error again) {
+      LOG.error("spool writer could not fail its open group", again);
+    }
+  }
+
+  private void runUntilStopped() {
     long tick = config.freeSpaceCheckInterval().toNanos();
     while (true) {
       Task t = queue.poll();
@@ -343,7 +381,7 @@ final class GroupCommitter implements AutoCloseable {
       if (bytesSinceCheck > Math.max(1L << 20, config.minFreeBytes() / 4)) {
         checkFreeSpace();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | InternalError e) { // InternalError: a SIGBUS on a journal mapping
       m.failed = true;
       fail(e);
     }
@@ -398,7 +436,7 @@ final class GroupCommitter implements AutoCloseable {
         closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs,
             groupControls, changed);
       }
-    } catch (org.rocksdb.RocksDBException | RuntimeException e) {
+    } catch (org.rocksdb.RocksDBException | RuntimeException | InternalError e) {
       wb.close();
       ledger.clearGroup();
       buildFailure = e;
@@ -435,7 +473,7 @@ final class GroupCommitter implements AutoCloseable {
       g.effects().forEach(Runnable::run);
       groupSyncs++;
       audit.recording().recorded();
-    } catch (IOException | org.rocksdb.RocksDBException | RuntimeException e) {
+    } catch (IOException | org.rocksdb.RocksDBException | RuntimeException | InternalError e) {
       err = e;
     }
     if (err == null) {
