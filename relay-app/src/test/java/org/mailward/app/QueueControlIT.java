@@ -123,6 +123,9 @@ class QueueControlIT {
         // the audit records are written (not only taken) before the kill: kill -9 then keeps them
         await("the actions in the audit journal", () -> auditedActions(admin).size() >= 7);
 
+        String log = relay.output();
+        assertThat(log.split("operator bounce of message " + ids.get(BOUNCE), -1)).as("the bounce logged once").hasSize(2);
+        assertThat(log).contains("DSN " + dsnId).doesNotContain("@patients.test").doesNotContain(TestRelays.SENDER);
         relay.kill9();
         relay = RelayProcess.start(config);
 
