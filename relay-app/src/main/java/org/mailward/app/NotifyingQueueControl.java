@@ -1,6 +1,6 @@
 package org.mailward.app;
 
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.Envelope;
@@ -42,16 +41,25 @@ final class NotifyingQueueControl implements QueueControl {
   private final DsnWriter dsn;
   private final AuditJournal audit;
   private final Clock clock;
-  private final AtomicLong spooled = new AtomicLong();
-  private final AtomicLong notOwed = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final Counter spooled;
+  private final Counter notOwed;
+  private final Counter failed;
 
-  NotifyingQueueControl(QueueControl queue, Spool spool, DsnWriter dsn, AuditJournal audit, Clock clock) {
+  /** @param registry where the bounce counter goes (an empty {@code CompositeMeterRegistry} when metrics are off) */
+  NotifyingQueueControl(QueueControl queue, Spool spool, DsnWriter dsn, AuditJournal audit, MeterRegistry registry, Clock clock) {
     this.queue = queue;
     this.spool = spool;
     this.dsn = dsn;
     this.audit = audit;
     this.clock = clock;
+    this.spooled = counter(registry, "spooled");
+    this.notOwed = counter(registry, "not-owed");
+    this.failed = counter(registry, "failed");
+  }
+
+  private static Counter counter(MeterRegistry registry, String dsn) {
+    return Counter.builder(MetricNames.QUEUE_OPERATOR_BOUNCES)
+        .description("operator bounces (admin API) by what became of the sender's DSN").tag("dsn", dsn).register(registry);
   }
 
   @Override
@@ -70,7 +78,7 @@ final class NotifyingQueueControl implements QueueControl {
     }
     return notice.whenComplete((d, e) -> {
       if (e != null) {
-        failed.incrementAndGet();
+        failed.increment();
         log.warn("operator bounce of message {} not done: its DSN was not spooled ({}); nothing was settled", id,
             e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause().toString() : e.toString());
       }
@@ -82,21 +90,12 @@ final class NotifyingQueueControl implements QueueControl {
           Map.of("recipients", Integer.toString(recipients.size()), "dsn", d.map(MessageId::toString).orElse("none"),
               "reason", why)));
       return queue.bounce(id).thenApply(n -> {
-        (d.isPresent() ? spooled : notOwed).incrementAndGet();
+        (d.isPresent() ? spooled : notOwed).increment();
         log.info("operator bounce of message {}: {} recipients settled as bounced; DSN {}", id, n,
             d.map(MessageId::toString).orElse("not owed (" + why + ")"));
         return n;
       });
     });
-  }
-
-  /** Registers the bounce counter ({@code dsn}: spooled, not-owed, failed). */
-  void bindTo(MeterRegistry registry) {
-    for (var c : Map.of("spooled", spooled, "not-owed", notOwed, "failed", failed).entrySet()) {
-      FunctionCounter.builder(MetricNames.QUEUE_OPERATOR_BOUNCES, c.getValue(), AtomicLong::get)
-          .description("operator bounces (admin API) by what became of the sender's DSN").tag("dsn", c.getKey())
-          .register(registry);
-    }
   }
 
   @Override

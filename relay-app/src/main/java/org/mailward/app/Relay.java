@@ -144,8 +144,9 @@ public final class Relay implements AutoCloseable {
           redactor, clock, blocking);
       ExecutorService dsnPool = named("mailward-dsn", 1);
       executors.add(dsnPool);
-      NotifyingQueueControl queue = queueControl(storage, modules, smtp, dsnPool, clock);
-      registry.ifPresent(queue::bindTo);
+      NotifyingQueueControl queue = queueControl(storage, modules, smtp, dsnPool,
+          registry.<io.micrometer.core.instrument.MeterRegistry>map(r -> r)
+              .orElseGet(io.micrometer.core.instrument.composite.CompositeMeterRegistry::new), clock);
       java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
       if (registry.isPresent()) {
         new QueueGauges(registry.get(), storage.spool(), java.util.Optional.of(queue), clock, Duration.ofSeconds(5));
@@ -211,12 +212,12 @@ public final class Relay implements AutoCloseable {
    * DSN; delivered when delivery runs).
    */
   private static NotifyingQueueControl queueControl(SpoolStorage storage, ModuleConfigs modules, SmtpServer smtp,
-      ExecutorService dsnPool, Clock clock) {
+      ExecutorService dsnPool, io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
     var delivery = modules.delivery();
     var random = new java.security.SecureRandom();
     var dsn = new DsnWriter(storage.spool(), new Injector(storage.spool(), dsnPool), delivery.smtp().heloName(),
         new RetryPolicy(delivery.retry(), random), new RelayedNotices(), clock, random);
-    return new NotifyingQueueControl(storage.queueControl(), storage.spool(), dsn, smtp.audit(), clock);
+    return new NotifyingQueueControl(storage.queueControl(), storage.spool(), dsn, smtp.audit(), registry, clock);
   }
 
   /** What a reload applied. */

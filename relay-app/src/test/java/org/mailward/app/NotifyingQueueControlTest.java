@@ -67,10 +67,7 @@ class NotifyingQueueControlTest {
   private NotifyingQueueControl control(SpoolStorage storage, Spool injectInto) {
     DsnWriter dsn = new DsnWriter(injectInto, new Injector(injectInto, pool), "relay.test",
         new RetryPolicy(DeliveryConfig.defaults().retry(), random), new RelayedNotices(), Clock.systemUTC(), random);
-    NotifyingQueueControl c = new NotifyingQueueControl(storage.queueControl(), storage.spool(), dsn, storage.audit(),
-        Clock.systemUTC());
-    c.bindTo(registry);
-    return c;
+    return new NotifyingQueueControl(storage.queueControl(), storage.spool(), dsn, storage.audit(), registry, Clock.systemUTC());
   }
 
   private MessageId accept(Spool spool, Optional<EmailAddress> sender) throws Exception {
@@ -90,7 +87,7 @@ class NotifyingQueueControlTest {
   }
 
   private double bounces(String dsn) {
-    return registry.get(MetricNames.QUEUE_OPERATOR_BOUNCES).tag("dsn", dsn).functionCounter().count();
+    return registry.get(MetricNames.QUEUE_OPERATOR_BOUNCES).tag("dsn", dsn).counter().count();
   }
 
   private static List<AuditRecord> dsnRecords(SpoolStorage storage, MessageId id) {
