@@ -4,6 +4,8 @@
 # session id, the transaction's number within its session, MAIL/RCPT), so tests can assert on what really arrived.
 # Accepts messages up to --max-size bytes (default 64 MiB; aiosmtpd's own default is 32 MiB).
 # Modes: ok | tempfail-data:N (first N DATA get 451) | reject-rcpt:SUBSTR (550 5.1.1)
+#   | tempfail-until-released (every DATA gets 451 while OUT/tempfail exists; the test deletes it)
+# Every 451 to DATA appends the transaction's recipients to OUT/tempfailed.txt, one per line.
 import argparse, asyncio, itertools, os, ssl, sys, time
 from aiosmtpd.controller import Controller
 
@@ -19,6 +21,14 @@ p.add_argument('--max-size', type=int, default=64 * 1024 * 1024)
 a = p.parse_args()
 counter = itertools.count(1)
 tempfails = [int(a.mode.split(':')[1]) if a.mode.startswith('tempfail-data:') else 0]
+flag = os.path.join(a.out, 'tempfail')
+if a.mode == 'tempfail-until-released':
+    open(flag, 'w').close()
+
+def tempfail(envelope):
+    with open(os.path.join(a.out, 'tempfailed.txt'), 'a') as f:
+        f.write(''.join(r + '\n' for r in envelope.rcpt_tos))
+    return '451 4.3.0 Try again later'
 
 class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -36,7 +46,9 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         if tempfails[0] > 0:
             tempfails[0] -= 1
-            return '451 4.3.0 Try again later'
+            return tempfail(envelope)
+        if a.mode == 'tempfail-until-released' and os.path.exists(flag):
+            return tempfail(envelope)
         n = next(counter)
         tls = session.ssl is not None
         session.mw_transactions = getattr(session, 'mw_transactions', 0) + 1

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
-import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
@@ -31,6 +30,10 @@ import org.mailward.app.metrics.MetricNames;
 import org.mailward.app.metrics.QueueGauges;
 import org.mailward.core.inbound.SmtpServer;
 import org.mailward.delivery.DeliveryService;
+import org.mailward.delivery.dsn.DsnWriter;
+import org.mailward.delivery.dsn.Injector;
+import org.mailward.delivery.dsn.RelayedNotices;
+import org.mailward.delivery.schedule.RetryPolicy;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
@@ -139,9 +142,14 @@ public final class Relay implements AutoCloseable {
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
           redactor, clock, blocking);
+      ExecutorService dsnPool = named("mailward-dsn", 1);
+      executors.add(dsnPool);
+      NotifyingQueueControl queue = queueControl(storage, modules, smtp, dsnPool,
+          registry.<io.micrometer.core.instrument.MeterRegistry>map(r -> r)
+              .orElseGet(io.micrometer.core.instrument.composite.CompositeMeterRegistry::new), clock);
       java.util.Optional<MetricsEndpoint> metrics = java.util.Optional.empty();
       if (registry.isPresent()) {
-        new QueueGauges(registry.get(), storage.spool(), queueControl(storage), clock, Duration.ofSeconds(5));
+        new QueueGauges(registry.get(), storage.spool(), java.util.Optional.of(queue), clock, Duration.ofSeconds(5));
         KeyRotationMetrics.register(registry.get(), storage::keyRotation);
         io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.AUDIT_EVENTS_LOST, storage,
             SpoolStorage::auditEventsLost).description("audit events lost: their group could not be written or synced")
@@ -178,7 +186,7 @@ public final class Relay implements AutoCloseable {
       Map<String, InetSocketAddress> bound = new java.util.LinkedHashMap<>(smtp.start());
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
-      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, queueControl(storage),
+      admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, java.util.Optional.of(queue),
           smtp.authLockouts(), hardBounces, smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
@@ -198,9 +206,18 @@ public final class Relay implements AutoCloseable {
       Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
 
-  /** The operator's queue view (queue age gauges, the admin API's queue routes). */
-  private static java.util.Optional<QueueControl> queueControl(SpoolStorage storage) {
-    return java.util.Optional.of(storage.queueControl());
+  /**
+   * The operator's queue view (queue age gauges, the admin API's queue routes): the spool's, with
+   * an operator's bounce sending the sender's DSN through delivery's DsnWriter (spooled like any
+   * DSN; delivered when delivery runs).
+   */
+  private static NotifyingQueueControl queueControl(SpoolStorage storage, ModuleConfigs modules, SmtpServer smtp,
+      ExecutorService dsnPool, io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+    var delivery = modules.delivery();
+    var random = new java.security.SecureRandom();
+    var dsn = new DsnWriter(storage.spool(), new Injector(storage.spool(), dsnPool), delivery.smtp().heloName(),
+        new RetryPolicy(delivery.retry(), random), new RelayedNotices(), clock, random);
+    return new NotifyingQueueControl(storage.queueControl(), storage.spool(), dsn, smtp.audit(), registry, clock);
   }
 
   /** What a reload applied. */

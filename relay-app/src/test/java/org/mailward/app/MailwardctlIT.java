@@ -11,13 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mailward.admin.auth.AdminTokens;
 import org.mailward.admin.auth.Role;
-import org.mailward.admin.cli.Mailwardctl;
 import org.mailward.api.Spool;
 import org.mailward.api.TenantId;
 import org.mailward.app.config.ConfigLoader;
@@ -40,8 +37,6 @@ class MailwardctlIT {
   private String admin;
   private AdminTokens tokens;
 
-  record Run(int code, String out, String err) {}
-
   @BeforeEach
   void start() throws Exception {
     Path config = TestRelays.write(dir, 0, "marketing", """
@@ -62,26 +57,20 @@ class MailwardctlIT {
     relay.close();
   }
 
-  private Run ctl(String token, String... args) {
-    List<String> all = new ArrayList<>(List.of("--url", url, "--token", token));
-    all.addAll(List.of(args));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Mailwardctl.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        all.toArray(String[]::new));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CtlRun ctl(String token, String... args) {
+    return CtlRun.of(url, token, args);
   }
 
   @Test
   void tenantsCredentialsConsentAndAudit_fromTheCommandLine_withDocumentedExitCodes() throws Exception {
-    Run list = ctl(admin, "tenant", "list");
+    CtlRun list = ctl(admin, "tenant", "list");
     assertThat(list.code()).isZero();
     assertThat(list.out()).contains("ID").contains("clinic").contains("configuration");
     JsonNode json = new ObjectMapper().readTree(ctl(admin, "--json", "tenant", "list").out());
     assertThat(json.get("tenants").get(0).get("id").asText()).isEqualTo("clinic");
 
     assertThat(ctl(admin, "tenant", "create", "acme", "--domain", "acme.example", "--purpose", "transactional").code()).isZero();
-    Run issued = ctl(admin, "credential", "issue", "acme", "--username", "acme-esp");
+    CtlRun issued = ctl(admin, "credential", "issue", "acme", "--username", "acme-esp");
     assertThat(issued.code()).isZero();
     assertThat(issued.out()).containsPattern("password: [A-Za-z0-9]{32}");
     assertThat(ctl(admin, "credential", "list", "acme").out()).contains("acme-esp").doesNotContain("password");
@@ -90,12 +79,12 @@ class MailwardctlIT {
     Path good = dir.resolve("consent.csv");
     Files.writeString(good, "email,purposes,granted_at,expires_at,evidence\n"
         + "ann@patients.example,marketing," + today.minusDays(1) + "," + today.plusDays(300) + ",doc-1\n");
-    Run imported = ctl(admin, "consent", "import", "clinic", good.toString());
+    CtlRun imported = ctl(admin, "consent", "import", "clinic", good.toString());
     assertThat(imported.code()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("imported, 1 rows, 1 written");
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "email,purposes,granted_at,expires_at,evidence\nnope,marketing," + today + ",,x\n");
-    Run rejected = ctl(admin, "consent", "import", "clinic", bad.toString());
+    CtlRun rejected = ctl(admin, "consent", "import", "clinic", bad.toString());
     assertThat(rejected.code()).isEqualTo(1);
     assertThat(rejected.out()).contains("line 2:").contains("rejected");
     assertThat(ctl(admin, "consent", "show", "clinic", "ann@patients.example").out()).contains("authorization: valid for marketing");
@@ -104,18 +93,18 @@ class MailwardctlIT {
     assertThat(ctl(admin, "suppression", "list", "clinic", "--reason", "complaint").out()).containsPattern("[0-9a-f]{16}  marketing +complaint");
     assertThat(ctl(admin, "consent", "export", "clinic").out()).contains("\"state\":\"valid\"").doesNotContain("patients.example");
 
-    Run verify = ctl(admin, "audit", "verify");
+    CtlRun verify = ctl(admin, "audit", "verify");
     assertThat(verify.code()).isZero();
     assertThat(verify.out()).contains("audit chain intact");
-    Run changes = ctl(admin, "audit", "query", "--type", "admin.change");
+    CtlRun changes = ctl(admin, "audit", "query", "--type", "admin.change");
     assertThat(changes.out()).contains("tenant.saved").contains("credential.issued").contains("consent.imported")
         .doesNotContain("patients.example");
-    Run export = ctl(admin, "audit", "export", "--type", "admin.change");
+    CtlRun export = ctl(admin, "audit", "export", "--type", "admin.change");
     assertThat(export.out().lines().count()).isEqualTo(5);
     assertThat(export.out().lines().findFirst().orElseThrow()).startsWith("{\"sequence\":");
 
     assertThat(ctl(admin, "health").out()).contains("spool").contains("ready");
-    Run badRequest = ctl(admin, "tenant", "create", "x2", "--domain", "not a domain");
+    CtlRun badRequest = ctl(admin, "tenant", "create", "x2", "--domain", "not a domain");
     assertThat(badRequest.code()).isEqualTo(3);
     assertThat(badRequest.err()).contains("field: senderDomains");
     assertThat(ctl("mwt_0_wrong", "tenant", "list").code()).isEqualTo(4);
@@ -144,7 +133,7 @@ class MailwardctlIT {
         "{\"purposes\":[\"marketing\"],\"evidence\":\"f\",\"expiresAt\":\"" + LocalDate.now().plusDays(30) + "\"}").status())
         .isEqualTo(200);
 
-    Run withPhi = ctl(compliance, "--json", "policy", "check", phi.toString(), "--tenant", "clinic", "--rcpt",
+    CtlRun withPhi = ctl(compliance, "--json", "policy", "check", phi.toString(), "--tenant", "clinic", "--rcpt",
         "ann@patients.example", "--rcpt", "bob@patients.example");
     JsonNode r = new ObjectMapper().readTree(withPhi.out());
     assertThat(withPhi.code()).as("bob is refused: exit 1").isEqualTo(1);
@@ -155,7 +144,7 @@ class MailwardctlIT {
     assertThat(r.at("/message/phiFindings")).isNotEmpty();
     assertThat(r.at("/message/rules").toString()).contains("phi.body");
 
-    Run cleanRun = ctl(compliance, "policy", "check", clean.toString(), "--tenant", "clinic", "--rcpt", "ann@patients.example");
+    CtlRun cleanRun = ctl(compliance, "policy", "check", clean.toString(), "--tenant", "clinic", "--rcpt", "ann@patients.example");
     assertThat(cleanRun.code()).as(cleanRun.err()).isZero();
     assertThat(cleanRun.out()).contains("message: accept").contains("PHI findings: none").contains("required level: encrypt");
 

@@ -17,10 +17,13 @@ import org.mailward.testkit.SmtpTestClient;
 import org.mailward.testkit.TestCa;
 
 /**
- * A queue of deferred mail survives a SIGKILL: the receiver answers 451 to the
- * first attempts, the relay is killed while everything waits for its retry, and
- * after a restart every message is delivered — none lost, and none twice (no
- * delivery was in flight when the relay died).
+ * A queue of deferred mail survives a SIGKILL: the receiver answers 451 to every
+ * DATA until the test releases it, the relay is killed once every message has had
+ * its 451, and after a restart (and the release) every message is delivered —
+ * none lost, and none twice. No step waits for a time: the receiver accepts
+ * nothing before the kill, so no delivery can be in flight when the relay dies,
+ * however slow the machine (the earlier version slept 2.5 s and relied on the
+ * 4 s retry not having started, which a loaded machine broke).
  */
 class RestartMidQueueIT {
   private static final int MESSAGES = 30;
@@ -30,13 +33,14 @@ class RestartMidQueueIT {
   void deferredQueue_isDeliveredAfterKill9AndRestart_withoutLossOrDuplicates() throws Exception {
     TestCa ca = TestCa.create("restart-ca");
     int port = TestRelays.freePort();
-    try (Receiver receiver = Receiver.start(dir, "127.0.0.3", Optional.of(ca.issue("127.0.0.3")), "tempfail-data:" + MESSAGES)) {
+    try (Receiver receiver = Receiver.start(dir, "127.0.0.3", Optional.of(ca.issue("127.0.0.3")), "tempfail-until-released")) {
       Path config = TestRelays.write(dir, port, "transactional", "", """
           delivery:
             routes:
               patients.test: "[127.0.0.3]:%d"
             retry:
-              initialBackoff: 4s
+              initialBackoff: 2s
+              maxBackoff: 4s
               jitter: 0.0
             limits:
               pollInterval: 50ms
@@ -57,9 +61,16 @@ class RestartMidQueueIT {
           }
           c.command("QUIT");
         }
-        Thread.sleep(2500); // first attempts are answered 451; retries wait 4 s
+        // every message has been tried and refused with 451: the whole queue is deferred (or in flight to a 451)
+        long attempted = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (tempfailed(receiver) < MESSAGES && System.nanoTime() < attempted) {
+          Thread.sleep(100);
+        }
+        assertThat(tempfailed(receiver)).as("messages refused with 451 before the kill").isEqualTo(MESSAGES);
+        assertThat(receiver.messages()).as("nothing accepted before the kill").isEmpty();
         relay.kill9();
         relay = RelayProcess.start(config);
+        receiver.release();
 
         Map<String, Integer> seen = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -84,5 +95,10 @@ class RestartMidQueueIT {
         relay.stop();
       }
     }
+  }
+
+  /** How many of the messages' recipients have had at least one 451. */
+  private static long tempfailed(Receiver receiver) throws java.io.IOException {
+    return receiver.tempfailedRecipients().stream().filter(r -> r.matches("pat\\d+@patients\\.test")).distinct().count();
   }
 }

@@ -108,6 +108,20 @@ public final class Receiver implements AutoCloseable {
     }
   }
 
+  /**
+   * The recipients of every DATA answered 451 so far, one entry per recipient and attempt, in
+   * order (modes {@code tempfail-data:N} and {@code tempfail-until-released}).
+   */
+  public List<String> tempfailedRecipients() throws IOException {
+    Path f = dir.resolve("tempfailed.txt");
+    return Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
+  }
+
+  /** Mode {@code tempfail-until-released}: from now on DATA is accepted. */
+  public void release() throws IOException {
+    Files.deleteIfExists(dir.resolve("tempfail"));
+  }
+
   private static int num(Path p) {
     String n = p.getFileName().toString();
     return Integer.parseInt(n.substring(0, n.indexOf('.')));

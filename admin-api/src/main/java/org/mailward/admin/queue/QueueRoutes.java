@@ -29,6 +29,7 @@ import org.mailward.api.QueueControl.QueueState;
 import org.mailward.api.QueueControl.QueuedMessage;
 import org.mailward.api.QueueControl.QueuedRecipient;
 import org.mailward.api.QueueControl.Selector;
+import org.mailward.api.SpoolException;
 
 /**
  * {@code /api/v1/queue}: what {@code postqueue -p}, {@code qshape}, {@code postqueue -f} and
@@ -36,7 +37,8 @@ import org.mailward.api.QueueControl.Selector;
  * ({@code ***@domain}) unless the role may see them ({@link Role#seesAddresses()}), and an
  * unmasked view is itself an audit record. Every action is audited ({@code admin.queue}: token id,
  * action, message id or domain, recipients affected). The queue is node-local state: these are
- * not control-plane records. Without a QueueControl on this node every route answers 503.
+ * not control-plane records. Without a QueueControl on this node every route answers 503, and so
+ * does an action the spool does not take (disk full; a bounce whose DSN could not be spooled).
  */
 public final class QueueRoutes {
   static final Set<Role> READ = Set.of(Role.ADMIN, Role.OPERATOR, Role.COMPLIANCE);
@@ -205,6 +207,9 @@ public final class QueueRoutes {
     } catch (TimeoutException e) {
       throw ApiProblem.unavailable("the spool did not confirm the action within 60 s");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof SpoolException s) {
+        throw ApiProblem.unavailable("the spool did not take the action (" + s.getMessage() + "); nothing changed");
+      }
       throw e.getCause() instanceof Exception ex ? ex : e;
     }
   }

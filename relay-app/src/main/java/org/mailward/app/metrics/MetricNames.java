@@ -27,6 +27,8 @@ public final class MetricNames {
   public static final String QUEUE_RECIPIENTS = "mailward.queue.recipients";
   /** Gauge: age of the oldest unfinished message by state (needs the spool's QueueControl). */
   public static final String QUEUE_OLDEST_AGE = "mailward.queue.oldest.age.seconds";
+  /** Counter: operator bounces through the admin API, by what became of the sender's DSN (dsn: spooled, not-owed, failed). */
+  public static final String QUEUE_OPERATOR_BOUNCES = "mailward.queue.operator.bounces";
   /** Timer: one group sync of the spool (journal force + RocksDB sync write). */
   public static final String SPOOL_SYNC = "mailward.spool.sync";
   /** Counter (from DataKeyRewrapper.Stats): result (rewrapped, shredded, failed_pass). */
@@ -58,7 +60,8 @@ public final class MetricNames {
       java.util.Map.entry(DELIVERY_RECIPIENTS, Kind.COUNTER), java.util.Map.entry(DELIVERY_DEFERRALS, Kind.COUNTER),
       java.util.Map.entry(DELIVERY_BOUNCES, Kind.COUNTER), java.util.Map.entry(DELIVERY_TLS, Kind.COUNTER),
       java.util.Map.entry(DELIVERY_LATENCY, Kind.TIMER), java.util.Map.entry(QUEUE_RECIPIENTS, Kind.GAUGE),
-      java.util.Map.entry(QUEUE_OLDEST_AGE, Kind.GAUGE), java.util.Map.entry(SPOOL_SYNC, Kind.TIMER),
+      java.util.Map.entry(QUEUE_OLDEST_AGE, Kind.GAUGE), java.util.Map.entry(QUEUE_OPERATOR_BOUNCES, Kind.COUNTER),
+      java.util.Map.entry(SPOOL_SYNC, Kind.TIMER),
       java.util.Map.entry(POLICY_REFUSALS, Kind.COUNTER), java.util.Map.entry(SPOOL_ACCEPTING, Kind.GAUGE),
       java.util.Map.entry(SPOOL_PENDING_COMMITS, Kind.GAUGE), java.util.Map.entry(SPOOL_FREE_BYTES, Kind.GAUGE),
       java.util.Map.entry(SPOOL_STATE, Kind.GAUGE), java.util.Map.entry(SPOOL_MESSAGES, Kind.GAUGE),

@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * the original's. If a failure DSN cannot be spooled, the bounce is turned back
  * into a deferral so no notice is lost; a delay or success notice that cannot be
  * spooled is logged and dropped (the delivery itself is not held back for it).
+ *
+ * <p>{@link #bouncedByOperator} makes the failure DSN for recipients an operator
+ * bounced (the admin API's queue bounce, like Postfix's {@code postsuper -b}):
+ * the same notice, with status 5.0.0 and the diagnostic
+ * {@code X-Mailward; bounced by operator} instead of a remote reply; the caller
+ * settles the recipients only once it is spooled.
  */
 public final class DsnWriter implements Scheduler.BounceHook {
   private static final Logger log = LoggerFactory.getLogger(DsnWriter.class);
@@ -88,6 +94,16 @@ public final class DsnWriter implements Scheduler.BounceHook {
   }
 
   private record Key(MessageId message, Kind kind) {}
+
+  /** One recipient's part of a notice: which recipient, and what to say about it. */
+  private record Line(int index, Facts facts) {
+    static List<Line> of(List<Spool.Settlement> about) {
+      return about.stream().map(s -> new Line(s.ref().index(), Facts.of(s.outcome()))).toList();
+    }
+  }
+
+  /** The words of an operator's bounce (RFC 3464 diagnostic text; no address, no reply of a remote server). */
+  public static final String OPERATOR_DIAGNOSTIC = "bounced by operator";
 
   public DsnWriter(Spool spool, Injector injector, String reportingMta, RetryPolicy retry, RelayedNotices relayed, Clock clock,
       RandomGenerator random) {
@@ -133,7 +149,7 @@ public final class DsnWriter implements Scheduler.BounceHook {
     for (var e : notices.entrySet()) {
       Envelope env = envelopes.get(e.getKey().message());
       Optional<BodySource> body = spool.body(e.getKey().message());
-      all.add(send(env, e.getKey().kind(), e.getValue(), body).toCompletableFuture().exceptionally(ex -> {
+      all.add(send(env, e.getKey().kind(), Line.of(e.getValue()), body).toCompletableFuture().exceptionally(ex -> {
         if (e.getKey().kind() == Kind.FAILED) {
           failed.addAll(e.getValue());
         } else {
@@ -161,11 +177,36 @@ public final class DsnWriter implements Scheduler.BounceHook {
     });
   }
 
-  private CompletionStage<Void> send(Envelope original, Kind kind, List<Spool.Settlement> about, Optional<BodySource> body) {
+  /**
+   * Spools the failure DSN for recipients of {@code original} that an operator bounced and
+   * that asked for failure notices (NOTIFY=FAILURE, the default). The stage completes with the
+   * DSN's id once it is durable, or empty when none is owed (null reverse path, or every
+   * recipient said NOTIFY=NEVER or not FAILURE); it fails when the DSN could not be spooled.
+   * Reads the original's header from the spool, so call it before the recipients are settled.
+   */
+  public CompletionStage<Optional<MessageId>> bouncedByOperator(Envelope original, List<Integer> recipientIndexes) {
+    if (original.reversePath().isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    List<Line> lines = recipientIndexes.stream().sorted().distinct()
+        .filter(i -> i >= 0 && i < original.recipients().size() && original.recipients().get(i).wants(Recipient.Notify.FAILURE))
+        .map(i -> new Line(i, Facts.OPERATOR)).toList();
+    if (lines.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    MessageId dsn = MessageId.generate(clock.millis(), random);
+    return send(dsn, original, Kind.FAILED, lines, spool.body(original.id())).thenApply(v -> Optional.of(dsn));
+  }
+
+  private CompletionStage<Void> send(Envelope original, Kind kind, List<Line> about, Optional<BodySource> body) {
+    return send(MessageId.generate(clock.millis(), random), original, kind, about, body);
+  }
+
+  private CompletionStage<Void> send(MessageId id, Envelope original, Kind kind, List<Line> about, Optional<BodySource> body) {
     EmailAddress sender = original.reversePath().orElseThrow();
     MailParameters params = new MailParameters(0, MailParameters.BodyType.EIGHT_BIT_MIME, sender.isInternational(),
         original.parameters().requireTls(), Optional.empty(), Optional.empty());
-    Envelope dsn = new Envelope(MessageId.generate(clock.millis(), random), original.tenant(), Optional.empty(), params,
+    Envelope dsn = new Envelope(id, original.tenant(), Optional.empty(), params,
         List.of(new Recipient(sender, Set.of(Recipient.Notify.NEVER), Optional.empty())), Purpose.TRANSACTIONAL,
         original.requiredLevel(), original.fallback(), List.of(), false, clock.instant(), "dsn:" + original.id());
     boolean full = kind == Kind.FAILED
@@ -182,7 +223,7 @@ public final class DsnWriter implements Scheduler.BounceHook {
     });
   }
 
-  private String head(Envelope original, Envelope dsn, EmailAddress sender, Kind kind, List<Spool.Settlement> about,
+  private String head(Envelope original, Envelope dsn, EmailAddress sender, Kind kind, List<Line> about,
       String boundary, boolean full, boolean haveBody) {
     StringBuilder sb = new StringBuilder(1024);
     sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
@@ -199,6 +240,9 @@ public final class DsnWriter implements Scheduler.BounceHook {
     sb.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n");
     sb.append("Your message ").append(original.id()).append(' ').append(kind.verb).append(' ').append(about.size())
         .append(about.size() == 1 ? " recipient" : " recipients").append(".\r\n");
+    if (about.stream().anyMatch(l -> l.facts().local().isPresent())) {
+      sb.append("The mail system's operator returned it without delivering it.\r\n");
+    }
     if (kind == Kind.DELAYED) {
       sb.append("Delivery will be retried until ").append(DATE.format(retry.expiry(original.receivedAt())))
           .append("; you need not send it again.\r\n");
@@ -209,9 +253,9 @@ public final class DsnWriter implements Scheduler.BounceHook {
     sb.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
     original.parameters().envelopeId().ifPresent(id -> sb.append("Original-Envelope-Id: ").append(id).append("\r\n"));
     sb.append("Arrival-Date: ").append(DATE.format(original.receivedAt())).append("\r\n");
-    for (Spool.Settlement s : about) {
-      Recipient r = original.recipients().get(s.ref().index());
-      Facts f = Facts.of(s.outcome());
+    for (Line line : about) {
+      Recipient r = original.recipients().get(line.index());
+      Facts f = line.facts();
       sb.append("\r\n");
       r.originalRecipient().ifPresent(o -> sb.append("Original-Recipient: ").append(orcpt(o)).append("\r\n"));
       sb.append("Final-Recipient: rfc822; ").append(r.address().asString()).append("\r\n");
@@ -220,6 +264,7 @@ public final class DsnWriter implements Scheduler.BounceHook {
       f.tls().ifPresent(t -> sb.append("Remote-MTA: dns; ").append(t.mxHost()).append("\r\n"));
       f.reply().ifPresent(x -> sb.append("Diagnostic-Code: smtp; ").append(x.code()).append(' ').append(x.status()).append(' ')
           .append(String.join(" ", x.lines()).replaceAll("[\\r\\n]", " ")).append("\r\n"));
+      f.local().ifPresent(d -> sb.append("Diagnostic-Code: X-Mailward; ").append(d).append("\r\n"));
       sb.append("Last-Attempt-Date: ").append(DATE.format(clock.instant())).append("\r\n");
       if (kind == Kind.DELAYED) {
         sb.append("Will-Retry-Until: ").append(DATE.format(retry.expiry(original.receivedAt()))).append("\r\n");
@@ -233,19 +278,21 @@ public final class DsnWriter implements Scheduler.BounceHook {
     return sb.toString();
   }
 
-  /** The reply and TLS facts an outcome carries, whatever its kind. */
-  private record Facts(Optional<SmtpReply> reply, Optional<TlsFacts> tls) {
+  /** The reply and TLS facts an outcome carries, whatever its kind; {@code local}: Mailward's own diagnostic, without a reply. */
+  private record Facts(Optional<SmtpReply> reply, Optional<TlsFacts> tls, Optional<String> local) {
+    static final Facts OPERATOR = new Facts(Optional.empty(), Optional.empty(), Optional.of(OPERATOR_DIAGNOSTIC));
+
     static Facts of(RecipientOutcome o) {
       if (o instanceof RecipientOutcome.Bounced b) {
-        return new Facts(b.reply(), b.tls());
+        return new Facts(b.reply(), b.tls(), Optional.empty());
       }
       if (o instanceof RecipientOutcome.Deferred d) {
-        return new Facts(d.reply(), d.tls());
+        return new Facts(d.reply(), d.tls(), Optional.empty());
       }
       if (o instanceof RecipientOutcome.Delivered d) {
-        return new Facts(Optional.of(d.reply()), Optional.of(d.tls()));
+        return new Facts(Optional.of(d.reply()), Optional.of(d.tls()), Optional.empty());
       }
-      return new Facts(Optional.empty(), Optional.empty());
+      return new Facts(Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
