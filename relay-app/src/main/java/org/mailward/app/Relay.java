@@ -169,7 +169,7 @@ public final class Relay implements AutoCloseable {
           bounces.bindTo(registry.get());
         }
         var service = new DeliveryService(modules.delivery(), deliverySpool, smtp.audit(), finisher,
-            java.util.Optional.empty(), redactor, clock);
+            java.util.Optional.empty(), redactor, controlPlane.destinationPolicies(), clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
@@ -179,7 +179,7 @@ public final class Relay implements AutoCloseable {
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, queueControl(storage),
-          smtp.authLockouts(), hardBounces, smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
+          smtp.authLockouts(), hardBounces, delivery.map(DeliveryService::destinations), smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,
