@@ -34,6 +34,9 @@ import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
+import org.mailward.policy.dkim.DkimKeyFiles;
+import org.mailward.policy.readiness.DomainReadiness;
+import org.xbill.DNS.SimpleResolver;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
@@ -151,6 +154,7 @@ public final class Relay implements AutoCloseable {
       }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       java.util.Optional<HardBounceSuppression> hardBounces = java.util.Optional.empty();
+      java.util.Optional<DkimKeyFiles> dkimKeys = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
           try {
@@ -159,6 +163,9 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
+        dkimKeys = java.util.Optional.of(new DkimKeyFiles(modules.dkimKeysDir(), modules.dkimPassphrase(),
+            new DomainReadiness(new SimpleResolver(modules.delivery().dns().resolver())), clock));
+        controlPlane.log().subscribe(0, new DkimKeyApplier(dkimKeys.get(), finisher, clock));
         var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
         hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
@@ -179,7 +186,7 @@ public final class Relay implements AutoCloseable {
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, queueControl(storage),
-          smtp.authLockouts(), hardBounces, delivery.map(DeliveryService::destinations), smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
+          smtp.authLockouts(), hardBounces, delivery.map(DeliveryService::destinations), dkimKeys, smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,

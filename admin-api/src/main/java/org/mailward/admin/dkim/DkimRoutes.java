@@ -154,6 +154,7 @@ public final class DkimRoutes {
     return Json.object().put("domain", k.domain()).put("selector", k.selector()).put("keyType", k.keyType())
         .put("publicKey", k.publicKey()).put("createdAt", k.createdAt().toString()).put("active", active)
         .put("dnsName", k.selector() + "._domainkey." + k.domain())
+        .put("txt", "v=DKIM1; k=" + k.keyType() + "; p=" + k.publicKey())
         .put("dnsRecord", DkimKeys.dnsRecord(k.domain(), k.selector(), k.keyType(), k.publicKey()));
   }
 }
