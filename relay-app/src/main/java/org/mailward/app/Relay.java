@@ -165,7 +165,7 @@ public final class Relay implements AutoCloseable {
         });
         dkimKeys = java.util.Optional.of(new DkimKeyFiles(modules.dkimKeysDir(), modules.dkimPassphrase(),
             new DomainReadiness(new SimpleResolver(modules.delivery().dns().resolver())), clock));
-        controlPlane.log().subscribe(0, new DkimKeyApplier(dkimKeys.get(), finisher, clock));
+        DkimKeyApplier.subscribe(controlPlane.log(), dkimKeys.get(), finisher, clock);
         var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
         hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
