@@ -23,6 +23,10 @@ import org.mailward.admin.auth.TokenThrottle;
 import org.mailward.admin.consent.ConsentRoutes;
 import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.controlplane.Changes;
+import org.mailward.admin.controlplane.DestinationPolicyRegistry;
+import org.mailward.admin.controlplane.DkimKeyRegistry;
+import org.mailward.admin.dkim.DkimRoutes;
+import org.mailward.admin.domains.DomainRoutes;
 import org.mailward.admin.health.HealthRoutes;
 import org.mailward.admin.http.Route;
 import org.mailward.admin.ops.OperatorRoutes;
@@ -35,6 +39,8 @@ import org.mailward.api.AuthLockouts;
 import org.mailward.api.BounceBreaker;
 import org.mailward.api.ConsentControl;
 import org.mailward.api.ControlPlaneLog;
+import org.mailward.api.Destinations;
+import org.mailward.api.DkimKeys;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
 
@@ -51,7 +57,18 @@ public final class AdminApi implements AutoCloseable {
   public record Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
       ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
       Optional<QueueControl> queue, Optional<PolicyEngine> policy, Optional<AuthLockouts> lockouts,
-      Optional<BounceBreaker> breaker) {}
+      Optional<BounceBreaker> breaker, DestinationPolicyRegistry destinationPolicies, DkimKeyRegistry dkimKeys,
+      Optional<Destinations> destinations, Optional<DkimKeys> dkim) {
+
+    /** Without destination and DKIM ports: fresh registries that follow no log (for callers that use neither). */
+    public Ports(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, AuditJournal audit,
+        ImportJobs importJobs, Function<char[], String> passwordHasher, Supplier<Map<String, HealthRoutes.Check>> readiness,
+        Optional<QueueControl> queue, Optional<PolicyEngine> policy, Optional<AuthLockouts> lockouts,
+        Optional<BounceBreaker> breaker) {
+      this(log, tenants, consent, audit, importJobs, passwordHasher, readiness, queue, policy, lockouts, breaker,
+          new DestinationPolicyRegistry(), new DkimKeyRegistry(), Optional.empty(), Optional.empty());
+    }
+  }
 
   /** @param maxImportBytes largest consent import upload; throttle: failures per address before lockout */
   public record Limits(long maxImportBytes, int maxTokenFailures, Duration failureWindow, Duration lockout) {
@@ -88,6 +105,8 @@ public final class AdminApi implements AutoCloseable {
     all.addAll(new QueueRoutes(ports.queue(), ports.audit(), clock).routes());
     all.addAll(new OperatorRoutes(ports.lockouts(), ports.breaker(), ports.audit(), clock).routes());
     all.addAll(new DryRunRoutes(ports.policy(), ports.tenants(), clock).routes());
+    all.addAll(new DomainRoutes(ports.destinationPolicies(), ports.destinations(), ports.breaker(), changes).routes());
+    all.addAll(new DkimRoutes(tenants, ports.dkimKeys(), ports.dkim(), changes, clock).routes());
     return List.copyOf(all);
   }
 

@@ -19,6 +19,8 @@ import org.mailward.admin.http.PemTrust;
 import org.mailward.api.AuditJournal;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.BounceBreaker;
+import org.mailward.api.Destinations;
+import org.mailward.api.DkimKeys;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
 import org.mailward.app.config.ConfigException;
@@ -47,7 +49,8 @@ final class AdminEndpoint implements AutoCloseable {
 
   static Optional<AdminEndpoint> startIfEnabled(MailwardConfig config, ModuleConfigs modules, String source,
       ControlPlane controlPlane, PolicyEngine policy, Optional<QueueControl> queue, AuthLockouts lockouts,
-      Optional<? extends BounceBreaker> breaker, AuditJournal audit,
+      Optional<? extends BounceBreaker> breaker, Optional<Destinations> destinations, Optional<? extends DkimKeys> dkim,
+      AuditJournal audit,
       Supplier<Map<String, HealthRoutes.Check>> readiness, Clock clock, PrintStream out) throws IOException {
     MailwardConfig.Admin a = config.admin();
     if (!a.enabled()) {
@@ -70,7 +73,8 @@ final class AdminEndpoint implements AutoCloseable {
         a.throttle().window(), a.throttle().lockout()), tokens,
         new AdminApi.Ports(controlPlane.log(), controlPlane.tenants(), controlPlane.consent(), audit, controlPlane.importJobs(),
             hasher::hash, readiness, queue, Optional.of(policy), Optional.of(lockouts),
-            breaker.map(BounceBreaker.class::cast)), clock);
+            breaker.map(BounceBreaker.class::cast), controlPlane.destinationPolicies(), controlPlane.dkimKeys(), destinations,
+            dkim.map(DkimKeys.class::cast)), clock);
     return Optional.of(new AdminEndpoint(api));
   }
 

@@ -68,6 +68,9 @@ final class ConfigCheck {
         readable("policy.tokenSecretFile", secret, source);
       }
     }
+    if (!config.policy().dkimPassphraseEnv().isBlank()) {
+      modules.dkimPassphrase(); // names policy.dkimPassphraseEnv when the variable is unusable
+    }
     modules.check("metrics.destinationGroups", () -> new DestinationGroups(config.metrics().destinationGroups()));
     MailwardConfig.UnsubscribeEndpoint u = config.unsubscribe();
     if (u.enabled() && (!u.certificate().isBlank() || inboundTls[0] != null)) {

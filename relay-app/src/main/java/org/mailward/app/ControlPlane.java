@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Collection;
 import org.mailward.admin.consent.ImportJobs;
 import org.mailward.admin.controlplane.ConsentApplier;
+import org.mailward.admin.controlplane.DestinationPolicyRegistry;
+import org.mailward.admin.controlplane.DkimKeyRegistry;
 import org.mailward.admin.controlplane.KeyValueControlPlaneLog;
 import org.mailward.admin.tenants.TenantRegistry;
 import org.mailward.api.ConsentControl;
@@ -15,10 +17,13 @@ import org.mailward.policy.ConsentPolicyEngine;
 /**
  * This node's control plane: the local change log on the node's store, the live tenant directory
  * (configured tenants plus the log's, replayed from the first record at every start) and the
- * consent applier (resumed after the last record it applied). Built before the inbound server, so
- * the first AUTH already sees every tenant and credential the log holds.
+ * consent applier (resumed after the last record it applied), and, replayed from the first
+ * record like the tenants, the destination TLS policies delivery reads on every attempt and the
+ * DKIM keys the API lists. Built before the inbound server and delivery, so the first AUTH and the
+ * first attempt already see everything the log holds.
  */
-record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs) {
+record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs,
+    DestinationPolicyRegistry destinationPolicies, DkimKeyRegistry dkimKeys) {
 
   static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, Clock clock) {
     KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock);
@@ -28,6 +33,10 @@ record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl 
     ImportJobs jobs = new ImportJobs(clock);
     ConsentApplier applier = new ConsentApplier(consent, store, jobs);
     log.subscribe(applier.appliedVersion(), applier);
-    return new ControlPlane(log, tenants, consent, jobs);
+    DestinationPolicyRegistry destinations = new DestinationPolicyRegistry();
+    log.subscribe(0, destinations);
+    DkimKeyRegistry dkimKeys = new DkimKeyRegistry();
+    log.subscribe(0, dkimKeys);
+    return new ControlPlane(log, tenants, consent, jobs, destinations, dkimKeys);
   }
 }

@@ -104,6 +104,40 @@ final class ModuleConfigs {
     return resolve(config.policy().tokenSecretFile(), dataDir().resolve("keys").resolve("policy.key"));
   }
 
+  /** Where DKIM keys made through the admin API live: {@code policy.dkimKeysDir}, else dataDir/keys/dkim. */
+  Path dkimKeysDir() {
+    return resolve(config.policy().dkimKeysDir(), dataDir().resolve("keys").resolve("dkim"));
+  }
+
+  /**
+   * The passphrase of those keys: the variable {@code policy.dkimPassphraseEnv} names (checked now,
+   * so a missing one fails start-up naming the key), else a generated file {@code dataDir/keys/dkim.passphrase}.
+   */
+  java.util.function.Supplier<char[]> dkimPassphrase() {
+    String name = config.policy().dkimPassphraseEnv().trim();
+    if (!name.isEmpty()) {
+      String value = check("policy.dkimPassphraseEnv", () -> {
+        if (name.startsWith("MAILWARD_")) {
+          throw new IllegalArgumentException("must not start with MAILWARD_ (those variables override configuration keys)");
+        }
+        String v = env.get(name);
+        if (v == null || v.length() < 12) {
+          throw new IllegalArgumentException("environment variable " + name + " is unset or shorter than 12 characters");
+        }
+        return v;
+      });
+      return value::toCharArray;
+    }
+    Path file = dataDir().resolve("keys").resolve("dkim.passphrase");
+    return () -> {
+      try {
+        return java.util.Base64.getEncoder().encodeToString(FirstStart.secret(file, 32)).toCharArray();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
   /** The redactor (and consent-registry hash) key: {@code policy.redactorKeyFile}, else dataDir/keys/redactor.key. */
   Path redactorKeyFile() {
     return resolve(config.policy().redactorKeyFile(), dataDir().resolve("keys").resolve("redactor.key"));

@@ -37,6 +37,9 @@ import org.mailward.delivery.schedule.RetryPolicy;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
+import org.mailward.policy.dkim.DkimKeyFiles;
+import org.mailward.policy.readiness.DomainReadiness;
+import org.xbill.DNS.SimpleResolver;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
@@ -159,6 +162,7 @@ public final class Relay implements AutoCloseable {
       }
       java.util.Optional<DeliveryService> delivery = java.util.Optional.empty();
       java.util.Optional<HardBounceSuppression> hardBounces = java.util.Optional.empty();
+      java.util.Optional<DkimKeyFiles> dkimKeys = java.util.Optional.empty();
       if (config.delivery().enabled()) {
         var finisher = modules.check("tenants[].policy.dkim", () -> {
           try {
@@ -167,6 +171,9 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
+        dkimKeys = java.util.Optional.of(new DkimKeyFiles(modules.dkimKeysDir(), modules.dkimPassphrase(),
+            new DomainReadiness(new SimpleResolver(modules.delivery().dns().resolver())), clock));
+        DkimKeyApplier.subscribe(controlPlane.log(), dkimKeys.get(), finisher, clock);
         var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
         hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
@@ -177,7 +184,7 @@ public final class Relay implements AutoCloseable {
           bounces.bindTo(registry.get());
         }
         var service = new DeliveryService(modules.delivery(), deliverySpool, smtp.audit(), finisher,
-            java.util.Optional.empty(), redactor, clock);
+            java.util.Optional.empty(), redactor, controlPlane.destinationPolicies(), clock);
         service.start();
         delivery = java.util.Optional.of(service);
       }
@@ -187,7 +194,8 @@ public final class Relay implements AutoCloseable {
       metrics.ifPresent(m -> bound.put("metrics", m.address()));
       unsubscribe.ifPresent(u -> bound.put("unsubscribe", u.address()));
       admin = AdminEndpoint.startIfEnabled(config, modules, source, controlPlane, policy, java.util.Optional.of(queue),
-          smtp.authLockouts(), hardBounces, smtp.audit(), Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
+          smtp.authLockouts(), hardBounces, delivery.map(DeliveryService::destinations), dkimKeys, smtp.audit(),
+          Readiness.of(bound.keySet(), storage.spool(), smtp.audit(), delivery), clock, out);
       admin.ifPresent(a -> bound.put("admin", a.address()));
       log.info("Mailward listening on {} (TLS provider {}; crypto {})", bound, smtp.tlsProvider(), crypto);
       return new Relay(storage, policy, smtp, delivery, metrics, unsubscribe, admin, executors,

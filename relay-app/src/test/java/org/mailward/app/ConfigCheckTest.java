@@ -70,6 +70,17 @@ class ConfigCheckTest {
   }
 
   @Test
+  void aDkimPassphraseVariableThatIsUnsetOrAConfigurationOverride_isNamed() throws Exception {
+    for (String name : new String[] {"NO_SUCH_DKIM_PASSPHRASE", "MAILWARD_DKIM_PASSPHRASE"}) {
+      Files.writeString(config, valid + "policy:\n  dkimPassphraseEnv: " + name + "\n");
+      assertThatThrownBy(this::check).as(name).isInstanceOf(ConfigException.class)
+          .extracting(e -> ((ConfigException) e).key()).isEqualTo("policy.dkimPassphraseEnv");
+    }
+    Files.writeString(config, valid + "policy:\n  dkimPassphraseEnv: TEST_DKIM_PASSPHRASE\n");
+    assertThat(check()).isEqualTo(new ConfigCheck.Summary(1, 1, 1));
+  }
+
+  @Test
   void aDkimKeyThatDoesNotLoad_isNamedByTenantIndex() throws Exception {
     Files.writeString(config, valid);
     Map<String, String> wrong = Map.of("TEST_DKIM_PASSPHRASE", "not-the-passphrase");

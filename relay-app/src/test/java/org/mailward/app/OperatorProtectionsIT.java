@@ -58,7 +58,8 @@ class OperatorProtectionsIT {
 
   record Run(int code, String out) {}
 
-  private static Run ctl(Relay relay, String token, String... args) {
+  /** Runs mailwardctl against the relay's admin listener; its exit code and standard output. */
+  static Run ctl(Relay relay, String token, String... args) {
     List<String> all = new java.util.ArrayList<>(List.of("--url", "http://127.0.0.1:" + relay.listeners().get("admin").getPort(),
         "--token", token));
     all.addAll(List.of(args));

@@ -24,6 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.mailward.api.AuditJournal;
+import org.mailward.api.DestinationTlsPolicies;
+import org.mailward.api.Destinations;
 import org.mailward.api.MessageFinisher;
 import org.mailward.api.PortalDrop;
 import org.mailward.api.Redactor;
@@ -39,6 +41,7 @@ import org.mailward.delivery.schedule.Scheduler;
 import org.mailward.delivery.smtp.AttemptAudit;
 import org.mailward.delivery.smtp.AttemptLog;
 import org.mailward.delivery.smtp.ConnectionPool;
+import org.mailward.delivery.smtp.LastOutcomes;
 import org.mailward.delivery.smtp.SmtpDeliveryAgent;
 import org.mailward.delivery.tls.DaneApplicability;
 import org.mailward.delivery.tls.DaneResolver;
@@ -65,8 +68,16 @@ public final class DeliveryService implements AutoCloseable {
   private final Scheduler scheduler;
   private final DeliveryMetrics metrics = new DeliveryMetrics();
 
+  private final DestinationView destinations;
+
   public DeliveryService(DeliveryConfig config, Spool spool, AuditJournal audit, MessageFinisher finisher,
       Optional<PortalDrop> portal, Redactor redactor, Clock clock) {
+    this(config, spool, audit, finisher, portal, redactor, DestinationTlsPolicies.NONE, clock);
+  }
+
+  /** @param domainPolicies operators' per-destination TLS policies (the control plane's), read on every attempt */
+  public DeliveryService(DeliveryConfig config, Spool spool, AuditJournal audit, MessageFinisher finisher,
+      Optional<PortalDrop> portal, Redactor redactor, DestinationTlsPolicies domainPolicies, Clock clock) {
     boolean epoll = Epoll.isAvailable();
     this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         new DefaultThreadFactory("mailward-out"), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -93,12 +104,19 @@ public final class DeliveryService implements AutoCloseable {
     Fallback fallback = new Fallback(portal, injector, retry, clock, ids);
     Scheduler[] self = new Scheduler[1];
     RelayedNotices relayed = new RelayedNotices();
+    LastOutcomes last = new LastOutcomes();
     this.agent = new SmtpDeliveryAgent(router, mtaSts, dane, pool, new PeerVerifier(anchors.trustManager()), finisher, bodyExecutor,
         retry, fallback, new AttemptAudit(audit, redactor, clock), new AttemptLog(metrics), domain -> self[0].throttled(domain), relayed,
-        config.smtp(), clock);
+        config.smtp(), domainPolicies, last, clock);
     DsnWriter dsn = new DsnWriter(spool, injector, config.smtp().heloName(), retry, relayed, clock, ids);
     this.scheduler = new Scheduler(spool, agent, dsn, retry, config, clock, schedulerThread);
     self[0] = scheduler;
+    this.destinations = new DestinationView(router, config.routes(), mtaSts, dane, scheduler, last);
+  }
+
+  /** What delivery believes about a destination (the {@code Destinations} port relay-app hands to the admin API). */
+  public Destinations destinations() {
+    return destinations;
   }
 
   private static SslContext sslContext() {

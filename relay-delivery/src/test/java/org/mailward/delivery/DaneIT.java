@@ -204,4 +204,21 @@ class DaneIT {
       assertThat(eeReceiver.messages()).hasSize(before);
     }
   }
+
+  @Test
+  void theDestinationView_reportsUsableTlsa_andIndeterminateForBogusAnswers_withoutSendingMail() throws Exception {
+    try (Rig r = rig()) {
+      int before = eeReceiver.messages().size();
+      org.mailward.api.Destinations view = r.service().destinations();
+      org.mailward.api.Destinations.Dane match = view.describe("match.dane.test").toCompletableFuture()
+          .get(20, java.util.concurrent.TimeUnit.SECONDS).dane();
+      assertThat(match.state()).isEqualTo(org.mailward.api.Destinations.DaneState.USABLE);
+      assertThat(match.host()).isEqualTo("mx-match.dane.test");
+      assertThat(view.describe("tlsa-bogus.dane.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS)
+          .dane().state()).isEqualTo(org.mailward.api.Destinations.DaneState.INDETERMINATE);
+      assertThat(view.describe("bogus.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS)
+          .dane().state()).isEqualTo(org.mailward.api.Destinations.DaneState.INDETERMINATE);
+      assertThat(eeReceiver.messages()).hasSize(before);
+    }
+  }
 }

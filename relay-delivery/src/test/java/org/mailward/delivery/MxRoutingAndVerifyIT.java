@@ -296,4 +296,41 @@ class MxRoutingAndVerifyIT {
       assertThat(r.audit().events).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
     }
   }
+
+  @Test
+  void theDestinationView_showsMxHostsInPreferenceOrder_theCachedMtaStsPolicy_andTheLastOutcome() throws Exception {
+    try (Rig r = rig()) {
+      org.mailward.api.Destinations view = r.service().destinations();
+      int fetchedBefore = policies.fetches.getOrDefault("sts-ok.test", 0);
+      org.mailward.api.Destinations.View before = view.describe("sts-ok.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(before.mtaSts()).as("nothing fetched for the view").isEmpty();
+      assertThat(before.lastOutcome()).isEmpty();
+      assertThat(policies.fetches.getOrDefault("sts-ok.test", 0)).as("the view fetches no policy").isEqualTo(fetchedBefore);
+
+      Envelope env = send(r, SecurityLevel.ENCRYPT, "c@sts-ok.test");
+      r.service().start();
+      await(r, env, RecipientOutcome.Delivered.class);
+      Await.until(Duration.ofSeconds(20), () -> view.describe("sts-ok.test").toCompletableFuture().join().lastOutcome().isPresent(),
+          "the last outcome");
+      org.mailward.api.Destinations.View after = view.describe("sts-ok.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(after.route()).isEqualTo("override sts-ok.test:" + good.port());
+      assertThat(after.hosts()).extracting(org.mailward.api.Destinations.Host::name).containsExactly("mx2.mx.test");
+      assertThat(after.mtaSts()).hasValueSatisfying(p -> {
+        assertThat(p.mode()).isEqualTo("enforce");
+        assertThat(p.maxAgeSeconds()).isEqualTo(86400);
+        assertThat(p.mxPatterns()).containsExactly("*.mx.test");
+      });
+      assertThat(after.dane().state()).isEqualTo(org.mailward.api.Destinations.DaneState.OFF);
+      assertThat(after.lastOutcome().orElseThrow().result()).isEqualTo("delivered");
+      assertThat(after.lastOutcome().orElseThrow().mx()).contains("mx2.mx.test[127.0.0.10]");
+      assertThat(after.throttle().pausedUntil()).isEmpty();
+
+      org.mailward.api.Destinations.View two = view.describe("mx.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(two.hosts()).extracting(org.mailward.api.Destinations.Host::name).containsExactly("mx1.mx.test", "mx2.mx.test");
+      assertThat(two.hosts()).extracting(org.mailward.api.Destinations.Host::preference).containsExactly(10, 20);
+      assertThat(two.hosts().get(0).addresses()).containsExactly("127.0.0.9:" + good.port());
+      assertThat(view.describe("nullmx.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS).route())
+          .isEqualTo("null-mx");
+    }
+  }
 }

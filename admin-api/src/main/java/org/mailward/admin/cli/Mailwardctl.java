@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Operate a Mailward relay through its admin API.",
     subcommands = {HealthCommand.class, TenantCommands.class, CredentialCommands.class, ConsentCommands.class,
         SuppressionCommands.class, QueueCommands.class, PolicyCommands.class, AuditCommands.class, LockoutCommands.class,
-        BreakerCommands.class},
+        BreakerCommands.class, DomainCommands.class, DkimCommands.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:done, the answer is negative (import rejected, chain broken, message refused)",
         "2:usage error", "3:the API refused the request (400, 404, 409, 413)",

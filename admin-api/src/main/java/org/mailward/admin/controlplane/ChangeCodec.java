@@ -18,11 +18,15 @@ import org.mailward.api.ChangeRecord.ConsentImport;
 import org.mailward.api.ChangeRecord.ConsentRevoked;
 import org.mailward.api.ChangeRecord.CredentialIssued;
 import org.mailward.api.ChangeRecord.CredentialRevoked;
+import org.mailward.api.ChangeRecord.DestinationTlsPolicyCleared;
+import org.mailward.api.ChangeRecord.DestinationTlsPolicySet;
+import org.mailward.api.ChangeRecord.DkimKeyAdded;
 import org.mailward.api.ChangeRecord.SuppressionAdded;
 import org.mailward.api.ChangeRecord.SuppressionRemoved;
 import org.mailward.api.ChangeRecord.TenantEnabled;
 import org.mailward.api.ChangeRecord.TenantSaved;
 import org.mailward.api.ControlPlaneLog.Entry;
+import org.mailward.api.DestinationTlsPolicy;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Purpose;
 import org.mailward.api.SecurityLevel;
@@ -76,12 +80,19 @@ public final class ChangeCodec {
       return "suppression.removed";
     } else if (c instanceof ConsentImport) {
       return "consent.imported";
+    } else if (c instanceof DkimKeyAdded) {
+      return "dkim.key.added";
+    } else if (c instanceof DestinationTlsPolicySet) {
+      return "domain.tls-policy.set";
+    } else if (c instanceof DestinationTlsPolicyCleared) {
+      return "domain.tls-policy.cleared";
     }
     throw new IllegalArgumentException("unknown change record " + c.getClass());
   }
 
   private static ObjectNode change(ChangeRecord c) {
-    ObjectNode o = Json.object().put("tenant", c.tenant().value());
+    ObjectNode o = Json.object();
+    c.owner().ifPresent(t -> o.put("tenant", t.value()));
     if (c instanceof TenantSaved t) {
       strings(o.putArray("senderDomains"), t.senderDomains());
       o.put("maxRecipients", t.limits().maxRecipientsPerMessage()).put("maxMessageBytes", t.limits().maxMessageBytes())
@@ -109,11 +120,35 @@ public final class ChangeCodec {
       purposes(o.putArray("purposes"), t.purposes());
     } else if (c instanceof ConsentImport t) {
       o.put("importId", t.importId()).put("format", t.format()).put("content", Base64.getEncoder().encodeToString(t.content()));
+    } else if (c instanceof DkimKeyAdded t) {
+      o.put("domain", t.domain()).put("selector", t.selector()).put("keyType", t.keyType()).put("publicKey", t.publicKey())
+          .put("createdAt", t.createdAt().toString());
+    } else if (c instanceof DestinationTlsPolicySet t) {
+      o.put("domain", t.policy().domain()).put("level", t.policy().level().label()).put("exception", t.policy().exception());
+      t.policy().note().ifPresent(n -> o.put("note", n));
+    } else if (c instanceof DestinationTlsPolicyCleared t) {
+      o.put("domain", t.domain());
     }
     return o;
   }
 
   private static ChangeRecord change(String type, JsonNode o) {
+    switch (type) {
+      case "domain.tls-policy.set" -> {
+        return new DestinationTlsPolicySet(new DestinationTlsPolicy(o.get("domain").asText(),
+            SecurityLevel.fromLabel(o.get("level").asText()), o.get("exception").asBoolean(),
+            o.hasNonNull("note") ? Optional.of(o.get("note").asText()) : Optional.empty()));
+      }
+      case "domain.tls-policy.cleared" -> {
+        return new DestinationTlsPolicyCleared(o.get("domain").asText());
+      }
+      default -> {
+        return tenantChange(type, o);
+      }
+    }
+  }
+
+  private static ChangeRecord tenantChange(String type, JsonNode o) {
     TenantId tenant = new TenantId(o.get("tenant").asText());
     return switch (type) {
       case "tenant.saved" -> new TenantSaved(tenant, strings(o.get("senderDomains")),
@@ -134,6 +169,8 @@ public final class ChangeCodec {
       case "suppression.removed" -> new SuppressionRemoved(tenant, address(o), purposes(o.get("purposes")));
       case "consent.imported" -> new ConsentImport(tenant, o.get("importId").asText(), o.get("format").asText(),
           Base64.getDecoder().decode(o.get("content").asText()));
+      case "dkim.key.added" -> new DkimKeyAdded(tenant, o.get("domain").asText(), o.get("selector").asText(),
+          o.get("keyType").asText(), o.get("publicKey").asText(), Instant.parse(o.get("createdAt").asText()));
       default -> throw new IllegalStateException("unknown control-plane record type " + type);
     };
   }

@@ -27,11 +27,19 @@ public final class Changes {
   }
 
   public long write(Principal caller, ChangeRecord change) throws InterruptedException {
+    return write(caller, change, Map.of());
+  }
+
+  /** @param facts more PHI-free audit facts (a destination domain, a DKIM selector) */
+  public long write(Principal caller, ChangeRecord change, Map<String, String> facts) throws InterruptedException {
     long version = log.append(new ControlPlaneLog.Entry.Actor("token:" + caller.tokenId()), change);
     log.awaitApplied(version);
-    audit.append(new AuditEvent(clock.instant(), "admin.change", Optional.empty(), Optional.of(change.tenant()),
-        Map.of("actor", "token:" + caller.tokenId(), "change", ChangeCodec.type(change), "version", Long.toString(version),
-            "role", caller.role().label())));
+    Map<String, String> f = new java.util.HashMap<>(facts);
+    f.put("actor", "token:" + caller.tokenId());
+    f.put("change", ChangeCodec.type(change));
+    f.put("version", Long.toString(version));
+    f.put("role", caller.role().label());
+    audit.append(new AuditEvent(clock.instant(), "admin.change", Optional.empty(), change.owner(), f));
     return version;
   }
 

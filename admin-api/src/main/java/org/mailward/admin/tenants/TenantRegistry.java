@@ -128,7 +128,9 @@ public final class TenantRegistry implements TenantDirectory, ControlPlaneLog.Su
 
   @Override
   public synchronized void apply(ControlPlaneLog.Entry entry) {
-    ChangeRecord change = entry.change();
+    if (!(entry.change() instanceof ChangeRecord.TenantChange change)) {
+      return; // node-wide records (destination TLS policy) are not this directory's business
+    }
     TenantState current = byId.get(change.tenant());
     if (current != null && current.configured()) {
       if (change instanceof TenantSaved || change instanceof TenantEnabled || change instanceof CredentialIssued

@@ -20,14 +20,23 @@ import org.slf4j.LoggerFactory;
  * The {@link MessageFinisher}: applies the envelope's header edits in order, then, when the
  * envelope asks for it, DKIM-signs the result with the tenant's key. The body is streamed twice
  * from the spool (once for the body hash here, once when written); only the header is in memory.
+ * A key installed while the relay runs ({@link #install}, a rotation through the admin API)
+ * replaces the tenant's signer for the next message and signs all of the tenant's mail.
  */
 public final class DkimFinisher implements MessageFinisher {
   private static final Logger LOG = LoggerFactory.getLogger(DkimFinisher.class);
 
   private final Map<TenantId, DkimSigner> signers;
+  private final java.util.Set<TenantId> signAll = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public DkimFinisher(Map<TenantId, DkimSigner> signers) {
-    this.signers = Map.copyOf(signers);
+    this.signers = new java.util.concurrent.ConcurrentHashMap<>(signers);
+  }
+
+  /** Makes {@code signer} the tenant's from the next message on, signing every message of the tenant. */
+  public void install(TenantId tenant, DkimSigner signer) {
+    signers.put(tenant, signer);
+    signAll.add(tenant);
   }
 
   /** Loads every tenant's DKIM key named in the configuration (fails start-up on a bad key). */
@@ -49,7 +58,7 @@ public final class DkimFinisher implements MessageFinisher {
     InputStream in = body.open();
     try {
       header = HeaderBlock.read(in).apply(envelope.headerEdits());
-      DkimSigner signer = envelope.dkimSign() ? signers.get(envelope.tenant()) : null;
+      DkimSigner signer = envelope.dkimSign() || signAll.contains(envelope.tenant()) ? signers.get(envelope.tenant()) : null;
       if (envelope.dkimSign() && signer == null) {
         LOG.warn("message {} asks for DKIM but tenant {} has no key; sent unsigned", envelope.id(), envelope.tenant());
       }

@@ -111,7 +111,12 @@ public record MailwardConfig(
   /** Empty resolver: dns.resolver. Empty trustAnchors: the IANA root key built into dnsjava. */
   public record Dane(boolean enabled, String resolver, String trustAnchors) {}
 
-  public record Policy(String tokenSecretFile, String redactorKeyFile, String unsubscribeBaseUrl, Duration lookupTimeout) {}
+  /**
+   * dkimKeysDir: where DKIM keys made through the admin API are kept (empty: dataDir/keys/dkim);
+   * dkimPassphraseEnv: the variable holding their passphrase (empty: a generated file beside them).
+   */
+  public record Policy(String tokenSecretFile, String redactorKeyFile, String unsubscribeBaseUrl, Duration lookupTimeout,
+      String dkimKeysDir, String dkimPassphraseEnv) {}
 
   /** destinationGroups: group name to the domains (and their subdomains) it labels; others are "other". */
   public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {

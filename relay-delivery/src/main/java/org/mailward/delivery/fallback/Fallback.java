@@ -49,8 +49,8 @@ public final class Fallback {
       Optional<TlsFacts> tls, int attempts) {
     Instant now = clock.instant();
     Instant retryAt = retry.next(now, attempts, env.receivedAt());
-    SmtpReply unmet = SmtpReply.of(554, "5.7.10", "TLS at level " + env.requiredLevel().label() + " not available: "
-        + reason.detail());
+    SecurityLevel needed = env.requiredLevel().strictest(tls.map(TlsFacts::level).orElse(SecurityLevel.ENCRYPT)); // or raised by the destination or its operator's policy
+    SmtpReply unmet = SmtpReply.of(554, "5.7.10", "TLS at level " + needed.label() + " not available: " + reason.detail());
     boolean toPortal = env.requiredLevel() == SecurityLevel.PORTAL || env.fallback() == TlsFallback.PORTAL
         || (env.fallback() == TlsFallback.DEFER && retry.fallbackDue(now, env.receivedAt()) && portal.isPresent());
     if (toPortal) {

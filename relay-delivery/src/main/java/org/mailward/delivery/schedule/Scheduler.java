@@ -119,6 +119,24 @@ public final class Scheduler {
     throttledDomains.add(domain);
   }
 
+  /**
+   * The destination's gate as the scheduler thread sees it (asked there, so the gate stays
+   * single-threaded); a domain without a gate is unthrottled at the configured limits.
+   */
+  public CompletionStage<org.mailward.api.Destinations.Throttle> throttle(String domain) {
+    return CompletableFuture.supplyAsync(() -> {
+      DestinationGate g = gates.get(domain);
+      int max = config.limits().perDomainConnections();
+      double rate = config.limits().perDomainMessagesPerSecond();
+      if (g == null) {
+        return new org.mailward.api.Destinations.Throttle(java.util.Optional.empty(), max, max, rate);
+      }
+      java.time.Instant until = g.pausedUntil();
+      return new org.mailward.api.Destinations.Throttle(clock.instant().isBefore(until) ? java.util.Optional.of(until)
+          : java.util.Optional.empty(), g.concurrency(), max, rate);
+    }, thread);
+  }
+
   /** Recipients leased and not yet settled. Read on the scheduler thread or after it stopped. */
   public int active() {
     return active;

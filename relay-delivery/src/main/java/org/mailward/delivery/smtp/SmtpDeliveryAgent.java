@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.mailward.api.DeliveryAgent;
 import org.mailward.api.DeliveryFailure;
 import org.mailward.api.DeliveryFailure.Kind;
+import org.mailward.api.DestinationTlsPolicies;
+import org.mailward.api.DestinationTlsPolicy;
 import org.mailward.api.MessageFinisher;
 import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
@@ -73,12 +75,18 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private final Consumer<String> throttled;
   private final RelayedNotices relayed;
   private final DeliveryConfig.Smtp smtp;
+  private final DestinationTlsPolicies domainPolicies;
+  private final LastOutcomes lastOutcomes;
   private final Clock clock;
 
+  /**
+   * @param domainPolicies the operators' per-destination TLS policies, read once per attempt
+   * @param lastOutcomes where each attempt's outcome is remembered per destination (for operators)
+   */
   public SmtpDeliveryAgent(Router router, Optional<MtaSts> mtaSts, Optional<DaneApplicability> dane, ConnectionPool pool,
       PeerVerifier verifier, MessageFinisher finisher, Executor bodyExecutor, RetryPolicy retry, Fallback fallback,
       AttemptAudit audit, AttemptLog attemptLog, Consumer<String> throttled, RelayedNotices relayed, DeliveryConfig.Smtp smtp,
-      Clock clock) {
+      DestinationTlsPolicies domainPolicies, LastOutcomes lastOutcomes, Clock clock) {
     this.router = router;
     this.mtaSts = mtaSts;
     this.dane = dane;
@@ -93,6 +101,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     this.throttled = throttled;
     this.relayed = relayed;
     this.smtp = smtp;
+    this.domainPolicies = domainPolicies;
+    this.lastOutcomes = lastOutcomes;
     this.clock = clock;
   }
 
@@ -128,6 +138,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     final Optional<EarlyOutcomes> early;
     final List<Rcpt> rcpts = new ArrayList<>();
     final Instant started;
+    Optional<DestinationTlsPolicy> domainPolicy = Optional.empty();
     boolean tlsRequiredNo;
     Requirement requirement;
 
@@ -162,6 +173,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
   private CompletionStage<List<Spool.Settlement>> deliver(DeliveryBatch batch, Optional<EarlyOutcomes> early) {
     Instant started = clock.instant();
     List<Target> targets = batch.items().stream().map(i -> new Target(batch.domain(), i, started, early)).toList();
+    Optional<DestinationTlsPolicy> domainPolicy = domainPolicies.policy(batch.domain()); // read per attempt: no restart needed
+    targets.forEach(t -> t.domainPolicy = domainPolicy);
     for (Target t : targets) {
       if (t.item.envelope().requiredLevel() == SecurityLevel.PORTAL) {
         t.rcpts.forEach(r -> {
@@ -284,7 +297,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         if (t.open().isEmpty()) {
           continue;
         }
-        t.requirement = Requirement.of(t.item.envelope(), t.tlsRequiredNo, sts, lookup);
+        t.requirement = Requirement.of(t.item.envelope(), t.tlsRequiredNo, sts, lookup, t.domainPolicy);
         Optional<Requirement.Unmet> no = t.requirement.beforeConnect(host.name());
         if (no.isPresent()) {
           Optional<TlsFacts> f = Optional.of(facts(host.name(), Optional.empty(), false, no.get().reason(), t.requirement));
@@ -549,6 +562,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
           st.outcome() instanceof RecipientOutcome.Deferred d && retry.expired(end, received.get(st.ref().messageId()))
               ? new Spool.Settlement(st.ref(), RetryPolicy.expiredBounce(d)) : st).toList();
       AttemptLines.write(attemptLog, targets, settled, end);
+      lastOutcomes.record(targets, settled, end);
       return settled;
     });
   }

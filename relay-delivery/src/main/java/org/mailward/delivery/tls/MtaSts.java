@@ -54,6 +54,12 @@ public final class MtaSts {
     this.fetchExecutor = fetchExecutor;
   }
 
+  /** The cached, unexpired policy of {@code domain}, without any look-up (for operators' views). */
+  public Optional<MtaStsPolicy> cached(String domain) {
+    MtaStsPolicy p = cache.get(domain.toLowerCase(Locale.ROOT));
+    return p == null || clock.instant().isAfter(p.expires()) ? Optional.empty() : Optional.of(p);
+  }
+
   /** The policy in force for {@code domain}, if any (mode NONE policies are returned too). */
   public CompletionStage<Optional<MtaStsPolicy>> policy(String domain) {
     String d = domain.toLowerCase(Locale.ROOT);

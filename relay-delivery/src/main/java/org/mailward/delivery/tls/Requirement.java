@@ -2,6 +2,7 @@ package org.mailward.delivery.tls;
 
 import java.util.List;
 import java.util.Optional;
+import org.mailward.api.DestinationTlsPolicy;
 import org.mailward.api.Envelope;
 import org.mailward.api.SecurityLevel;
 import org.mailward.delivery.smtp.SmtpConnection;
@@ -16,6 +17,9 @@ import org.mailward.delivery.smtp.SmtpConnection;
  * matching the policy. {@code TLS-Required: No} (RFC 8689 5) sets the
  * destination's policy aside only for ENCRYPT-level mail without REQUIRETLS;
  * anything policy marked VERIFY or stronger is treated as PHI and never relaxed.
+ * An operator's {@link DestinationTlsPolicy} for the domain then raises the level
+ * to its floor (source {@code domain-policy}), or, as a documented exception, sets
+ * the destination's own policy aside exactly where {@code TLS-Required: No} would.
  * Plaintext is never an option here: the weakest answer is ENCRYPT.
  */
 public record Requirement(
@@ -30,6 +34,12 @@ public record Requirement(
   public record Unmet(String reason, boolean temporary, boolean requireTlsFailure) {}
 
   public static Requirement of(Envelope env, boolean tlsRequiredNo, Optional<MtaStsPolicy> sts, DaneResolver.Lookup dane) {
+    return of(env, tlsRequiredNo, sts, dane, Optional.empty());
+  }
+
+  /** @param domainPolicy the operator's TLS policy for the destination domain, if any */
+  public static Requirement of(Envelope env, boolean tlsRequiredNo, Optional<MtaStsPolicy> sts, DaneResolver.Lookup dane,
+      Optional<DestinationTlsPolicy> domainPolicy) {
     SecurityLevel level = env.requiredLevel();
     String source = level == SecurityLevel.ENCRYPT ? "tenant" : "policy";
     boolean requireTls = env.parameters().requireTls();
@@ -37,7 +47,8 @@ public record Requirement(
       level = SecurityLevel.VERIFY;
       source = "requiretls";
     }
-    boolean ignore = tlsRequiredNo && !requireTls && env.requiredLevel() == SecurityLevel.ENCRYPT;
+    boolean exception = domainPolicy.map(DestinationTlsPolicy::exception).orElse(false);
+    boolean ignore = (tlsRequiredNo || exception) && !requireTls && env.requiredLevel() == SecurityLevel.ENCRYPT;
     if (!ignore) {
       if (dane instanceof DaneResolver.Lookup.Secure s && PeerVerifier.anyUsable(s.records())
           && level.compareTo(SecurityLevel.DANE) < 0) {
@@ -47,6 +58,10 @@ public record Requirement(
         level = SecurityLevel.VERIFY;
         source = "mta-sts";
       }
+    }
+    if (domainPolicy.isPresent() && !exception && level.compareTo(domainPolicy.get().level()) < 0) {
+      level = domainPolicy.get().level();
+      source = "domain-policy";
     }
     return new Requirement(level, source, requireTls, sts, dane, ignore);
   }
