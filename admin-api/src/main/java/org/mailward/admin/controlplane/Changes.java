@@ -39,7 +39,8 @@ public final class Changes {
     f.put("change", ChangeCodec.type(change));
     f.put("version", Long.toString(version));
     f.put("role", caller.role().label());
-    audit.append(new AuditEvent(clock.instant(), "admin.change", Optional.empty(), change.owner(), f));
+    // answered once the record is durable (or known lost): a crash after the answer keeps the record
+    audit.appendDurably(new AuditEvent(clock.instant(), "admin.change", Optional.empty(), change.owner(), f)).join();
     return version;
   }
 

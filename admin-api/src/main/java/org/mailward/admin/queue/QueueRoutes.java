@@ -165,7 +165,7 @@ public final class QueueRoutes {
   private void act(Context ctx, Principal p, String action, Action a) throws Exception {
     QueuedMessage m = visible(p, id(ctx));
     int n = await(a.run(queue()));
-    audit.append(new AuditEvent(clock.instant(), "admin.queue", Optional.of(m.id()), Optional.of(m.tenant()),
+    recordDurably(new AuditEvent(clock.instant(), "admin.queue", Optional.of(m.id()), Optional.of(m.tenant()),
         Map.of("actor", "token:" + p.tokenId(), "action", action, "recipients", Integer.toString(n))));
     Json.send(ctx, 200, Json.object().put("action", action).put("recipients", n));
   }
@@ -177,7 +177,7 @@ public final class QueueRoutes {
     Optional<String> domain = Optional.ofNullable(ctx.queryParam("domain")).map(QueueRoutes::domain);
     Selector s = domain.<Selector>map(Selector.Domain::new).orElse(new Selector.All());
     int n = await(queue().retryNow(s));
-    audit.append(new AuditEvent(clock.instant(), "admin.queue", Optional.empty(), Optional.empty(),
+    recordDurably(new AuditEvent(clock.instant(), "admin.queue", Optional.empty(), Optional.empty(),
         Map.of("actor", "token:" + p.tokenId(), "action", "retry", "scope", domain.map(d -> "domain").orElse("all"),
             "recipients", Integer.toString(n))));
     Json.send(ctx, 200, Json.object().put("action", "retry").put("recipients", n));
@@ -189,7 +189,7 @@ public final class QueueRoutes {
     }
     String d = domain(ctx.pathParam("domain"));
     await(on ? queue().suspend(d) : queue().resume(d));
-    audit.append(new AuditEvent(clock.instant(), "admin.queue", Optional.empty(), Optional.empty(),
+    recordDurably(new AuditEvent(clock.instant(), "admin.queue", Optional.empty(), Optional.empty(),
         Map.of("actor", "token:" + p.tokenId(), "action", on ? "suspend" : "resume", "domain", d)));
     Json.send(ctx, 200, Json.object().put("domain", d).put("suspended", on));
   }
@@ -199,6 +199,14 @@ public final class QueueRoutes {
     f.put("actor", "token:" + p.tokenId());
     f.put("view", what);
     audit.append(new AuditEvent(clock.instant(), "admin.view", message, p.tenant(), f));
+  }
+
+  /**
+   * An operator's action is answered only once its record is durable (or known lost, which the
+   * journal counts and reports), so a crash after the answer never leaves the action unrecorded.
+   */
+  private void recordDurably(AuditEvent event) throws Exception {
+    await(audit.appendDurably(event));
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
