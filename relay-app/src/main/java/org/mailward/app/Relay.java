@@ -159,7 +159,8 @@ public final class Relay implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         });
-        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
+        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock,
+            config.delivery().bounceBreaker().threshold(), config.delivery().bounceBreaker().window());
         hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
         // AuditPausedSpool: nothing is due for delivery while the journal is not recording
