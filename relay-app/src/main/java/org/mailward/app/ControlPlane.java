@@ -3,6 +3,7 @@ package org.mailward.app;
 import java.time.Clock;
 import java.util.Collection;
 import org.mailward.admin.consent.ImportJobs;
+import org.mailward.admin.controlplane.ChangeCodec;
 import org.mailward.admin.controlplane.ConsentApplier;
 import org.mailward.admin.controlplane.KeyValueControlPlaneLog;
 import org.mailward.admin.tenants.TenantRegistry;
@@ -18,10 +19,12 @@ import org.mailward.policy.ConsentPolicyEngine;
  * consent applier (resumed after the last record it applied). Built before the inbound server, so
  * the first AUTH already sees every tenant and credential the log holds.
  */
-record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs) {
+record ControlPlane(KeyValueControlPlaneLog sealedLog, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs) {
 
-  static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, Clock clock) {
-    KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock);
+  /** @param codec seals what names a person under the master keyring (docs/spool.md, "Control-plane log at rest") */
+  static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, ChangeCodec codec,
+      Clock clock) {
+    KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock, codec);
     TenantRegistry tenants = new TenantRegistry(configured);
     log.subscribe(0, tenants);
     ConsentControl consent = new PolicyConsentControl(policy, clock);
@@ -29,5 +32,9 @@ record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl 
     ConsentApplier applier = new ConsentApplier(consent, store, jobs);
     log.subscribe(applier.appliedVersion(), applier);
     return new ControlPlane(log, tenants, consent, jobs);
+  }
+
+  ControlPlaneLog log() {
+    return sealedLog;
   }
 }

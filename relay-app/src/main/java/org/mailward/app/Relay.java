@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.mailward.admin.controlplane.ChangeCodec;
+import org.mailward.admin.controlplane.RecordSeal;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.QueueControl;
@@ -34,6 +36,7 @@ import org.mailward.delivery.DeliveryService;
 import org.mailward.policy.ConsentPolicyEngine;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
+import org.mailward.queue.crypto.WrappedKeyHolders;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
@@ -127,14 +130,20 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
+    var masterKeyring = modules.masterKeyring();
+    // the control-plane log's sealed records are wrapped by the master keyring too: no older key is destroyed before
+    // the log is wired in as a holder below
+    var keyHolders = WrappedKeyHolders.pending();
     SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos),
-        modules.masterKeyring(), modules.keyRotation());
+        masterKeyring, modules.keyRotation().withHolders(keyHolders));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
-      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy, clock);
+      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy,
+          new ChangeCodec(new RecordSeal(masterKeyring, new java.security.SecureRandom()), redactor), clock);
+      keyHolders.add(ring -> controlPlane.sealedLog().rewrapSealedKeys()).complete();
       TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
