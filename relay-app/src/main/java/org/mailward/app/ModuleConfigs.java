@@ -104,6 +104,11 @@ final class ModuleConfigs {
     return resolve(config.policy().tokenSecretFile(), dataDir().resolve("keys").resolve("policy.key"));
   }
 
+  /** The configuration file's name (or "built-in defaults"), for errors. */
+  String source() {
+    return source;
+  }
+
   /** The redactor (and consent-registry hash) key: {@code policy.redactorKeyFile}, else dataDir/keys/redactor.key. */
   Path redactorKeyFile() {
     return resolve(config.policy().redactorKeyFile(), dataDir().resolve("keys").resolve("redactor.key"));

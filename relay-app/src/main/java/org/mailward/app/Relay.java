@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.mailward.api.QueueControl;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
+import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.app.metrics.DestinationGroups;
 import org.mailward.app.metrics.KeyRotationMetrics;
@@ -293,6 +295,10 @@ public final class Relay implements AutoCloseable {
    */
   record Secrets(SecretRing.Secrets tokenSecrets, Redactor redactor) {
     static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
+      if (Files.exists(RedactorRotation.staged(modules.redactorKeyFile()))) {
+        throw new ConfigException("policy.redactorKeyFile", modules.source(), "a redactor-key rotation is unfinished ("
+            + RedactorRotation.staged(modules.redactorKeyFile()) + " exists): finish it with `mailward keys rotate-redactor`");
+      }
       SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
           PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
       return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
