@@ -11,7 +11,8 @@ import java.util.Set;
  * to its local stores, in log order. A record holds only what every node needs to apply it the
  * same way: no path, host name, node id or local sequence number. Secrets appear only as hashes
  * (a credential's PHC hash); recipient addresses appear because each node keys them under its
- * own keyed hash.
+ * own keyed hash — in memory only: the stored form (admin-api's {@code ChangeCodec}) seals them,
+ * with import files and consent evidence, under a master-keyring-wrapped data key.
  */
 public sealed interface ChangeRecord {
   /** The tenant the change belongs to (tenant-scoped tokens see only their tenant's records). */
