@@ -79,9 +79,17 @@ public final class ChangeCodec {
 
   /** True when stored bytes are a format-1 entry that names a person in clear (re-written as format 2 on open). */
   static boolean inClear(byte[] bytes) {
-    JsonNode o = tree(bytes);
-    JsonNode c = o.get("change");
-    return o.path("v").asInt(1) < FORMAT && c != null && (c.has("address") || c.has("content") || c.has("evidence"));
+    if (!startsWith(bytes, FORMAT_1)) {
+      return false; // format 2 (this codec writes "v" first): no parse on the log's open path
+    }
+    JsonNode c = tree(bytes).get("change");
+    return c != null && (c.has("address") || c.has("content") || c.has("evidence"));
+  }
+
+  private static final byte[] FORMAT_1 = "{\"v\":1,".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /**
