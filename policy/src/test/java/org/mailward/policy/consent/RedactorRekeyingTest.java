@@ -20,7 +20,8 @@ import org.mailward.queue.rocks.RocksKeyValueStore;
  * Re-keying the consent registry on a real RocksDB store: records of supplied addresses move to
  * the new key's hashes and read back through a registry on the new key; a record nobody supplied
  * an address for is reported, not lost; a second run (as after a crash) moves nothing twice; an
- * unsubscribe link minted under the old key still suppresses after the rotation.
+ * unsubscribe link minted under the old key still suppresses after the rotation; a run that dies
+ * after any batch, rerun, leaves every record under the new key exactly once.
  */
 class RedactorRekeyingTest {
   private static final TenantId CLINIC = new TenantId("clinic");
@@ -62,6 +63,51 @@ class RedactorRekeyingTest {
           .containsKey(Purpose.MARKETING);
       assertThat(new ConsentRegistry(after).revokeByHash(CLINIC, annLinkHash, "one-click").orElseThrow().revokedAt())
           .isPresent();
+    }
+  }
+
+  @Test
+  void aCrashAfterAnyBatch_thenARerun_leavesEveryRecordUnderTheNewKeyOnce() {
+    List<EmailAddress> people = java.util.stream.IntStream.range(0, 300)
+        .mapToObj(i -> EmailAddress.parse("p" + i + "@patients.example", false).orElseThrow()).toList();
+    for (int crashAfter = 0; crashAfter <= 1; crashAfter++) {
+      Path store = dir.resolve("kv" + crashAfter);
+      try (RocksKeyValueStore kv = RocksKeyValueStore.open(store)) {
+        Suppressions before = new Suppressions(new ConsentStore(kv, oldKey, Clock.systemUTC()));
+        people.forEach(p -> before.add(CLINIC, p, Set.of(Purpose.MARKETING), SuppressionReason.MANUAL, "test"));
+        int[] left = {crashAfter};
+        org.mailward.api.KeyValueStore dying = new org.mailward.api.KeyValueStore() { // the process dies before batch n+1
+          @Override
+          public Optional<byte[]> get(String ns, byte[] key) {
+            return kv.get(ns, key);
+          }
+
+          @Override
+          public void write(Batch batch) {
+            if (left[0]-- <= 0) {
+              throw new IllegalStateException("killed");
+            }
+            kv.write(batch);
+          }
+
+          @Override
+          public void scan(String ns, byte[] from, byte[] to, Visitor visitor) {
+            kv.scan(ns, from, to, visitor);
+          }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RedactorRekeying(dying, oldKey, newKey).rekey(CLINIC, people))
+            .hasMessage("killed");
+
+        RedactorRekeying.Report rerun = new RedactorRekeying(kv, oldKey, newKey).rekey(CLINIC, people);
+        assertThat(rerun.moved() + rerun.alreadyMoved()).as("crash after batch %d", crashAfter).isEqualTo(300);
+        assertThat(rerun.alreadyMoved()).isEqualTo(256L * crashAfter);
+        assertThat(new RedactorRekeying(kv, oldKey, newKey).unmapped()).isEmpty();
+        Suppressions after = new Suppressions(new ConsentStore(kv, newKey, Clock.systemUTC()));
+        assertThat(people).allSatisfy(p -> assertThat(after.find(CLINIC, p).entries()).containsKey(Purpose.MARKETING));
+        long[] records = {0};
+        kv.scan(ConsentStore.SUPPRESSIONS, new byte[0], null, (k, v) -> ++records[0] > 0);
+        assertThat(records[0]).as("each record once").isEqualTo(300);
+      }
     }
   }
 }
