@@ -117,9 +117,12 @@ final class RedactorRotation {
       String oldId = ChangeCodec.tokenKeyOf(oldKey);
       String newId = ChangeCodec.tokenKeyOf(newKey);
       Path retired = keyFile.resolveSibling(keyFile.getFileName() + ".retired-" + oldId);
-      if (!Files.exists(retired)) {
-        FirstStart.writePrivate(retired, Files.readAllBytes(keyFile));
-        forceFile(retired);
+      if (!Files.exists(retired)) { // written aside and renamed: a crash never leaves a partial copy of the old key
+        Path partial = retired.resolveSibling(retired.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        FirstStart.writePrivate(partial, Files.readAllBytes(keyFile));
+        forceFile(partial);
+        Files.move(partial, retired, StandardCopyOption.ATOMIC_MOVE);
       }
       storage.audit().append(new AuditEvent(Clock.systemUTC().instant(), "redactor-key.rotated", Optional.empty(),
           Optional.empty(), Map.of("previousKey", oldId, "key", newId, "moved", Long.toString(moved + already),
