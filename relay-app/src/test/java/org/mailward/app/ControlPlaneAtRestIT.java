@@ -20,6 +20,7 @@ import org.mailward.admin.auth.AdminTokens;
 import org.mailward.admin.auth.Role;
 import org.mailward.app.config.ConfigLoader;
 import org.mailward.testkit.DataDirectoryScan;
+import org.mailward.queue.crypto.MasterKey;
 import org.mailward.queue.rocks.RocksDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,49 @@ class ControlPlaneAtRestIT {
     }
     String log = printed.toString(StandardCharsets.UTF_8);
     assertThat(secrets).as("the relay's log output").noneMatch(log::contains);
+  }
+
+  @Test
+  void afterAMasterKeyRotation_theOldKeyGoesOnlyOnceTheLogIsRewrapped_andEveryRecordStillOpens() throws Exception {
+    Path config = TestRelays.write(dir, 0, "marketing", "", "spool:\n  masterKeyCheckInterval: 200ms\n");
+    var cfg = new ConfigLoader().load(config, Map.of());
+    LocalDate today = LocalDate.now();
+    try (Relay relay = Relay.start(cfg, config.toString(), Map.of(), Clock.systemUTC(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      AdminHttp api = new AdminHttp(relay.listeners().get("admin"));
+      String compliance = new AdminTokens(dir.resolve("data/keys/admin-tokens"), Clock.systemUTC())
+          .create(Role.COMPLIANCE, Optional.empty()).token();
+      assertThat(api.call("PUT", "/api/v1/tenants/clinic/consent/zqrotate@atrest-patients.test", compliance,
+          "{\"purposes\":[\"marketing\"],\"evidence\":\"form-9\",\"expiresAt\":\"" + today.plusDays(30) + "\"}")
+          .status()).isEqualTo(200);
+    }
+    Path keyFile = dir.resolve("data/keys/master.key");
+    String oldKey = MasterKey.loadOrCreate(keyFile, new java.security.SecureRandom()).activeKeyId();
+    assertThat(new picocli.CommandLine(new Main()).execute("keys", "rotate-master", "--config", config.toString())).isZero();
+
+    // the spool holds no message: only the log's sealed records still name the old key until the pass re-wraps them
+    try (Relay relay = Relay.start(cfg, config.toString(), Map.of(), Clock.systemUTC(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (Files.readString(keyFile).contains(oldKey) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(Files.readString(keyFile)).as("the old master key is destroyed within 30 s").doesNotContain(oldKey);
+    }
+    // every log entry opens with the keys that are left (decode throws on a data key nobody can unwrap)
+    Path rocks;
+    try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
+      rocks = files.filter(p -> p.getFileName().toString().equals("rocksdb") && Files.isDirectory(p)).findFirst().orElseThrow();
+    }
+    List<org.mailward.api.ChangeRecord> seen = new ArrayList<>();
+    try (var kv = org.mailward.queue.rocks.RocksKeyValueStore.open(rocks)) {
+      var random = new java.security.SecureRandom();
+      var codec = new org.mailward.admin.controlplane.ChangeCodec(
+          new org.mailward.admin.controlplane.RecordSeal(MasterKey.loadOrCreate(keyFile, random), random),
+          new org.mailward.api.Redactor(Files.readAllBytes(dir.resolve("data/keys/redactor.key"))));
+      new org.mailward.admin.controlplane.KeyValueControlPlaneLog(kv, Clock.systemUTC(), codec).subscribe(0, e -> seen.add(e.change()));
+    }
+    assertThat(seen).anySatisfy(c -> assertThat(c).isInstanceOf(org.mailward.api.ChangeRecord.ConsentGranted.class));
   }
 
   /** Consent import files in the directory the applier uses that still hold a secret. */
