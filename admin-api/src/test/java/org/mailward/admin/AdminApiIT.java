@@ -73,7 +73,8 @@ class AdminApiIT {
 
   private void startApi(int maxTokenFailures) {
     audit = new MemoryAuditJournal();
-    var log = new KeyValueControlPlaneLog(kv, Clock.systemUTC());
+    var log = new KeyValueControlPlaneLog(kv, Clock.systemUTC(),
+        org.mailward.admin.controlplane.TestCodecs.sealing(dir.resolve("keys")));
     registry = new TenantRegistry(List.of(CONFIGURED));
     log.subscribe(0, registry);
     var ports = new AdminApi.Ports(log, registry, unusedConsent(), audit, new ImportJobs(Clock.systemUTC()),

@@ -72,7 +72,8 @@ class AdminTlsIT {
     char[] pw = "pw".toCharArray();
     KeyStore serverKeys = keyStore(serverCa.issue("localhost", "127.0.0.1"), pw);
     try (RocksKeyValueStore kv = RocksKeyValueStore.open(dir.resolve("kv"))) {
-      var log = new KeyValueControlPlaneLog(kv, Clock.systemUTC());
+      var log = new KeyValueControlPlaneLog(kv, Clock.systemUTC(),
+        org.mailward.admin.controlplane.TestCodecs.sealing(dir.resolve("keys")));
       var registry = new TenantRegistry(List.of());
       log.subscribe(0, registry);
       AdminTokens tokens = new AdminTokens(dir.resolve("tokens"), Clock.systemUTC());

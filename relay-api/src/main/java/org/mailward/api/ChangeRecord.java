@@ -12,7 +12,8 @@ import java.util.Set;
  * what every node needs to apply it the same way: no path, host name, node id or local sequence
  * number. Secrets appear only as hashes (a credential's PHC hash) and never as keys (a DKIM record
  * carries the public key only); recipient addresses appear because each node keys them under its
- * own keyed hash.
+ * own keyed hash — in memory only: the stored form (admin-api's {@code ChangeCodec}) seals them,
+ * with import files and consent evidence, under a master-keyring-wrapped data key.
  */
 public sealed interface ChangeRecord {
   /** The tenant the change belongs to; empty for node-wide state such as a destination's TLS policy. */

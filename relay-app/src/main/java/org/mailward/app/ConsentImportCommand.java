@@ -51,7 +51,13 @@ final class ConsentImportCommand implements Callable<Integer> {
     ConsentImporter.Format fmt = format != null ? ConsentImporter.Format.valueOf(format.toUpperCase(Locale.ROOT))
         : file.toString().endsWith(".csv") ? ConsentImporter.Format.CSV : ConsentImporter.Format.NDJSON;
     ModuleConfigs modules = new ModuleConfigs(cfg, source, System.getenv());
-    Relay.Secrets secrets = Relay.Secrets.load(cfg, modules);
+    Relay.Secrets secrets;
+    try {
+      secrets = Relay.Secrets.load(cfg, modules);
+    } catch (ConfigException e) { // e.g. an unfinished redactor-key rotation
+      System.err.println("mailward: configuration error: " + e.getMessage());
+      return 2;
+    }
     SpoolStorage storage;
     try {
       storage = RocksChronicleSpool.open(modules.spool(), Clock.systemUTC(),

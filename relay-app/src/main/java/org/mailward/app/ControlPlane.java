@@ -3,6 +3,7 @@ package org.mailward.app;
 import java.time.Clock;
 import java.util.Collection;
 import org.mailward.admin.consent.ImportJobs;
+import org.mailward.admin.controlplane.ChangeCodec;
 import org.mailward.admin.controlplane.ConsentApplier;
 import org.mailward.admin.controlplane.DestinationPolicyRegistry;
 import org.mailward.admin.controlplane.DkimKeyRegistry;
@@ -22,11 +23,13 @@ import org.mailward.policy.ConsentPolicyEngine;
  * DKIM keys the API lists. Built before the inbound server and delivery, so the first AUTH and the
  * first attempt already see everything the log holds.
  */
-record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs,
+record ControlPlane(KeyValueControlPlaneLog sealedLog, TenantRegistry tenants, ConsentControl consent, ImportJobs importJobs,
     DestinationPolicyRegistry destinationPolicies, DkimKeyRegistry dkimKeys) {
 
-  static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, Clock clock) {
-    KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock);
+  /** @param codec seals what names a person under the master keyring (docs/spool.md, "Control-plane log at rest") */
+  static ControlPlane open(KeyValueStore store, Collection<Tenant> configured, ConsentPolicyEngine policy, ChangeCodec codec,
+      Clock clock) {
+    KeyValueControlPlaneLog log = new KeyValueControlPlaneLog(store, clock, codec);
     TenantRegistry tenants = new TenantRegistry(configured);
     log.subscribe(0, tenants);
     ConsentControl consent = new PolicyConsentControl(policy, clock);
@@ -38,5 +41,9 @@ record ControlPlane(ControlPlaneLog log, TenantRegistry tenants, ConsentControl 
     DkimKeyRegistry dkimKeys = new DkimKeyRegistry();
     log.subscribe(0, dkimKeys);
     return new ControlPlane(log, tenants, consent, jobs, destinations, dkimKeys);
+  }
+
+  ControlPlaneLog log() {
+    return sealedLog;
   }
 }

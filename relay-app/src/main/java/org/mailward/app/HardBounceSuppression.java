@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * the mailbox. The suppression's source carries the evidence: message, MX, reply
  * (address-shaped words replaced); the store adds the time.
  *
- * <p>A per-domain circuit breaker: more than {@code breakerThreshold} mailbox
+ * <p>A per-domain circuit breaker (delivery.bounceBreaker.threshold and .window, 10 in 10 minutes by
+ * default): more than {@code breakerThreshold} mailbox
  * bounces from one recipient domain within {@code breakerWindow} trip it, and
  * from then on that domain's bounces suppress nothing (a receiver answering
  * 550 5.1.1 to everyone must not wipe a tenant's list) until an operator calls
@@ -47,8 +48,6 @@ import org.slf4j.LoggerFactory;
 final class HardBounceSuppression extends ForwardingSpool implements BounceBreaker {
   private static final Logger log = LoggerFactory.getLogger(HardBounceSuppression.class);
   private static final Set<String> MAILBOX_STATUSES = Set.of("5.1.1", "5.1.6", "5.1.10", "5.2.1");
-  static final int DEFAULT_THRESHOLD = 10;
-  static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
   private final Suppressions suppressions;
   private final Clock clock;
@@ -59,10 +58,6 @@ final class HardBounceSuppression extends ForwardingSpool implements BounceBreak
   private final LongAdder suppressed = new LongAdder();
   private final LongAdder skipped = new LongAdder();
   private final LongAdder trips = new LongAdder();
-
-  HardBounceSuppression(Spool spool, Suppressions suppressions, Clock clock) {
-    this(spool, suppressions, clock, DEFAULT_THRESHOLD, DEFAULT_WINDOW);
-  }
 
   HardBounceSuppression(Spool spool, Suppressions suppressions, Clock clock, int breakerThreshold, Duration breakerWindow) {
     super(spool);

@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mailward keys}: key rotation (docs/spool.md "Master key rotation",
- * docs/configuration.md "Keys"). Both subcommands only change a key file, atomically
- * and under its lock, so they may run while the relay runs. Does not: open the spool
- * (the running relay, or the next start, re-wraps data keys in the background).
+ * docs/configuration.md "Keys"). rotate-master and rotate-policy only change a key file,
+ * atomically and under its lock, so they may run while the relay runs (the running relay,
+ * or the next start, re-wraps data keys in the background). rotate-redactor re-keys the
+ * consent registry and needs the relay stopped ({@link RedactorRotation}).
  */
-@Command(name = "keys", description = "Rotate the master key or the unsubscribe-token secret.",
-    subcommands = {KeysCommand.RotateMaster.class, KeysCommand.RotatePolicy.class})
+@Command(name = "keys", description = "Rotate the master key, the unsubscribe-token secret or the redactor key.",
+    subcommands = {KeysCommand.RotateMaster.class, KeysCommand.RotatePolicy.class, KeysCommand.RotateRedactor.class})
 final class KeysCommand implements Runnable {
   @Override
   public void run() {
@@ -76,6 +77,28 @@ final class KeysCommand implements Runnable {
           modules.tokenSecretFile(), lifetime.toDays());
       System.out.println("Restart the relay to sign new links with it.");
       return 0;
+    }
+  }
+
+  @Command(name = "rotate-redactor", description = "With the relay stopped: re-key the consent and suppression records "
+      + "under a new redactor key (addresses from the sealed control-plane log and --addresses), then switch keys. "
+      + "Safe to rerun after a crash; the relay refuses to start until it has finished.")
+  static final class RotateRedactor extends WithConfig {
+    @Option(names = "--addresses", description = "a file of further addresses (any text: CSV, NDJSON, one per line), "
+        + "e.g. the ESP's list, for records the control-plane log does not name; read, never stored")
+    Path addresses;
+
+    @Option(names = "--allow-unmapped", description = "switch even when records remain whose address nobody supplied "
+        + "(they stop matching: a suppressed address could receive mail again)")
+    boolean allowUnmapped;
+
+    @Override
+    int run(ModuleConfigs modules) throws Exception {
+      return switch (new RedactorRotation(modules, System.out).run(java.util.Optional.ofNullable(addresses), allowUnmapped)) {
+        case ROTATED -> 0;
+        case UNMAPPED_LEFT -> 1;
+        case STORE_BUSY -> 3;
+      };
     }
   }
 }

@@ -138,6 +138,11 @@ final class ModuleConfigs {
     };
   }
 
+  /** The configuration file's name (or "built-in defaults"), for errors. */
+  String source() {
+    return source;
+  }
+
   /** The redactor (and consent-registry hash) key: {@code policy.redactorKeyFile}, else dataDir/keys/redactor.key. */
   Path redactorKeyFile() {
     return resolve(config.policy().redactorKeyFile(), dataDir().resolve("keys").resolve("redactor.key"));

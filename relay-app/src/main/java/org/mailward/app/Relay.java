@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,11 +17,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.mailward.admin.controlplane.ChangeCodec;
+import org.mailward.admin.controlplane.RecordSeal;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
 import org.mailward.api.Spool;
 import org.mailward.api.TenantDirectory;
+import org.mailward.app.config.ConfigException;
 import org.mailward.app.config.MailwardConfig;
 import org.mailward.app.metrics.DestinationGroups;
 import org.mailward.app.metrics.KeyRotationMetrics;
@@ -40,6 +44,7 @@ import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.policy.dkim.DkimKeyFiles;
 import org.mailward.policy.readiness.DomainReadiness;
 import org.xbill.DNS.SimpleResolver;
+import org.mailward.queue.crypto.WrappedKeyHolders;
 import org.mailward.queue.spool.RocksChronicleSpool;
 import org.mailward.queue.spool.SpoolSetup;
 import org.mailward.queue.spool.SpoolStorage;
@@ -133,14 +138,20 @@ public final class Relay implements AutoCloseable {
           .serviceLevelObjectives(SYNC_BUCKETS).register(r);
       return (LongConsumer) n -> t.record(n, TimeUnit.NANOSECONDS);
     }).orElse(n -> { });
+    var masterKeyring = modules.masterKeyring();
+    // the control-plane log's sealed records are wrapped by the master keyring too: no older key is destroyed before
+    // the log is wired in as a holder below
+    var keyHolders = WrappedKeyHolders.pending();
     SpoolStorage storage = RocksChronicleSpool.open(modules.spool(), clock, new SpoolSetup(modules.auditKey(), syncNanos),
-        modules.masterKeyring(), modules.keyRotation());
+        masterKeyring, modules.keyRotation().withHolders(keyHolders));
     java.util.Optional<OneClickEndpoint> unsubscribe = java.util.Optional.empty();
     java.util.Optional<AdminEndpoint> admin = java.util.Optional.empty();
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
-      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy, clock);
+      ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy,
+          new ChangeCodec(new RecordSeal(masterKeyring, new java.security.SecureRandom()), redactor), clock);
+      keyHolders.add(ring -> controlPlane.sealedLog().rewrapSealedKeys()).complete();
       TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
@@ -174,7 +185,8 @@ public final class Relay implements AutoCloseable {
         dkimKeys = java.util.Optional.of(new DkimKeyFiles(modules.dkimKeysDir(), modules.dkimPassphrase(),
             new DomainReadiness(new SimpleResolver(modules.delivery().dns().resolver())), clock));
         DkimKeyApplier.subscribe(controlPlane.log(), dkimKeys.get(), finisher, clock);
-        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock);
+        var bounces = new HardBounceSuppression(storage.spool(), policy.suppressions(), clock,
+            config.delivery().bounceBreaker().threshold(), config.delivery().bounceBreaker().window());
         hardBounces = java.util.Optional.of(bounces);
         // smtp.audit(): the guarded journal, so delivery's failed appends are counted and turn acceptance off too;
         // AuditPausedSpool: nothing is due for delivery while the journal is not recording
@@ -308,6 +320,10 @@ public final class Relay implements AutoCloseable {
    */
   record Secrets(SecretRing.Secrets tokenSecrets, Redactor redactor) {
     static Secrets load(MailwardConfig config, ModuleConfigs modules) throws IOException {
+      if (Files.exists(RedactorRotation.staged(modules.redactorKeyFile()))) {
+        throw new ConfigException("policy.redactorKeyFile", modules.source(), "a redactor-key rotation is unfinished ("
+            + RedactorRotation.staged(modules.redactorKeyFile()) + " exists): finish it with `mailward keys rotate-redactor`");
+      }
       SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
           PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
       return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));

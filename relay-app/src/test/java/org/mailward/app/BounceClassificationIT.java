@@ -33,6 +33,8 @@ import org.mailward.testkit.TestCa;
  */
 class BounceClassificationIT {
   private static final TenantId CLINIC = new TenantId("clinic");
+  /** delivery.bounceBreaker.threshold in the breaker test: not the default 10, so the key is shown to reach the breaker. */
+  private static final int THRESHOLD = 6;
   @TempDir Path dir;
 
   @Test
@@ -64,22 +66,23 @@ class BounceClassificationIT {
   void mailboxBouncesSuppress_butAReceiverRejectingEveryone_tripsTheDomainBreaker() throws Exception {
     TestCa ca = TestCa.create("bounce-ca");
     try (Receiver rejecting = Receiver.start(dir, "127.0.0.4", Optional.of(ca.issue("mx.mass.test")), "reject-rcpt:@");
-        Relay relay = start(TestRelays.delivery(Ports.freeUdp("127.0.0.1"), "mass.test: \"[127.0.0.4]:" + rejecting.port() + "\"", ""))) {
+        Relay relay = start(TestRelays.delivery(Ports.freeUdp("127.0.0.1"), "mass.test: \"[127.0.0.4]:" + rejecting.port() + "\"",
+            "  bounceBreaker:\n    threshold: " + THRESHOLD + "\n    window: 1h"))) {
       HardBounceSuppression bounces = relay.hardBounces().orElseThrow();
       List<String> rcpts = IntStream.range(0, 15).mapToObj(i -> "r" + i + "@mass.test").toList();
       assertThat(send(relay, rcpts)).isEqualTo(250);
 
       await(() -> bounces.suppressedCount() + bounces.skippedCount() == 15, "15 mailbox bounces classified");
       assertThat(bounces.trippedDomains()).containsExactly("mass.test");
-      assertThat(bounces.suppressedCount()).isEqualTo(HardBounceSuppression.DEFAULT_THRESHOLD);
-      assertThat(bounces.skippedCount()).isEqualTo(15L - HardBounceSuppression.DEFAULT_THRESHOLD);
+      assertThat(bounces.suppressedCount()).isEqualTo(THRESHOLD);
+      assertThat(bounces.skippedCount()).isEqualTo(15L - THRESHOLD);
       assertThat(bounces.tripCount()).isEqualTo(1);
       List<Suppression> found = rcpts.stream().map(r -> suppression(relay, r)).toList();
-      assertThat(found.stream().filter(s -> !s.entries().isEmpty())).hasSize(HardBounceSuppression.DEFAULT_THRESHOLD)
+      assertThat(found.stream().filter(s -> !s.entries().isEmpty())).hasSize(THRESHOLD)
           .allSatisfy(s -> assertThat(s.entries().values()).allSatisfy(e -> assertThat(e.source())
               .contains("mx=127.0.0.4").contains("reply=550 5.1.1").doesNotContain("@")));
       assertThat(found.stream().filter(s -> s.entries().isEmpty())).as("past the breaker nothing is suppressed")
-          .hasSize(15 - HardBounceSuppression.DEFAULT_THRESHOLD);
+          .hasSize(15 - THRESHOLD);
       assertThat(bounces.resetBreaker("mass.test")).isTrue();
       assertThat(bounces.trippedDomains()).isEmpty();
     }

@@ -146,7 +146,7 @@ class ConsentAdminIT {
     return r.json().get("field").asText();
   }
 
-  private static JsonNode awaitJob(AdminHttp api, String token, AdminHttp.Reply started) throws Exception {
+  static JsonNode awaitJob(AdminHttp api, String token, AdminHttp.Reply started) throws Exception {
     assertThat(started.status()).as(started.body()).isEqualTo(202);
     String path = "/api/v1/tenants/clinic/consent/imports/" + started.json().get("id").asText();
     for (int i = 0; i < 600; i++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -29,35 +30,92 @@ import org.mailward.api.ControlPlaneLog.Entry;
 import org.mailward.api.DestinationTlsPolicy;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Purpose;
+import org.mailward.api.Redactor;
 import org.mailward.api.SecurityLevel;
 import org.mailward.api.TenantId;
 import org.mailward.api.TenantLimits;
 import org.mailward.api.TlsFallback;
 
 /**
- * Log entries as self-describing JSON ({@code {"v":1,"version":…,"at":…,"actor":…,"type":…,
+ * Log entries as self-describing JSON ({@code {"v":2,"version":…,"at":…,"actor":…,"type":…,
  * "change":{…}}}): a format another node, another release, or a distributed log's consumer can
  * read without this code. Written field by field rather than by reflection, so a renamed Java
  * field can never silently change the stored format.
+ *
+ * <p>Nothing in an entry names a person in clear (format 2): what does — the address of a
+ * consent or suppression record, consent evidence, an import file — is sealed ({@link RecordSeal},
+ * field {@code sealed}: {@code key} the master-wrapped data key, {@code nonce}, {@code data}),
+ * and records naming an address also carry its keyed {@code addressToken} (the {@link Redactor}'s,
+ * with {@code tokenKey}, a fingerprint of the redactor key that made it) for lookups without the
+ * master key. Format 1 entries (addresses in clear, written before) are still read; the log
+ * re-writes them as format 2 when it opens.
  */
 public final class ChangeCodec {
-  private ChangeCodec() {}
+  static final int FORMAT = 2;
+  private final RecordSeal seal;
+  private final Redactor redactor;
+  private final String tokenKey;
 
-  public static byte[] encode(Entry e) {
-    ObjectNode o = Json.object().put("v", 1).put("version", e.version()).put("at", e.at().toString())
-        .put("actor", e.actor().id()).put("type", type(e.change()));
-    o.set("change", change(e.change()));
-    return Json.write(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  public ChangeCodec(RecordSeal seal, Redactor redactor) {
+    this.seal = seal;
+    this.redactor = redactor;
+    this.tokenKey = tokenKeyOf(redactor);
   }
 
-  public static Entry decode(byte[] bytes) {
-    try {
-      JsonNode o = Json.MAPPER.readTree(bytes);
-      return new Entry(o.get("version").asLong(), Instant.parse(o.get("at").asText()), new Entry.Actor(o.get("actor").asText()),
-          change(o.get("type").asText(), o.get("change")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable control-plane record", e);
+  /** A fingerprint naming a redactor key (a token of a fixed label; reveals nothing about the key). */
+  public static String tokenKeyOf(Redactor redactor) {
+    return redactor.token("mailward:redactor-key-id");
+  }
+
+  public byte[] encode(Entry e) {
+    ObjectNode o = Json.object().put("v", FORMAT).put("version", e.version()).put("at", e.at().toString())
+        .put("actor", e.actor().id()).put("type", type(e.change()));
+    o.set("change", change(e.change()));
+    return Json.write(o).getBytes(StandardCharsets.UTF_8);
+  }
+
+  public Entry decode(byte[] bytes) {
+    JsonNode o = tree(bytes);
+    String type = o.get("type").asText();
+    return new Entry(o.get("version").asLong(), Instant.parse(o.get("at").asText()), new Entry.Actor(o.get("actor").asText()),
+        change(type, opened(type, o.get("change"))));
+  }
+
+  /** True when stored bytes are a format-1 entry that names a person in clear (re-written as format 2 on open). */
+  static boolean inClear(byte[] bytes) {
+    if (!startsWith(bytes, FORMAT_1)) {
+      return false; // format 2 (this codec writes "v" first): no parse on the log's open path
     }
+    JsonNode c = tree(bytes).get("change");
+    return c != null && (c.has("address") || c.has("content") || c.has("evidence"));
+  }
+
+  private static final byte[] FORMAT_1 = "{\"v\":1,".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
+   * The stored entry with its sealed data key re-wrapped under the active master key, or empty when
+   * it needs nothing; {@code referenced} collects the master key ids the entry names afterwards.
+   */
+  Optional<byte[]> rewrapped(byte[] bytes, Set<String> referenced) {
+    JsonNode o = tree(bytes);
+    JsonNode sealed = o.path("change").path("sealed");
+    if (!sealed.isObject()) {
+      return Optional.empty();
+    }
+    byte[] key = Base64.getDecoder().decode(sealed.get("key").asText());
+    String id = seal.masterKeyIdOf(key);
+    String active = seal.activeMasterKeyId();
+    if (id.equals(active)) {
+      referenced.add(id);
+      return Optional.empty();
+    }
+    ((ObjectNode) sealed).put("key", Base64.getEncoder().encodeToString(seal.rewrap(key)));
+    referenced.add(active);
+    return Optional.of(Json.write(o).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The record's type name, as stored and as audited: {@code tenant.saved}, {@code consent.granted}… */
@@ -90,9 +148,10 @@ public final class ChangeCodec {
     throw new IllegalArgumentException("unknown change record " + c.getClass());
   }
 
-  private static ObjectNode change(ChangeRecord c) {
+  private ObjectNode change(ChangeRecord c) {
     ObjectNode o = Json.object();
     c.owner().ifPresent(t -> o.put("tenant", t.value()));
+    ObjectNode personal = Json.object();
     if (c instanceof TenantSaved t) {
       strings(o.putArray("senderDomains"), t.senderDomains());
       o.put("maxRecipients", t.limits().maxRecipientsPerMessage()).put("maxMessageBytes", t.limits().maxMessageBytes())
@@ -107,19 +166,23 @@ public final class ChangeCodec {
     } else if (c instanceof CredentialRevoked t) {
       o.put("credentialId", t.credentialId());
     } else if (c instanceof ConsentGranted t) {
-      o.put("address", t.address().asString()).put("grantedAt", t.grantedAt().toString()).put("evidence", t.evidence());
+      address(o, personal, t.address());
+      personal.put("evidence", t.evidence());
+      o.put("grantedAt", t.grantedAt().toString());
       t.expiresAt().ifPresent(x -> o.put("expiresAt", x.toString()));
       purposes(o.putArray("purposes"), t.purposes());
     } else if (c instanceof ConsentRevoked t) {
-      o.put("address", t.address().asString());
+      address(o, personal, t.address());
     } else if (c instanceof SuppressionAdded t) {
-      o.put("address", t.address().asString()).put("reason", t.reason());
+      address(o, personal, t.address());
+      o.put("reason", t.reason());
       purposes(o.putArray("purposes"), t.purposes());
     } else if (c instanceof SuppressionRemoved t) {
-      o.put("address", t.address().asString());
+      address(o, personal, t.address());
       purposes(o.putArray("purposes"), t.purposes());
     } else if (c instanceof ConsentImport t) {
-      o.put("importId", t.importId()).put("format", t.format()).put("content", Base64.getEncoder().encodeToString(t.content()));
+      o.put("importId", t.importId()).put("format", t.format());
+      personal.put("content", Base64.getEncoder().encodeToString(t.content()));
     } else if (c instanceof DkimKeyAdded t) {
       o.put("domain", t.domain()).put("selector", t.selector()).put("keyType", t.keyType()).put("publicKey", t.publicKey())
           .put("createdAt", t.createdAt().toString());
@@ -129,7 +192,50 @@ public final class ChangeCodec {
     } else if (c instanceof DestinationTlsPolicyCleared t) {
       o.put("domain", t.domain());
     }
+    if (!personal.isEmpty()) {
+      RecordSeal.Sealed s = seal.seal(Json.write(personal).getBytes(StandardCharsets.UTF_8),
+          aad(type(c), c.owner().map(TenantId::value).orElse("")));
+      o.putObject("sealed").put("key", b64(s.wrappedKey())).put("nonce", b64(s.nonce())).put("data", b64(s.ciphertext()));
+    }
     return o;
+  }
+
+  private void address(ObjectNode o, ObjectNode personal, EmailAddress a) {
+    o.put("addressToken", redactor.token(a)).put("tokenKey", tokenKey);
+    personal.put("address", a.asString());
+  }
+
+  /** The change with its sealed fields opened into it (format 1: as stored). */
+  private JsonNode opened(String type, JsonNode change) {
+    JsonNode sealed = change.get("sealed");
+    if (sealed == null) {
+      return change;
+    }
+    RecordSeal.Sealed s = new RecordSeal.Sealed(unb64(sealed.get("key")), unb64(sealed.get("nonce")), unb64(sealed.get("data")));
+    ObjectNode out = ((ObjectNode) change).deepCopy();
+    out.remove("sealed");
+    out.setAll((ObjectNode) tree(seal.open(s, aad(type, change.hasNonNull("tenant") ? change.get("tenant").asText() : ""))));
+    return out;
+  }
+
+  private static byte[] aad(String type, String tenant) {
+    return ("mailward-controlplane:" + type + ":" + tenant).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static byte[] unb64(JsonNode n) {
+    return Base64.getDecoder().decode(n.asText());
+  }
+
+  private static JsonNode tree(byte[] bytes) {
+    try {
+      return Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable control-plane record", e);
+    }
   }
 
   private static ChangeRecord change(String type, JsonNode o) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.ChangeRecord;
 import org.mailward.api.ControlPlaneLog.Entry;
 import org.mailward.api.DestinationTlsPolicy;
@@ -15,16 +17,18 @@ import org.mailward.api.TenantId;
 /** The stored form of the destination TLS policy and DKIM key records: read back equal, node-wide records without a tenant. */
 class ChangeCodecTest {
   private static final Instant AT = Instant.parse("2026-12-04T21:00:00Z");
+  @TempDir Path keys;
 
-  private static Entry roundTrip(ChangeRecord c) {
-    return ChangeCodec.decode(ChangeCodec.encode(new Entry(7, AT, new Entry.Actor("token:abc"), c)));
+  private Entry roundTrip(ChangeRecord c) {
+    ChangeCodec codec = TestCodecs.sealing(keys);
+    return codec.decode(codec.encode(new Entry(7, AT, new Entry.Actor("token:abc"), c)));
   }
 
   @Test
   void aDestinationTlsPolicy_isStoredWithoutATenant_andReadBackEqual() {
     var set = new ChangeRecord.DestinationTlsPolicySet(
         new DestinationTlsPolicy("Dest.Example", SecurityLevel.ENCRYPT, true, Optional.of("broken MTA-STS")));
-    byte[] stored = ChangeCodec.encode(new Entry(7, AT, new Entry.Actor("token:abc"), set));
+    byte[] stored = TestCodecs.sealing(keys).encode(new Entry(7, AT, new Entry.Actor("token:abc"), set));
     assertThat(new String(stored, StandardCharsets.UTF_8)).contains("\"type\":\"domain.tls-policy.set\"")
         .contains("\"domain\":\"dest.example\"").doesNotContain("\"tenant\"");
     assertThat(roundTrip(set).change()).isEqualTo(set);

@@ -45,7 +45,8 @@ public final class ConsentRegistry {
   }
 
   /** As {@link #revoke}, for callers that only hold the keyed hash (unsubscribe tokens). */
-  public Optional<Authorization> revokeByHash(TenantId tenant, byte[] hash, String source) {
+  public Optional<Authorization> revokeByHash(TenantId tenant, byte[] keyedHash, String source) {
+    byte[] hash = store.current(tenant, keyedHash); // an unsubscribe link minted before a redactor-key rotation
     synchronized (store.lock(hash)) {
       Optional<Authorization> current = store.authorization(tenant, hash);
       if (current.isEmpty() || current.get().revokedAt().isPresent()) {

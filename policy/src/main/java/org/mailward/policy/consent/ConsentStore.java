@@ -24,6 +24,8 @@ public final class ConsentStore {
   public static final String SUPPRESSIONS = "consent.suppression";
   public static final String CHANGES = "consent.changes";
   public static final String IMPORTS = "consent.imports";
+  /** Old keyed hash to the current one, written by a redactor-key rotation ({@link RedactorRekeying}). */
+  public static final String ALIASES = "consent.rekey.aliases";
   private static final int STRIPES = 64;
 
   /** Told after a recipient's records changed. */
@@ -63,6 +65,15 @@ public final class ConsentStore {
   /** The keyed, tenant-scoped hash of a normalised address (32 bytes). */
   public byte[] recipientHash(TenantId tenant, EmailAddress address) {
     return redactor.hash(tenant.value() + "\n" + address.normalized());
+  }
+
+  /**
+   * The hash a record of {@code hash} lives under now: itself, or where a redactor-key rotation moved
+   * it (an unsubscribe link minted before the rotation carries the old hash). One store read.
+   */
+  public byte[] current(TenantId tenant, byte[] hash) {
+    return kv.get(ALIASES, key(tenant, hash)).map(k -> java.util.Arrays.copyOfRange(k, k.length - hash.length, k.length))
+        .orElse(hash);
   }
 
   static byte[] key(TenantId tenant, byte[] hash) {

@@ -34,7 +34,9 @@ public final class Suppressions {
   }
 
   /** As {@link #add}, for callers that only hold the keyed hash (unsubscribe tokens). */
-  public boolean addByHash(TenantId tenant, byte[] hash, Set<Purpose> purposes, SuppressionReason reason, String source) {
+  public boolean addByHash(TenantId tenant, byte[] keyedHash, Set<Purpose> purposes, SuppressionReason reason,
+      String source) {
+    byte[] hash = store.current(tenant, keyedHash); // an unsubscribe link minted before a redactor-key rotation
     synchronized (store.lock(hash)) {
       Suppression current = store.suppression(tenant, hash);
       Map<Purpose, Suppression.Entry> entries = new EnumMap<>(Purpose.class);

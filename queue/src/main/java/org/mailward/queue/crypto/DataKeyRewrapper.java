@@ -17,6 +17,8 @@
 // row whose message row is gone afterwards is deleted again, and the first pass of each
 // process deletes any key row without a message row (left by a crash between the two;
 // the older key is still in the ring then, since it is destroyed only after a pass).
+// Other holders of master-wrapped blobs (WrappedKeyHolders: the control-plane log's
+// sealed records) re-wrap in the same pass; a key one of them still names is kept.
 // Audit: `master-key.activated` when this process switches to a new key, and
 // `master-key.destroyed` when it destroys one (key ids and counts only).
 // Does not: decide when to rotate (the operator does), or touch message bodies.
@@ -57,8 +59,14 @@ public final class DataKeyRewrapper implements AutoCloseable {
    * @param destroyGrace how long after a switch of the active key an older key may still be referred to by
    *     a message being received (longer than any inbound transaction)
    * @param batchSize wrapped keys per synced RocksDB batch
+   * @param holders other holders of master-wrapped blobs; an older key they still name is not destroyed
    */
-  public record Settings(Duration firstPassAfter, Duration checkInterval, Duration destroyGrace, int batchSize) {
+  public record Settings(Duration firstPassAfter, Duration checkInterval, Duration destroyGrace, int batchSize,
+      WrappedKeyHolders holders) {
+    public Settings(Duration firstPassAfter, Duration checkInterval, Duration destroyGrace, int batchSize) {
+      this(firstPassAfter, checkInterval, destroyGrace, batchSize, WrappedKeyHolders.none());
+    }
+
     public Settings {
       if (checkInterval.isNegative() || checkInterval.isZero()) {
         throw new IllegalArgumentException("spool.masterKeyCheckInterval must be > 0");
@@ -78,7 +86,12 @@ public final class DataKeyRewrapper implements AutoCloseable {
     }
 
     public Settings withCheckInterval(Duration d) {
-      return new Settings(firstPassAfter, d, destroyGrace, batchSize);
+      return new Settings(firstPassAfter, d, destroyGrace, batchSize, holders);
+    }
+
+    /** Other holders of master-wrapped blobs (the control-plane log), asked in every pass. */
+    public Settings withHolders(WrappedKeyHolders h) {
+      return new Settings(firstPassAfter, checkInterval, destroyGrace, batchSize, h);
     }
   }
 
@@ -202,10 +215,18 @@ public final class DataKeyRewrapper implements AutoCloseable {
           unknown.size(), unknown);
       return;
     }
+    if (!settings.holders().isComplete()) {
+      return; // a holder of wrapped blobs is still being wired: destroy nothing yet
+    }
+    Set<String> held = settings.holders().rewrapAll(ring);
     if (start.isBefore(activatedAt.plus(settings.destroyGrace()))) {
       return; // a message wrapped under an older key just before the switch may still commit
     }
     for (String id : older) {
+      if (held.contains(id)) {
+        LOG.warn("master key {} is still named by a holder outside the spool after its re-wrap; kept", id);
+        continue;
+      }
       try {
         ring.destroy(id);
       } catch (UnsupportedOperationException | java.io.UncheckedIOException e) { // environment, or a read-only file
@@ -217,6 +238,7 @@ public final class DataKeyRewrapper implements AutoCloseable {
       audit("master-key.destroyed", Map.of("keyId", id, "activeKeyId", active, "rewrapped", String.valueOf(rewrapped.get())));
     }
     older.retainAll(ring.keyIds());
+    older.removeAll(held); // still named: asked again in the next pass
     unusedReadOnly = Set.copyOf(older);
   }
 

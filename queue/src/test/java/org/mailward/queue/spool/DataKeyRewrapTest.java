@@ -23,6 +23,7 @@ import org.mailward.queue.SpoolConfig;
 import org.mailward.queue.crypto.DataKey;
 import org.mailward.queue.crypto.DataKeyRewrapper;
 import org.mailward.queue.crypto.MasterKey;
+import org.mailward.queue.crypto.WrappedKeyHolders;
 import org.mailward.queue.rocks.RocksDatabase;
 
 /** {@link DataKeyRewrapper} on a real spool: re-wrap, destroy, and shredding kept exact. */
@@ -98,6 +99,38 @@ class DataKeyRewrapTest {
       assertThat(s.keyRotation().failures()).isZero();
       assertThat(s.dataKeysByMasterKey()).containsOnlyKeys("0000bbbb");
       assertThat(SpoolFixtures.readAll(s.spool().body(ids.get(4)).orElseThrow())).isEqualTo(SpoolFixtures.body(4, 5004));
+    }
+  }
+
+  @Test
+  void anOtherHolderOfWrappedBlobs_keepsTheOldKeyUntilItIsWiredAndHasRewrapped() throws Exception {
+    SpoolConfig config = SpoolConfig.defaults(dir).withLimits(512, 64L << 20, 0);
+    WrappedKeyHolders holders = WrappedKeyHolders.pending();
+    var fast = new DataKeyRewrapper.Settings(Duration.ZERO, Duration.ofMillis(20), Duration.ZERO, 8).withHolders(holders);
+    MasterKey ring = MasterKey.loadOrCreate(config.masterKeyFile(), random);
+    // a blob outside the spool (the control-plane log's sealed records), wrapped under the first key
+    byte[][] held = {ring.wrap(DataKey.generate(random).key())};
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    try (SpoolStorage s = RocksChronicleSpool.open(config, Clock.systemUTC(), ring, fast)) {
+      commit(s, 1);
+      String oldKey = ring.activeKeyId();
+      ring.rotate();
+      await(() -> s.keyRotation().rewrapped() == 1 && s.keyRotation().passes() >= 3);
+      assertThat(ring.keyIds()).as("nothing is destroyed before every holder is wired").contains(oldKey);
+
+      holders.add(r -> {
+        asked.incrementAndGet();
+        return java.util.Set.of(r.keyIdOf(held[0])); // a holder that has not re-wrapped yet
+      }).complete();
+      await(() -> asked.get() >= 3 || s.keyRotation().failures() > 0);
+      assertThat(s.keyRotation().failures()).as("failed passes").isZero();
+      assertThat(ring.keyIds()).as("a key a holder still names is kept").contains(oldKey);
+      assertThat(s.keyRotation().destroyed()).isZero();
+
+      held[0] = ring.wrap(ring.unwrap(held[0])); // the holder re-wraps under the active key
+      await(() -> s.keyRotation().destroyed() == 1);
+      assertThat(ring.keyIds()).doesNotContain(oldKey);
+      assertThat(ring.unwrap(held[0])).isNotNull();
     }
   }
 

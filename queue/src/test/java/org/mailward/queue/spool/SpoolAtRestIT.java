@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.mailward.testkit.DataDirectoryScan;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Envelope;
@@ -98,7 +98,7 @@ class SpoolAtRestIT {
       assertThat(files.filter(p -> p.toString().endsWith(".sst")).count()).as("SST files after the flush").isPositive();
     }
     assertNoSecretIn(dir, secrets, "after flush, compaction and close");
-    assertThat(scan(dir, List.of(DOMAIN))).as("the destination domain (kept in clear for scheduling) is found by the scan")
+    assertThat(DataDirectoryScan.scan(dir, List.of(DOMAIN))).as("the destination domain (kept in clear for scheduling) is found by the scan")
         .containsKey(DOMAIN);
 
     try (SpoolStorage storage = RocksChronicleSpool.open(config, Clock.systemUTC())) {
@@ -128,27 +128,7 @@ class SpoolAtRestIT {
   }
 
   private static void assertNoSecretIn(Path root, List<String> secrets, String when) throws IOException {
-    Map<String, List<Path>> hits = scan(root, secrets);
+    Map<String, List<Path>> hits = DataDirectoryScan.scan(root, secrets);
     assertThat(hits).as("files holding a secret %s", when).isEmpty();
-  }
-
-  /**
-   * Which of {@code needles} occur in which files under {@code root} (ASCII, or UTF-16 as some tools write);
-   * each file is read once.
-   */
-  private static Map<String, List<Path>> scan(Path root, List<String> needles) throws IOException {
-    Map<String, List<Path>> hits = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-        for (String n : needles) {
-          String utf16 = new String(n.getBytes(StandardCharsets.UTF_16LE), StandardCharsets.ISO_8859_1);
-          if (content.contains(n) || content.contains(utf16)) {
-            hits.computeIfAbsent(n, k -> new ArrayList<>()).add(root.relativize(f));
-          }
-        }
-      }
-    }
-    return hits;
   }
 }

@@ -83,7 +83,8 @@ public record MailwardConfig(
       Retry retry,
       OutboundTls tls,
       MtaSts mtaSts,
-      Dane dane) {
+      Dane dane,
+      BounceBreaker bounceBreaker) {
     public Delivery {
       routes = Map.copyOf(routes);
     }
@@ -107,6 +108,17 @@ public record MailwardConfig(
   public record OutboundTls(String trustAnchors, String trustAnchorsPassword) {}
 
   public record MtaSts(boolean enabled, int httpsPort, Duration fetchTimeout, Duration maxPolicyAge) {}
+
+  /**
+   * The per-domain hard-bounce breaker: more than {@code threshold} mailbox bounces from one recipient domain
+   * within {@code window} stop that domain's bounces from suppressing until an operator resets it.
+   */
+  public record BounceBreaker(int threshold, Duration window) {
+    public BounceBreaker {
+      InvalidValue.check(threshold >= 1, "threshold", "must be at least 1");
+      InvalidValue.check(window != null && !window.isNegative() && !window.isZero(), "window", "must be longer than 0s");
+    }
+  }
 
   /** Empty resolver: dns.resolver. Empty trustAnchors: the IANA root key built into dnsjava. */
   public record Dane(boolean enabled, String resolver, String trustAnchors) {}

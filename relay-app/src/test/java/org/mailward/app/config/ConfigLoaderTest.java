@@ -88,6 +88,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bounceBreakerLimits_areValidatedWithTheKeyAndFile() throws IOException {
+    assertThat(loader.defaults(Map.of()).delivery().bounceBreaker())
+        .isEqualTo(new MailwardConfig.BounceBreaker(10, Duration.ofMinutes(10)));
+    Path f = write("delivery:\n  bounceBreaker:\n    threshold: 0\n");
+    assertThatThrownBy(() -> loader.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("delivery.bounceBreaker.threshold")
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("at least 1");
+    Path g = write("delivery:\n  bounceBreaker:\n    window: 0s\n");
+    assertThatThrownBy(() -> loader.load(g, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("delivery.bounceBreaker.window")
+        .hasMessageContaining(g.toString());
+  }
+
+  @Test
   void environment_overridesOneKey_andErrorsNameTheVariable() throws IOException {
     Path f = write("spool:\n  minFreeSpace: 1GB\n");
     MailwardConfig c = loader.load(f, Map.of("MAILWARD_SPOOL__MIN_FREE_SPACE", "2GB", "MAILWARD_DELIVERY__ENABLED", "false",
