@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -107,7 +109,7 @@ class DaneIT {
     return new TLSARecord(Name.fromString(name), DClass.IN, 300, usage, selector, matching, data);
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
+  private record Rig(MemorySpool spool, MemoryAuditJournal audit, DeliveryService service) implements AutoCloseable {
     @Override
     public void close() {
       service.stop();
@@ -125,7 +127,7 @@ class DaneIT {
         .withDane(new DeliveryConfig.Dane(true, Optional.of(new InetSocketAddress("127.0.0.1", zones.port())), Optional.of(anchors)));
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     return new Rig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock));
   }
@@ -135,7 +137,7 @@ class DaneIT {
       Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(type::isInstance).isPresent(),
           type.getSimpleName());
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled + "; audit " + r.audit().events, e);
+      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled() + "; audit " + r.audit().events(), e);
     }
     return r.spool().outcome(env.ref(0)).orElseThrow();
   }

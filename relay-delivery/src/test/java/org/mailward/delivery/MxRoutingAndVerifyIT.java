@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -80,7 +82,7 @@ class MxRoutingAndVerifyIT {
     }
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
+  private record Rig(MemorySpool spool, MemoryAuditJournal audit, DeliveryService service) implements AutoCloseable {
     @Override
     public void close() {
       service.stop();
@@ -107,7 +109,7 @@ class MxRoutingAndVerifyIT {
         .withDane(dane);
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock);
     return new Rig(spool, audit, s);
@@ -118,7 +120,7 @@ class MxRoutingAndVerifyIT {
       Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(type::isInstance).isPresent(),
           type.getSimpleName());
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled + "; audit " + r.audit().events, e);
+      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled() + "; audit " + r.audit().events(), e);
     }
     return r.spool().outcome(env.ref(0)).orElseThrow();
   }
@@ -293,7 +295,7 @@ class MxRoutingAndVerifyIT {
       assertThat(e.tls().policySource()).isEqualTo("tenant");
       assertThat(r.audit().of(verify.id())).filteredOn(x -> x.type().equals("dane.indeterminate")).first()
           .satisfies(x -> assertThat(x.facts()).containsEntry("name", "mx.test").containsEntry("reason", "mx-dnssec-indeterminate"));
-      assertThat(r.audit().events).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
+      assertThat(r.audit().events()).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
     }
   }
 }

@@ -18,6 +18,8 @@ import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Redactor;
 import org.mailward.api.SecurityLevel;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Receiver;
 import org.mailward.testkit.TestCa;
 
@@ -59,7 +61,7 @@ class QuirkyReceiverIT {
     }
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
+  private record Rig(MemorySpool spool, MemoryAuditJournal audit, DeliveryService service) implements AutoCloseable {
     @Override
     public void close() {
       service.stop();
@@ -74,13 +76,13 @@ class QuirkyReceiverIT {
             Duration.ofDays(1), throttleBackoff));
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     return new Rig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock));
   }
 
   private static long attempts(Rig r, Envelope env) {
-    return r.spool().settled.stream().filter(s -> s.ref().equals(env.ref(0))).count();
+    return r.spool().settled().stream().filter(s -> s.ref().equals(env.ref(0))).count();
   }
 
   @Test
@@ -114,7 +116,7 @@ class QuirkyReceiverIT {
   }
 
   private static java.util.List<Envelope> dsns(Rig r) {
-    return r.spool().committed.stream().filter(e -> e.reversePath().isEmpty()).toList();
+    return r.spool().committed().values().stream().filter(e -> e.reversePath().isEmpty()).toList();
   }
 
   @Test

@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -83,7 +85,7 @@ class StartTlsDeliveryIT {
     }
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
+  private record Rig(MemorySpool spool, MemoryAuditJournal audit, DeliveryService service) implements AutoCloseable {
     @Override
     public void close() {
       service.stop();
@@ -97,7 +99,7 @@ class StartTlsDeliveryIT {
   private Rig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), portal,
         new Redactor("0123456789abcdef0123".getBytes()), clock);
     return new Rig(spool, audit, s);
@@ -131,7 +133,7 @@ class StartTlsDeliveryIT {
       try {
         Await.until(Duration.ofSeconds(20), () -> settled(r.spool(), env, 0, RecipientOutcome.Delivered.class), "delivery");
       } catch (AssertionError e) {
-        System.err.println("DEBUG settled " + r.spool().settled + " audit " + r.audit().events);
+        System.err.println("DEBUG settled " + r.spool().settled() + " audit " + r.audit().events());
         throw e;
       }
 
@@ -201,9 +203,9 @@ class StartTlsDeliveryIT {
       r.spool().add(env, Mail.body("tf-" + env.id()));
       r.service().start();
       Await.until(Duration.ofSeconds(30), () -> settled(r.spool(), env, 0, RecipientOutcome.Delivered.class), "delivery after retry");
-      assertThat(r.spool().settled).filteredOn(s -> s.ref().equals(env.ref(0)))
+      assertThat(r.spool().settled()).filteredOn(s -> s.ref().equals(env.ref(0)))
           .extracting(s -> s.outcome().getClass().getSimpleName()).containsExactly("Deferred", "Delivered");
-      RecipientOutcome.Deferred first = (RecipientOutcome.Deferred) r.spool().settled.stream()
+      RecipientOutcome.Deferred first = (RecipientOutcome.Deferred) r.spool().settled().stream()
           .filter(s -> s.ref().equals(env.ref(0))).findFirst().orElseThrow().outcome();
       assertThat(first.reply()).hasValueSatisfying(x -> assertThat(x.code()).isEqualTo(451));
     }
@@ -292,7 +294,7 @@ class StartTlsDeliveryIT {
       r.service().start();
       Await.until(Duration.ofSeconds(20), () -> settled(r.spool(), env, 0, RecipientOutcome.HeldInPortal.class), "portal hold");
       assertThat(held).containsExactly(0);
-      Envelope notice = r.spool().committed.stream().filter(e -> !e.id().equals(env.id())).findFirst().orElseThrow();
+      Envelope notice = r.spool().committed().values().stream().filter(e -> !e.id().equals(env.id())).findFirst().orElseThrow();
       assertThat(notice.requiredLevel()).isEqualTo(SecurityLevel.ENCRYPT);
       assertThat(notice.recipients().get(0).address().asString()).isEqualTo("patient@sink.test");
       assertThat(new String(r.spool().committedBody(notice.id()))).contains("Pick it up at the portal").doesNotContain("marker");

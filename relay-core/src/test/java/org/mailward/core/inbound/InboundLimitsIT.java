@@ -167,7 +167,7 @@ class InboundLimitsIT {
       assertThat(c.expect(250).text()).isEqualTo("250 2.0.0 " + part1.length + " octets received\n");
       String queued = c.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      String body = new String(fx.spool.bodyBytes(id), StandardCharsets.ISO_8859_1);
+      String body = new String(fx.spool.committedBody(id), StandardCharsets.ISO_8859_1);
       assertThat(body).startsWith("Received: ").endsWith(new String(part1, StandardCharsets.ISO_8859_1) + new String(part2, StandardCharsets.ISO_8859_1));
     }
   }
@@ -187,7 +187,7 @@ class InboundLimitsIT {
       }
       String queued = c.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      assertThat(new String(fx.spool.bodyBytes(id), StandardCharsets.US_ASCII)).endsWith("\r\nSubject: s\r\n\r\n.dot\r\n");
+      assertThat(new String(fx.spool.committedBody(id), StandardCharsets.US_ASCII)).endsWith("\r\nSubject: s\r\n\r\n.dot\r\n");
     }
   }
 
@@ -216,7 +216,7 @@ class InboundLimitsIT {
       System.out.printf("6 MB message over STARTTLS: %d ms%n", ms);
       String queued = reply.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      byte[] stored = fx.spool.bodyBytes(id);
+      byte[] stored = fx.spool.committedBody(id);
       String storedText = new String(stored, StandardCharsets.UTF_8);
       String withoutReceived = storedText.substring(storedText.indexOf("Subject: large"));
       assertThat(sha(withoutReceived)).isEqualTo(sha(text));
@@ -245,23 +245,23 @@ class InboundLimitsIT {
 
   @Test
   void spoolNotAccepting_refusesMailWith_452_4_3_1() throws Exception {
-    fx.spool.health = new SpoolHealth(SpoolHealth.State.FULL, 0, 0);
+    fx.spool.reportHealth(new SpoolHealth(SpoolHealth.State.FULL, 0, 0));
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       assertThat(c.command("MAIL FROM:<a@clinic.test>").expect(452).text()).startsWith("452 4.3.1");
     } finally {
-      fx.spool.health = new SpoolHealth(SpoolHealth.State.OK, 0, Long.MAX_VALUE);
+      fx.spool.reportHealth(new SpoolHealth(SpoolHealth.State.OK, 0, Long.MAX_VALUE));
     }
   }
 
   @Test
   void commitFailure_isAnsweredWithTheSpoolReply_neverWith_250_andIsCounted() throws Exception {
     long caught = caught();
-    fx.spool.failCommits = true;
+    fx.spool.failCommits(true);
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       assertThat(c.sendMessage("a@clinic.test", List.of("b@example.test"), "Subject: x\r\n\r\ny\r\n").text()).startsWith("452 4.3.1");
       c.command("NOOP").expect(250);
     } finally {
-      fx.spool.failCommits = false;
+      fx.spool.failCommits(false);
     }
     assertThat(caught()).isGreaterThan(caught);
   }

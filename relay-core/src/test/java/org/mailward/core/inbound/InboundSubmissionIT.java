@@ -44,7 +44,7 @@ class InboundSubmissionIT {
       assertThat(env.tenant().value()).isEqualTo("clinic");
       assertThat(fx.spool.presettled(id)).hasSize(1);
       assertThat(fx.spool.presettled(id).get(0).ref().index()).isEqualTo(1);
-      String body = new String(fx.spool.bodyBytes(id), StandardCharsets.UTF_8);
+      String body = new String(fx.spool.committedBody(id), StandardCharsets.UTF_8);
       assertThat(body).startsWith("Received: from esp.test ([127.0.0.1])\r\n\tby mx.mailward.test (Mailward) with ESMTPSA id " + id);
       assertThat(body).contains("(version=TLSv1.3 cipher=");
       assertThat(body).doesNotContain("pat@example.test");

@@ -1,6 +1,7 @@
 package org.mailward.core.testing;
 
 import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ import org.mailward.testkit.TestCa;
 
 /**
  * A running inbound server on 127.0.0.1 (ephemeral ports: a STARTTLS listener
- * "submission" and an implicit-TLS listener "smtps") with a file test spool,
+ * "submission" and an implicit-TLS listener "smtps") with the testkit spool (bodies in files),
  * the test policy, an in-memory audit journal and two tenants:
  * {@code apikey}/{@link #PASSWORD} (domain clinic.test) and {@code limited}/{@link #PASSWORD}
  * (domain limited.test, by default 3 recipients, 64 KiB, 2 connections, no rate limit).
@@ -36,7 +37,7 @@ public final class InboundFixture implements AutoCloseable {
   public final Path dir;
   public final TestCa ca;
   public final TestCa.PemFiles pem;
-  public final FileTestSpool spool;
+  public final MemorySpool spool;
   public final TestPolicyEngine policy = new TestPolicyEngine();
   public final MemoryAuditJournal audit = new MemoryAuditJournal();
   public final Redactor redactor = new Redactor("0123456789abcdef-test-key".getBytes());
@@ -65,7 +66,7 @@ public final class InboundFixture implements AutoCloseable {
     ca = TestCa.create("Mailward Test CA");
     pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
     caPem = ca.writeCaPem(dir.resolve("ca.pem"));
-    spool = new FileTestSpool(dir.resolve("spool"));
+    spool = MemorySpool.withBodyFiles(dir.resolve("spool"), Clock.systemUTC());
     PasswordHasher hasher = new PasswordHasher(1024, 1, 1);
     String hash = hasher.hash(PASSWORD.toCharArray());
     Tenant limited = Tenants.withLimits(hash, limitedTenant);
