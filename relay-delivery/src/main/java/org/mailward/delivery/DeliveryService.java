@@ -63,7 +63,6 @@ public final class DeliveryService implements AutoCloseable {
   private final ConnectionPool pool;
   private final SmtpDeliveryAgent agent;
   private final Scheduler scheduler;
-  private final DeliveryMetrics metrics = new DeliveryMetrics();
 
   public DeliveryService(DeliveryConfig config, Spool spool, AuditJournal audit, MessageFinisher finisher,
       Optional<PortalDrop> portal, Redactor redactor, Clock clock) {
@@ -94,7 +93,7 @@ public final class DeliveryService implements AutoCloseable {
     Scheduler[] self = new Scheduler[1];
     RelayedNotices relayed = new RelayedNotices();
     this.agent = new SmtpDeliveryAgent(router, mtaSts, dane, pool, new PeerVerifier(anchors.trustManager()), finisher, bodyExecutor,
-        retry, fallback, new AttemptAudit(audit, redactor, clock), new AttemptLog(metrics), domain -> self[0].throttled(domain), relayed,
+        retry, fallback, new AttemptAudit(audit, redactor, clock), new AttemptLog(), domain -> self[0].throttled(domain), relayed,
         config.smtp(), clock);
     DsnWriter dsn = new DsnWriter(spool, injector, config.smtp().heloName(), retry, relayed, clock, ids);
     this.scheduler = new Scheduler(spool, agent, dsn, retry, config, clock, schedulerThread);
@@ -140,11 +139,6 @@ public final class DeliveryService implements AutoCloseable {
 
   public Scheduler scheduler() {
     return scheduler;
-  }
-
-  /** Per-recipient counters of what each attempt ended in, by typed reason (relay-app exports them). */
-  public DeliveryMetrics metrics() {
-    return metrics;
   }
 
   public ConnectionPool pool() {
