@@ -58,7 +58,7 @@ class StartTlsDeliveryIT {
     sinkPort = Ports.free("127.0.0.3");
     sink = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "127.0.0.3:" + sinkPort, "16")
         .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
-    Await.until(Duration.ofSeconds(10), () -> canConnect("127.0.0.3", sinkPort), "smtp-sink");
+    Await.until(Duration.ofSeconds(10), () -> Ports.canConnect("127.0.0.3", sinkPort), "smtp-sink");
     sinkProxy = new RecordingProxy("127.0.0.7", new InetSocketAddress("127.0.0.3", sinkPort), false);
     strippingProxy = new RecordingProxy("127.0.0.8", new InetSocketAddress("127.0.0.2", tls.port()), true);
   }
@@ -76,33 +76,17 @@ class StartTlsDeliveryIT {
     }
   }
 
-  static boolean canConnect(String host, int port) {
-    try (var s = new java.net.Socket()) {
-      s.connect(new InetSocketAddress(host, port), 200);
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  private record Rig(MemorySpool spool, MemoryAuditJournal audit, DeliveryService service) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.stop();
-    }
-  }
-
-  private Rig rig(DeliveryConfig config) {
+  private DeliveryRig rig(DeliveryConfig config) {
     return rig(config, Optional.empty());
   }
 
-  private Rig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
+  private DeliveryRig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
     MemoryAuditJournal audit = new MemoryAuditJournal();
     DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), portal,
         new Redactor("0123456789abcdef0123".getBytes()), clock);
-    return new Rig(spool, audit, s);
+    return new DeliveryRig(spool, audit, s);
   }
 
   private DeliveryConfig config() throws Exception {
@@ -125,7 +109,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void encryptLevel_isDeliveredOverStartTls_withDotsIntact_andTheAttemptIsAuditedWithoutAddresses() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@tls.test");
       r.spool().add(env, Mail.body("m1-" + env.id()));
       int before = tls.messages().size();
@@ -154,7 +138,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void receiverWithoutStartTls_neverSeesMailCommandsOrTheBody_andTheRecipientIsDeferred() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@sink.test");
       r.spool().add(env, Mail.body("secret-sink-" + env.id()));
       r.service().start();
@@ -171,7 +155,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void proxyStrippingStartTls_atEncryptLevel_defersAndNothingIsSent() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@strip.test");
       r.spool().add(env, Mail.body("secret-strip-" + env.id()));
       r.service().start();
@@ -184,7 +168,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void fallbackBounce_withoutStartTls_bouncesWith_5_7_10_andTheSenderGetsADsn() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.BOUNCE, MailParameters.defaults(),
           "sender@clinic.test", "patient@sink.test");
       r.spool().add(env, Mail.body("fb-" + env.id()));
@@ -198,7 +182,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void temporaryFailure_isRetriedLater_andThenDelivered() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@tempfail.test");
       r.spool().add(env, Mail.body("tf-" + env.id()));
       r.service().start();
@@ -213,7 +197,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void permanentRejection_bouncesThatRecipientOnly_andTheDsnCarriesHeadersButNotTheBody() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.DEFER,
           new MailParameters(0, MailParameters.BodyType.SEVEN_BIT, false, false, Optional.of(MailParameters.DsnReturn.HDRS),
               Optional.of("ENV-42")),
@@ -235,7 +219,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void manyMessagesToOneDomain_shareOneConnection() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       int before = tls.messages().size();
       List<Envelope> envs = new java.util.ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -255,7 +239,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void requireTls_toAServerThatDoesNotOfferIt_isNotDeliveredAndBouncesWith_5_7_30() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.DEFER,
           new MailParameters(0, MailParameters.BodyType.SEVEN_BIT, false, true, Optional.empty(), Optional.empty()),
           "sender@clinic.test", "patient@tls.test");
@@ -287,7 +271,7 @@ class StartTlsDeliveryIT {
             }
           }));
     };
-    try (Rig r = rig(config(), Optional.of(portal))) {
+    try (DeliveryRig r = rig(config(), Optional.of(portal))) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.VERIFY, TlsFallback.PORTAL, MailParameters.defaults(),
           "sender@clinic.test", "patient@sink.test");
       r.spool().add(env, Mail.body("portal-" + env.id()));
