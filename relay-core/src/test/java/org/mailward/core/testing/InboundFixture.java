@@ -1,8 +1,5 @@
 package org.mailward.core.testing;
 
-import org.mailward.testkit.MemoryAuditJournal;
-import org.mailward.testkit.MemorySpool;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,6 +20,9 @@ import org.mailward.api.TenantLimits;
 import org.mailward.core.auth.PasswordHasher;
 import org.mailward.core.inbound.InboundConfig;
 import org.mailward.core.inbound.SmtpServer;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
+import org.mailward.testkit.SmtpTestClient;
 import org.mailward.testkit.TestCa;
 
 /**
@@ -97,7 +97,7 @@ public final class InboundFixture implements AutoCloseable {
 
   /** A client connected to the STARTTLS listener, greeting read. */
   public SmtpTestClient connect() throws Exception {
-    SmtpTestClient c = new SmtpTestClient(submission, clientTls());
+    SmtpTestClient c = SmtpTestClient.connect(submission, clientTls());
     c.expect(220);
     return c;
   }
@@ -105,22 +105,22 @@ public final class InboundFixture implements AutoCloseable {
   /** Connected, STARTTLS done, EHLO sent, authenticated as {@code user}. */
   public SmtpTestClient authenticated(String user) throws Exception {
     SmtpTestClient c = connect();
-    c.command("EHLO esp.test").expect(250);
-    c.command("STARTTLS").expect(220);
+    c.send("EHLO esp.test").expect(250);
+    c.send("STARTTLS").expect(220);
     c.upgrade();
-    c.command("EHLO esp.test").expect(250);
-    c.command("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
+    c.send("EHLO esp.test").expect(250);
+    c.send("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
     return c;
   }
 
   /** Connected from {@code localAddress} (a loopback address: another "host"), STARTTLS and EHLO done, not authenticated. */
   public SmtpTestClient securedFrom(String localAddress) throws Exception {
-    SmtpTestClient c = new SmtpTestClient(submission, clientTls(), localAddress);
+    SmtpTestClient c = SmtpTestClient.connect(submission, clientTls(), localAddress);
     c.expect(220);
-    c.command("EHLO esp.test").expect(250);
-    c.command("STARTTLS").expect(220);
+    c.send("EHLO esp.test").expect(250);
+    c.send("STARTTLS").expect(220);
     c.upgrade();
-    c.command("EHLO esp.test").expect(250);
+    c.send("EHLO esp.test").expect(250);
     return c;
   }
 
