@@ -9,11 +9,8 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mailward.admin.auth.AdminTokens;
@@ -22,12 +19,13 @@ import org.mailward.admin.auth.TokenThrottle;
 import org.mailward.admin.http.ApiProblem;
 import org.mailward.admin.http.Json;
 import org.mailward.admin.http.Route;
+import org.mailward.https.JettyTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin API's own HTTP listener: Javalin on Jetty 12, like the portal. Loopback and plain
- * HTTP by default; with a key store, TLS 1.2/1.3 with the portal's AEAD-only cipher list, and with
+ * HTTP by default; with a key store, the portal's TLS (relay-https's JettyTls: 1.2/1.3, AEAD only), and with
  * a trust store, client certificates (wanted or required). Every route goes through one gate:
  * throttled address → 429, no or unknown token → 401, role not allowed → 403; then the handler,
  * whose {@link ApiProblem}s become RFC 9457 responses. Handlers run on Jetty's bounded worker pool.
@@ -35,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-  static final List<String> CIPHERS = List.of("^TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$",
-      "^TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)$");
 
   /** How client certificates are treated when a trust store is given. */
   public enum ClientAuth { NONE, WANT, NEED }
@@ -89,13 +84,12 @@ public final class AdminServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         if (settings.tls().isPresent()) {
-          http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+          JettyTls.secureRequests(http);
         }
       });
       config.jetty.addConnector((server, http) -> {
         ServerConnector c = settings.tls().isPresent()
-            ? new ServerConnector(server, 1, 1, new SslConnectionFactory(sslContext(settings), HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(http))
+            ? JettyTls.connector(server, http, sslContext(settings))
             : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         c.setHost(settings.address());
         c.setPort(settings.port());
@@ -152,14 +146,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static SslContextFactory.Server sslContext(Settings s) {
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(s.tls().orElseThrow());
-    ssl.setKeyStorePassword(new String(s.tlsPassword()));
-    ssl.setKeyManagerPassword(new String(s.tlsPassword()));
-    ssl.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
-    ssl.setIncludeCipherSuites(CIPHERS.toArray(String[]::new));
-    ssl.setRenegotiationAllowed(false);
-    ssl.setSniRequired(false);
+    SslContextFactory.Server ssl = JettyTls.serverContext(s.tls().orElseThrow(), s.tlsPassword());
     s.clientTrust().ifPresent(trust -> {
       ssl.setTrustStore(trust);
       ssl.setNeedClientAuth(s.clientAuth() == ClientAuth.NEED);

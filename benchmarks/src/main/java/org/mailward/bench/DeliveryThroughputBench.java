@@ -16,8 +16,6 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,47 +23,37 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.mailward.api.AuditEvent;
-import org.mailward.api.AuditJournal;
-import org.mailward.api.AuditRecord;
-import org.mailward.api.BodySource;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Envelope;
 import org.mailward.api.MailParameters;
 import org.mailward.api.MessageFinisher;
 import org.mailward.api.MessageId;
-import org.mailward.api.MessageWriter;
 import org.mailward.api.Purpose;
 import org.mailward.api.Recipient;
-import org.mailward.api.RecipientOutcome;
-import org.mailward.api.RecipientRef;
 import org.mailward.api.Redactor;
 import org.mailward.api.SecurityLevel;
-import org.mailward.api.Spool;
-import org.mailward.api.SpoolHealth;
 import org.mailward.api.TenantId;
 import org.mailward.api.TlsFallback;
 import org.mailward.delivery.DeliveryConfig;
 import org.mailward.delivery.DeliveryService;
 import org.mailward.delivery.route.RouteOverride;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.TestCa;
 
 /**
  * Outbound throughput: how many messages per second the delivery module (real
  * scheduler, real SMTP client, STARTTLS on every connection, connection reuse)
  * hands to a local TLS sink on loopback. The sink is a minimal Netty SMTP
- * server in this file that accepts everything after STARTTLS; the spool is an
- * in-memory one (so this measures delivery, not storage).
+ * server in this file that accepts everything after STARTTLS; the spool and the
+ * audit journal are relay-testkit's in-memory ones (so this measures delivery, not
+ * storage; a claim from its due index costs O(k log n), and the run measured the
+ * same rate as with a spool written for this bench: docs/performance.md).
  *
  * <p>Run: {@code java -cp ... org.mailward.bench.DeliveryThroughputBench [messages] [bodyBytes] [perConnection] [domains]}
  */
@@ -92,7 +80,7 @@ public final class DeliveryThroughputBench {
           .withMtaSts(new DeliveryConfig.MtaSts(false, 443, Duration.ofSeconds(5), Duration.ofDays(1)))
           .withDane(new DeliveryConfig.Dane(false, Optional.empty(), Optional.empty()));
       Clock clock = Clock.systemUTC();
-      BenchSpool spool = new BenchSpool(clock);
+      MemorySpool spool = new MemorySpool(clock);
       byte[] body = body(bodyBytes);
       SecureRandom random = new SecureRandom();
       for (int i = 0; i < messages; i++) {
@@ -101,17 +89,17 @@ public final class DeliveryThroughputBench {
             Optional.of(new EmailAddress("sender", "clinic.bench")), MailParameters.defaults(), List.of(Recipient.of(rcpt)),
             Purpose.TREATMENT, SecurityLevel.ENCRYPT, TlsFallback.DEFER, List.of(), false, clock.instant(), "bench"), body);
       }
-      DeliveryService service = new DeliveryService(config, spool, new NullAudit(), MessageFinisher.passThrough(), Optional.empty(),
+      DeliveryService service = new DeliveryService(config, spool, new MemoryAuditJournal(), MessageFinisher.passThrough(), Optional.empty(),
           new Redactor(new byte[32]), clock);
       long start = System.nanoTime();
       service.start();
-      while (spool.finished.get() < messages && System.nanoTime() - start < Duration.ofMinutes(5).toNanos()) {
+      while (spool.finished() < messages && System.nanoTime() - start < Duration.ofMinutes(5).toNanos()) {
         Thread.sleep(10);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      long done = spool.finished.get();
+      long done = spool.finished();
       System.out.printf("delivered %d of %d messages (%d B bodies) over TLS in %.2f s: %.0f msg/s; %d connections opened, "
-              + "%d reuses; sink received %d%n", spool.delivered.get(), messages, bodyBytes, seconds, done / seconds,
+              + "%d reuses; sink received %d%n", spool.stats().delivered(), messages, bodyBytes, seconds, done / seconds,
           service.pool().opened(), service.pool().reusedCount(), sink.received.get());
       service.stop();
     }
@@ -123,108 +111,6 @@ public final class DeliveryThroughputBench {
       sb.append("Your appointment is confirmed. Please arrive ten minutes early.\r\n");
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** Pre-filled in-memory spool: due once, settled once. */
-  static final class BenchSpool implements Spool {
-    private final Clock clock;
-    private final Map<MessageId, Envelope> envelopes = new HashMap<>();
-    private final Map<MessageId, byte[]> bodies = new HashMap<>();
-    private final TreeMap<RecipientRef, String> due = new TreeMap<>();
-    final AtomicLong finished = new AtomicLong();
-    final AtomicLong delivered = new AtomicLong();
-
-    BenchSpool(Clock clock) {
-      this.clock = clock;
-    }
-
-    synchronized void add(Envelope env, byte[] body) {
-      envelopes.put(env.id(), env);
-      bodies.put(env.id(), body);
-      due.put(env.ref(0), env.recipients().get(0).address().domain());
-    }
-
-    @Override
-    public SpoolHealth health() {
-      return new SpoolHealth(SpoolHealth.State.OK, 0, Long.MAX_VALUE);
-    }
-
-    @Override
-    public MessageWriter begin(MessageId id) {
-      throw new UnsupportedOperationException("the benchmark injects no messages");
-    }
-
-    @Override
-    public synchronized Optional<Envelope> envelope(MessageId id) {
-      return Optional.ofNullable(envelopes.get(id));
-    }
-
-    @Override
-    public synchronized Optional<BodySource> body(MessageId id) {
-      byte[] b = bodies.get(id);
-      return b == null ? Optional.empty() : Optional.of(new BodySource() {
-        @Override
-        public InputStream open() {
-          return new ByteArrayInputStream(b);
-        }
-
-        @Override
-        public long size() {
-          return b.length;
-        }
-      });
-    }
-
-    @Override
-    public synchronized List<DueRecipient> claimDue(Instant now, int limit) {
-      List<DueRecipient> out = new ArrayList<>();
-      while (out.size() < limit && !due.isEmpty()) {
-        var e = due.pollFirstEntry();
-        out.add(new DueRecipient(e.getKey(), e.getValue(), now, 0));
-      }
-      return out;
-    }
-
-    @Override
-    public synchronized CompletionStage<Void> settle(List<Settlement> settlements) {
-      for (Settlement s : settlements) {
-        if (s.outcome() instanceof RecipientOutcome.Deferred) {
-          due.put(s.ref(), envelopes.get(s.ref().messageId()).recipients().get(s.ref().index()).address().domain());
-          continue;
-        }
-        if (s.outcome() instanceof RecipientOutcome.Delivered) {
-          delivered.incrementAndGet();
-        }
-        envelopes.remove(s.ref().messageId());
-        bodies.remove(s.ref().messageId());
-        finished.incrementAndGet();
-      }
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public SpoolStats stats() {
-      return new SpoolStats(0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** Discards audit events. */
-  static final class NullAudit implements AuditJournal {
-    @Override
-    public void append(AuditEvent event) {}
-
-    @Override
-    public List<AuditRecord> query(Instant from, Instant to, Optional<MessageId> messageId, int limit) {
-      return List.of();
-    }
-
-    @Override
-    public Optional<Long> verifyChain() {
-      return Optional.empty();
-    }
   }
 
   /** A minimal SMTP sink with STARTTLS: accepts every command, counts messages, keeps nothing. */

@@ -42,6 +42,7 @@ import org.mailward.policy.PolicyConfig.SubjectAction;
 import org.mailward.policy.consent.ConsentRegistry.Grant;
 import org.mailward.policy.consent.SuppressionReason;
 import org.mailward.queue.rocks.RocksKeyValueStore;
+import org.mailward.testkit.FaultyKeyValueStore;
 
 /** The engine on a real RocksDB store: RCPT decisions, post-DATA drops, PHI actions, unsubscribe headers. */
 class ConsentPolicyEngineTest {
@@ -152,7 +153,7 @@ class ConsentPolicyEngineTest {
 
   @Test
   void storeFailure_isAnsweredWith_451_4_3_0() {
-    KeyValueStore broken = new FailingStore(false);
+    KeyValueStore broken = new FaultyKeyValueStore(kv, FaultyKeyValueStore.Fault.FAIL, Duration.ZERO);
     RecipientVerdict.Refuse r = (RecipientVerdict.Refuse) rcptVerdict(engine(rules(), broken, Duration.ofSeconds(2)),
         "news@clinic.example", "pat@example.net");
     assertThat(r.reply().toWire()).startsWith("451 4.3.0 ");
@@ -161,7 +162,7 @@ class ConsentPolicyEngineTest {
 
   @Test
   void slowStore_timesOutInto_451_4_3_0() {
-    KeyValueStore slow = new FailingStore(true);
+    KeyValueStore slow = new FaultyKeyValueStore(kv, FaultyKeyValueStore.Fault.SLOW, Duration.ofSeconds(1));
     RecipientVerdict.Refuse r = (RecipientVerdict.Refuse) rcptVerdict(engine(rules(), slow, Duration.ofMillis(100)),
         "news@clinic.example", "pat@example.net");
     assertThat(r.reply().code()).isEqualTo(451);
@@ -326,38 +327,6 @@ class ConsentPolicyEngineTest {
       inspection.feed(ByteBuffer.wrap(bytes, i, Math.min(7, bytes.length - i)));
     }
     return inspection.finish(accepted).toCompletableFuture().join();
-  }
-
-  /** A store that throws, or answers too slowly, on every read. */
-  private static final class FailingStore implements KeyValueStore {
-    private final boolean slow;
-
-    FailingStore(boolean slow) {
-      this.slow = slow;
-    }
-
-    @Override
-    public Optional<byte[]> get(String namespace, byte[] key) {
-      if (slow) {
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Optional.empty();
-      }
-      throw new IllegalStateException("disk on fire");
-    }
-
-    @Override
-    public void write(Batch batch) {
-      throw new IllegalStateException("disk on fire");
-    }
-
-    @Override
-    public void scan(String namespace, byte[] from, byte[] to, Visitor visitor) {
-      throw new IllegalStateException("disk on fire");
-    }
   }
 
   static final Set<Purpose> ALL = EnumSet.allOf(Purpose.class);

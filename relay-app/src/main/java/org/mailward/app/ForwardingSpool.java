@@ -13,13 +13,14 @@ import org.mailward.api.SpoolHealth;
 
 /**
  * A spool that passes every call to another (Guava's Forwarding* pattern, one
- * level only): relay-app's views of the spool for delivery override the one or
- * two calls they change. Does not close the spool it wraps (SpoolStorage does).
+ * level only): relay-app's views of the spool for delivery (here and in its metrics
+ * package) override the calls they change. Does not close the spool it wraps
+ * (SpoolStorage does).
  */
-abstract class ForwardingSpool implements Spool {
-  final Spool spool;
+public abstract class ForwardingSpool implements Spool {
+  protected final Spool spool;
 
-  ForwardingSpool(Spool spool) {
+  protected ForwardingSpool(Spool spool) {
     this.spool = spool;
   }
 

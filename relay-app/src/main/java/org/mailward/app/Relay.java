@@ -95,11 +95,6 @@ public final class Relay implements AutoCloseable {
     return hardBounces;
   }
 
-  /** Delivery's counters (present while delivery runs). */
-  public java.util.Optional<org.mailward.delivery.DeliveryMetrics> deliveryMetrics() {
-    return delivery.map(DeliveryService::metrics);
-  }
-
   /**
    * Builds and starts everything.
    *

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The doors of docs/architecture.md, enforced on the compiled main classes of every
  * module on relay-app's class path: the modules meet only through relay-api (no module
  * package uses another's), the SMTP state machine has no Netty in it, and relay-api
- * needs nothing but the JDK. relay-app itself is the one place allowed to know them all.
+ * needs nothing but the JDK; relay-https, which portal and admin-api share, knows no module. relay-app itself is the one place allowed to know them all.
  */
 class ArchitectureTest {
   static JavaClasses mailward;
@@ -32,7 +32,7 @@ class ArchitectureTest {
   @Test
   void everyModuleIsOnTheClassPathBeingChecked() {
     for (String pkg : new String[] {"org.mailward.api", "org.mailward.core.smtp", "org.mailward.delivery", "org.mailward.queue",
-        "org.mailward.policy", "org.mailward.portal", "org.mailward.admin"}) {
+        "org.mailward.policy", "org.mailward.portal", "org.mailward.admin", "org.mailward.https"}) {
       assertThat(mailward.containPackage(pkg)).as(pkg).isTrue();
     }
   }
@@ -58,6 +58,15 @@ class ArchitectureTest {
     classes().that().resideInAPackage("org.mailward.api..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("org.mailward.api..", "java..", "javax.crypto..", "javax.security..", "javax.net..")
         .because("relay-api is the domain model and ports: no library at run time")
+        .check(mailward);
+  }
+
+  @Test
+  void theSharedHttpsSetUp_knowsNoModule() {
+    noClasses().that().resideInAPackage("org.mailward.https..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.mailward.api..", "org.mailward.core..", "org.mailward.delivery..",
+            "org.mailward.queue..", "org.mailward.policy..", "org.mailward.portal..", "org.mailward.admin..", "org.mailward.app..")
+        .because("relay-https is the Jetty TLS set-up that portal and admin-api share: it sits below every module")
         .check(mailward);
   }
 

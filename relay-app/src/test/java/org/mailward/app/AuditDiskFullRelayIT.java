@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.AuditRecord;
 import org.mailward.app.config.ConfigLoader;
 import org.mailward.testkit.SmallTmpfs;
 import org.mailward.testkit.SmtpTestClient;
+import org.mailward.testkit.TmpfsMounts;
 
 /**
  * The whole relay on its real spool, whose {@code dataDir/spool/audit/} directory is a 1 MiB tmpfs mounted by the
@@ -34,14 +34,8 @@ import org.mailward.testkit.SmtpTestClient;
  */
 class AuditDiskFullRelayIT {
   @TempDir Path dir;
+  @RegisterExtension final TmpfsMounts mounts = new TmpfsMounts();
   SmallTmpfs tmpfs;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (tmpfs != null) {
-      tmpfs.close();
-    }
-  }
 
   /** One message; the first refusal (at MAIL, RCPT, DATA or the end of data) is the reply, after a RSET. */
   private static SmtpTestClient.Reply send(SmtpTestClient c, int n) throws IOException {
@@ -58,8 +52,7 @@ class AuditDiskFullRelayIT {
 
   @Test
   void anAuditDiskThatFills_stopsTheRelayTakingMail_untilThereIsRoom_andTheGapIsOnRecord() throws Exception {
-    tmpfs = SmallTmpfs.mount(dir.resolve("data").resolve("spool").resolve("audit"), "1m").orElse(null);
-    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    tmpfs = mounts.mount(dir.resolve("data").resolve("spool").resolve("audit"), "1m");
     int port = TestRelays.freePort();
     Path config = TestRelays.write(dir, port, "");
     var cfg = new ConfigLoader().load(config, Map.of());

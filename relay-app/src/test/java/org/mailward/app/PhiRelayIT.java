@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,11 +14,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +25,7 @@ import org.mailward.api.SecurityLevel;
 import org.mailward.api.TenantId;
 import org.mailward.app.config.ConfigLoader;
 import org.mailward.policy.consent.ConsentRegistry;
+import org.mailward.testkit.Attachments;
 import org.mailward.testkit.SmtpTestClient;
 
 /**
@@ -114,28 +109,6 @@ class PhiRelayIT {
     return Base64.getMimeEncoder().encodeToString(b);
   }
 
-  static byte[] pdf(String... lines) {
-    try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-      PDPage page = new PDPage();
-      doc.addPage(page);
-      try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
-        cs.beginText();
-        cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 11);
-        cs.setLeading(14);
-        cs.newLineAtOffset(50, 700);
-        for (String line : lines) {
-          cs.showText(line);
-          cs.newLine();
-        }
-        cs.endText();
-      }
-      doc.save(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private void assertRefusedForSubject(String message) throws IOException {
     Outcome o = send(message);
     assertThat(o.reply().text()).startsWith("550 5.7.1").contains("phi.subject");
@@ -193,7 +166,7 @@ class PhiRelayIT {
   @Test
   void phiInAnAttachmentOrAnAttachedMessage_raisesTheLevel() throws IOException {
     assertRaised(withAttachment("application/pdf", "referral.pdf",
-        pdf("Referral for Patient: Ottoline Brackenridge", "Date of birth: 04/12/1951", "Diagnosis: heart failure")));
+        Attachments.pdf("Referral for Patient: Ottoline Brackenridge", "Date of birth: 04/12/1951", "Diagnosis: heart failure")));
     assertRaised(withAttachment("text/csv", "list.csv",
         "name,dob,condition\nPatient: Ottoline Brackenridge,DOB 04/12/1951,asthma\n".getBytes(StandardCharsets.UTF_8)));
     assertRaised(withAttachment("application/octet-stream", "visit.ics", ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
@@ -217,7 +190,7 @@ class PhiRelayIT {
         "A normal fasting blood sugar is below 100 mg/dL, and an HbA1c below 5.7% is considered normal."));
     assertDefault(plain("Save the date", "text/plain", "7bit",
         "Community health fair on 06/23/2025. Founded 05/01/1987. Call (207) 555-0121."));
-    assertDefault(withAttachment("application/pdf", "brochure.pdf", pdf("Spring open house", "Free blood pressure checks.")));
+    assertDefault(withAttachment("application/pdf", "brochure.pdf", Attachments.pdf("Spring open house", "Free blood pressure checks.")));
   }
 
   @Test

@@ -1,10 +1,10 @@
 package org.mailward.app;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mailward.core.auth.PasswordHasher;
+import org.mailward.testkit.Ports;
 
 /** Configuration files for relays under test: loopback, one tenant, cheap password hashing. */
 final class TestRelays {
@@ -15,9 +15,7 @@ final class TestRelays {
   private TestRelays() {}
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return Ports.free("127.0.0.1");
   }
 
   /** Writes a config with a fixed port (so clients can reconnect across restarts) and returns it. */

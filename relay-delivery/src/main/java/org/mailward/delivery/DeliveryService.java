@@ -66,7 +66,6 @@ public final class DeliveryService implements AutoCloseable {
   private final ConnectionPool pool;
   private final SmtpDeliveryAgent agent;
   private final Scheduler scheduler;
-  private final DeliveryMetrics metrics = new DeliveryMetrics();
 
   private final DestinationView destinations;
 
@@ -106,7 +105,7 @@ public final class DeliveryService implements AutoCloseable {
     RelayedNotices relayed = new RelayedNotices();
     LastOutcomes last = new LastOutcomes();
     this.agent = new SmtpDeliveryAgent(router, mtaSts, dane, pool, new PeerVerifier(anchors.trustManager()), finisher, bodyExecutor,
-        retry, fallback, new AttemptAudit(audit, redactor, clock), new AttemptLog(metrics), domain -> self[0].throttled(domain), relayed,
+        retry, fallback, new AttemptAudit(audit, redactor, clock), new AttemptLog(), domain -> self[0].throttled(domain), relayed,
         config.smtp(), domainPolicies, last, clock);
     DsnWriter dsn = new DsnWriter(spool, injector, config.smtp().heloName(), retry, relayed, clock, ids);
     this.scheduler = new Scheduler(spool, agent, dsn, retry, config, clock, schedulerThread);
@@ -158,11 +157,6 @@ public final class DeliveryService implements AutoCloseable {
 
   public Scheduler scheduler() {
     return scheduler;
-  }
-
-  /** Per-recipient counters of what each attempt ended in, by typed reason (relay-app exports them). */
-  public DeliveryMetrics metrics() {
-    return metrics;
   }
 
   public ConnectionPool pool() {

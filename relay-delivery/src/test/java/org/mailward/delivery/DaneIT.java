@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -107,14 +109,7 @@ class DaneIT {
     return new TLSARecord(Name.fromString(name), DClass.IN, 300, usage, selector, matching, data);
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.stop();
-    }
-  }
-
-  private Rig rig() throws Exception {
+  private DeliveryRig rig() throws Exception {
     Map<String, String> routes = Map.of(
         "match.dane.test", "match.dane.test:" + eeReceiver.port(),
         "mismatch.dane.test", "mismatch.dane.test:" + eeReceiver.port(),
@@ -125,22 +120,12 @@ class DaneIT {
         .withDane(new DeliveryConfig.Dane(true, Optional.of(new InetSocketAddress("127.0.0.1", zones.port())), Optional.of(anchors)));
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
-    return new Rig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
+    MemoryAuditJournal audit = new MemoryAuditJournal();
+    return new DeliveryRig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock));
   }
 
-  private static RecipientOutcome await(Rig r, Envelope env, Class<? extends RecipientOutcome> type) {
-    try {
-      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(type::isInstance).isPresent(),
-          type.getSimpleName());
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled + "; audit " + r.audit().events, e);
-    }
-    return r.spool().outcome(env.ref(0)).orElseThrow();
-  }
-
-  private Envelope send(Rig r, String rcpt) {
+  private Envelope send(DeliveryRig r, String rcpt) {
     Envelope env = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, rcpt);
     r.spool().add(env, Mail.body("dane-" + env.id()));
     return env;
@@ -148,10 +133,10 @@ class DaneIT {
 
   @Test
   void daneEeMatch_deliversEvenWithACertificateForAnotherName_andDaneSetsTheLevel() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, "patient@match.dane.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verification()).isEqualTo("dane-ee-match");
       assertThat(d.tls().verified()).isTrue();
       assertThat(d.tls().policySource()).isEqualTo("dane");
@@ -161,21 +146,21 @@ class DaneIT {
 
   @Test
   void daneTaMatch_deliversWhenTheChainLeadsToTheTlsaTrustAnchor() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, "patient@ta.dane.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verification()).isEqualTo("dane-ta-match");
     }
   }
 
   @Test
   void daneMismatch_isNotDelivered_evenAtEncryptLevel() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = eeReceiver.messages().size();
       Envelope env = send(r, "patient@mismatch.dane.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).contains("dane-mismatch");
       assertThat(eeReceiver.messages()).hasSize(before);
     }
@@ -183,10 +168,10 @@ class DaneIT {
 
   @Test
   void bogusTlsaAnswer_defersWithoutConnecting_andNeverFallsBackToPlainEncrypt() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, "patient@tlsa-bogus.dane.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).contains("tlsa-servfail-or-bogus");
       assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
     }
@@ -194,11 +179,11 @@ class DaneIT {
 
   @Test
   void bogusMxAnswer_defersWithoutConnecting_evenThoughThePlainResolverGaveTheMx() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = eeReceiver.messages().size();
       Envelope env = send(r, "patient@bogus.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).isEqualTo("dns-tempfail:mx-dnssec-bogus-or-failed");
       assertThat(r.audit().of(env.id())).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
       assertThat(eeReceiver.messages()).hasSize(before);
@@ -207,7 +192,7 @@ class DaneIT {
 
   @Test
   void theDestinationView_reportsUsableTlsa_andIndeterminateForBogusAnswers_withoutSendingMail() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = eeReceiver.messages().size();
       org.mailward.api.Destinations view = r.service().destinations();
       org.mailward.api.Destinations.Dane match = view.describe("match.dane.test").toCompletableFuture()

@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -80,18 +82,11 @@ class MxRoutingAndVerifyIT {
     }
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.stop();
-    }
-  }
-
-  private Rig rig() throws Exception {
+  private DeliveryRig rig() throws Exception {
     return rig(new DeliveryConfig.Dane(false, Optional.empty(), Optional.empty()));
   }
 
-  private Rig rig(DeliveryConfig.Dane dane) throws Exception {
+  private DeliveryRig rig(DeliveryConfig.Dane dane) throws Exception {
     Map<String, String> routes = Map.of(
         "mx.test", "mx.test:" + good.port(),
         "implicit.test", "implicit.test:" + good.port(),
@@ -107,27 +102,17 @@ class MxRoutingAndVerifyIT {
         .withDane(dane);
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock);
-    return new Rig(spool, audit, s);
+    return new DeliveryRig(spool, audit, s);
   }
 
-  private static RecipientOutcome await(Rig r, Envelope env, Class<? extends RecipientOutcome> type) {
-    try {
-      Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(type::isInstance).isPresent(),
-          type.getSimpleName());
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; settled " + r.spool().settled + "; audit " + r.audit().events, e);
-    }
-    return r.spool().outcome(env.ref(0)).orElseThrow();
-  }
-
-  private static List<AuditEvent> attempts(Rig r, Envelope env) {
+  private static List<AuditEvent> attempts(DeliveryRig r, Envelope env) {
     return r.audit().of(env.id()).stream().filter(e -> e.type().equals("delivery.attempt")).toList();
   }
 
-  private Envelope send(Rig r, SecurityLevel level, String rcpt) {
+  private Envelope send(DeliveryRig r, SecurityLevel level, String rcpt) {
     Envelope env = Mail.envelope(Instant.now(), level, rcpt);
     r.spool().add(env, Mail.body("mx-" + env.id()));
     return env;
@@ -135,10 +120,10 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void verifyLevel_firstMxDown_fallsBackToTheNextMx_andDeliversWithAVerifiedCertificate() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@mx.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().mxHost()).isEqualTo("mx2.mx.test");
       assertThat(d.tls().verified()).isTrue();
       assertThat(d.tls().verification()).isEqualTo("pkix-ok");
@@ -149,20 +134,20 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void domainWithoutMx_usesItsOwnAddress_asTheImplicitMx() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@implicit.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().mxHost()).isEqualTo("implicit.test");
     }
   }
 
   @Test
   void nullMx_bouncesWith_5_1_10_withoutConnecting() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@nullmx.test");
       r.service().start();
-      RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) await(r, env, RecipientOutcome.Bounced.class);
+      RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) r.await(env, RecipientOutcome.Bounced.class);
       assertThat(b.reply()).hasValueSatisfying(x -> assertThat(x.status()).isEqualTo("5.1.10"));
       assertThat(b.reason().kind()).isEqualTo(org.mailward.api.DeliveryFailure.Kind.NULL_MX);
       // the attempt is on record, with no host and no address: nothing was connected to
@@ -173,11 +158,11 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void verifyLevel_wrongNameCertificate_isNotDelivered_andTheAuditSaysWhy() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = wrongName.messages().size();
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@wrongname.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).contains("pkix-name-mismatch");
       assertThat(attempts(r, env).get(0).facts()).containsEntry("tls.verified", "false")
           .containsEntry("tls.verification", "pkix-name-mismatch").containsEntry("outcome", "tls-unmet");
@@ -187,10 +172,10 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void encryptLevel_wrongNameCertificate_isStillDelivered_unverified() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@wrongname.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verified()).isFalse();
       assertThat(d.tls().verification()).isEqualTo("pkix-name-mismatch");
     }
@@ -198,11 +183,11 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void verifyLevel_expiredCertificate_isNotDelivered() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = expired.messages().size();
       Envelope env = send(r, SecurityLevel.VERIFY, "patient@expired.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).contains("pkix-expired");
       assertThat(expired.messages()).hasSize(before);
     }
@@ -210,11 +195,11 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void mtaStsEnforce_withAWrongCertificate_raisesEncryptToVerify_andNothingIsDelivered() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       int before = wrongName.messages().size();
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.tls()).hasValueSatisfying(t -> {
         assertThat(t.policySource()).isEqualTo("mta-sts");
         assertThat(t.level()).isEqualTo(SecurityLevel.VERIFY);
@@ -226,25 +211,25 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void mtaStsEnforce_withAGoodCertificate_deliversVerified_andThePolicyIsCached() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope first = send(r, SecurityLevel.ENCRYPT, "a@sts-ok.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, first, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(first, RecipientOutcome.Delivered.class);
       assertThat(d.tls().policySource()).isEqualTo("mta-sts");
       assertThat(d.tls().verified()).isTrue();
       int fetched = policies.fetches.get("sts-ok.test");
       Envelope second = send(r, SecurityLevel.ENCRYPT, "b@sts-ok.test");
-      await(r, second, RecipientOutcome.Delivered.class);
+      r.await(second, RecipientOutcome.Delivered.class);
       assertThat(policies.fetches.get("sts-ok.test")).isEqualTo(fetched);
     }
   }
 
   @Test
   void mtaStsEnforce_mxOutsideThePolicy_isNeverConnectedTo() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-other.test");
       r.service().start();
-      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) await(r, env, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred d = (RecipientOutcome.Deferred) r.await(env, RecipientOutcome.Deferred.class);
       assertThat(d.reason().label()).contains("mta-sts-mx-mismatch");
       assertThat(attempts(r, env)).allSatisfy(e -> assertThat(e.facts()).containsEntry("outcome", "skipped"));
     }
@@ -252,16 +237,16 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void tlsRequiredNo_setsMtaStsAsideForEncryptMail_butNeverForVerifyMail() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope plain = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, "a@sts.test");
       r.spool().add(plain, Mail.body("trn-" + plain.id(), "TLS-Required: No\r\n"));
       Envelope phi = Mail.envelope(Instant.now(), SecurityLevel.VERIFY, "b@sts.test");
       r.spool().add(phi, Mail.body("trn-" + phi.id(), "TLS-Required: No\r\n"));
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, plain, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(plain, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verified()).isFalse();
       assertThat(d.tls().level()).isEqualTo(SecurityLevel.ENCRYPT);
-      RecipientOutcome.Deferred x = (RecipientOutcome.Deferred) await(r, phi, RecipientOutcome.Deferred.class);
+      RecipientOutcome.Deferred x = (RecipientOutcome.Deferred) r.await(phi, RecipientOutcome.Deferred.class);
       assertThat(x.reason().label()).contains("pkix-name-mismatch");
       assertThat(wrongName.messages()).noneMatch(m -> m.contains("trn-" + phi.id()));
     }
@@ -269,10 +254,10 @@ class MxRoutingAndVerifyIT {
 
   @Test
   void mtaStsTesting_isReportedButNotEnforced() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       Envelope env = send(r, SecurityLevel.ENCRYPT, "patient@sts-testing.test");
       r.service().start();
-      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) await(r, env, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered d = (RecipientOutcome.Delivered) r.await(env, RecipientOutcome.Delivered.class);
       assertThat(d.tls().verification()).contains("mta-sts-testing-would-fail");
       assertThat(d.tls().policySource()).isEqualTo("tenant");
     }
@@ -281,25 +266,25 @@ class MxRoutingAndVerifyIT {
   @Test
   void daneOnWithTheDefaultRootAnchor_behindAResolverWithoutDnssec_deliversAtTheNormalLevel_andAuditsDaneIndeterminate()
       throws Exception {
-    try (Rig r = rig(DeliveryConfig.Dane.defaults())) {
+    try (DeliveryRig r = rig(DeliveryConfig.Dane.defaults())) {
       Envelope verify = send(r, SecurityLevel.VERIFY, "patient@mx.test");
       Envelope encrypt = send(r, SecurityLevel.ENCRYPT, "patient@wrongname.test");
       r.service().start();
-      RecipientOutcome.Delivered v = (RecipientOutcome.Delivered) await(r, verify, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered v = (RecipientOutcome.Delivered) r.await(verify, RecipientOutcome.Delivered.class);
       assertThat(v.tls().level()).isEqualTo(SecurityLevel.VERIFY);
       assertThat(v.tls().verification()).isEqualTo("pkix-ok");
-      RecipientOutcome.Delivered e = (RecipientOutcome.Delivered) await(r, encrypt, RecipientOutcome.Delivered.class);
+      RecipientOutcome.Delivered e = (RecipientOutcome.Delivered) r.await(encrypt, RecipientOutcome.Delivered.class);
       assertThat(e.tls().level()).isEqualTo(SecurityLevel.ENCRYPT);
       assertThat(e.tls().policySource()).isEqualTo("tenant");
       assertThat(r.audit().of(verify.id())).filteredOn(x -> x.type().equals("dane.indeterminate")).first()
           .satisfies(x -> assertThat(x.facts()).containsEntry("name", "mx.test").containsEntry("reason", "mx-dnssec-indeterminate"));
-      assertThat(r.audit().events).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
+      assertThat(r.audit().events()).noneMatch(x -> x.facts().getOrDefault("reason", "").contains("tlsa"));
     }
   }
 
   @Test
   void theDestinationView_showsMxHostsInPreferenceOrder_theCachedMtaStsPolicy_andTheLastOutcome() throws Exception {
-    try (Rig r = rig()) {
+    try (DeliveryRig r = rig()) {
       org.mailward.api.Destinations view = r.service().destinations();
       int fetchedBefore = policies.fetches.getOrDefault("sts-ok.test", 0);
       org.mailward.api.Destinations.View before = view.describe("sts-ok.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -309,7 +294,7 @@ class MxRoutingAndVerifyIT {
 
       Envelope env = send(r, SecurityLevel.ENCRYPT, "c@sts-ok.test");
       r.service().start();
-      await(r, env, RecipientOutcome.Delivered.class);
+      r.await(env, RecipientOutcome.Delivered.class);
       Await.until(Duration.ofSeconds(20), () -> view.describe("sts-ok.test").toCompletableFuture().join().lastOutcome().isPresent(),
           "the last outcome");
       org.mailward.api.Destinations.View after = view.describe("sts-ok.test").toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);

@@ -18,6 +18,8 @@ import org.mailward.api.Recipient;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.Redactor;
 import org.mailward.api.SecurityLevel;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Receiver;
 import org.mailward.testkit.TestCa;
 
@@ -59,14 +61,7 @@ class QuirkyReceiverIT {
     }
   }
 
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.stop();
-    }
-  }
-
-  private Rig rig(Duration throttleBackoff) throws Exception {
+  private DeliveryRig rig(Duration throttleBackoff) throws Exception {
     DeliveryConfig config = TestConfigs.base(ca.writeCaPem(work.resolve("ca-" + System.nanoTime() + ".pem")),
         Map.of("busy.test", "[127.0.0.16]:" + busy.port(), "dsn.test", "[127.0.0.17]:" + dsn.port(),
             "plain.test", "[127.0.0.18]:" + plain.port(), "seven.test", "[127.0.0.19]:" + sevenBit.port()), 9)
@@ -74,18 +69,18 @@ class QuirkyReceiverIT {
             Duration.ofDays(1), throttleBackoff));
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
-    return new Rig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
+    MemoryAuditJournal audit = new MemoryAuditJournal();
+    return new DeliveryRig(spool, audit, new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), Optional.empty(),
         new Redactor("0123456789abcdef0123".getBytes()), clock));
   }
 
-  private static long attempts(Rig r, Envelope env) {
-    return r.spool().settled.stream().filter(s -> s.ref().equals(env.ref(0))).count();
+  private static long attempts(DeliveryRig r, Envelope env) {
+    return r.spool().settled().stream().filter(s -> s.ref().equals(env.ref(0))).count();
   }
 
   @Test
   void rcpt421UnderPipelining_isAReplyNotALostConnection_andPausesTheDomainForTheThrottleBackoff() throws Exception {
-    try (Rig r = rig(Duration.ofSeconds(2))) {
+    try (DeliveryRig r = rig(Duration.ofSeconds(2))) {
       Envelope env = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, "patient@busy.test");
       r.spool().add(env, Mail.body("busy-" + env.id()));
       r.service().start();
@@ -106,20 +101,20 @@ class QuirkyReceiverIT {
     }
   }
 
-  private static Envelope notifySuccess(Rig r, String rcpt) {
+  private static Envelope notifySuccess(DeliveryRig r, String rcpt) {
     Envelope env = Mail.withNotify(Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, rcpt),
         java.util.Set.of(Recipient.Notify.SUCCESS, Recipient.Notify.FAILURE));
     r.spool().add(env, Mail.body("ok-" + env.id()));
     return env;
   }
 
-  private static java.util.List<Envelope> dsns(Rig r) {
-    return r.spool().committed.stream().filter(e -> e.reversePath().isEmpty()).toList();
+  private static java.util.List<Envelope> dsns(DeliveryRig r) {
+    return r.spool().committed().values().stream().filter(e -> e.reversePath().isEmpty()).toList();
   }
 
   @Test
   void notifySuccess_toAServerWithoutDsn_getsTheSenderARelayedDsn_withHeadersOnly() throws Exception {
-    try (Rig r = rig(Duration.ofMillis(200))) {
+    try (DeliveryRig r = rig(Duration.ofMillis(200))) {
       Envelope env = notifySuccess(r, "patient@plain.test");
       r.service().start();
       Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
@@ -136,7 +131,7 @@ class QuirkyReceiverIT {
 
   @Test
   void notifySuccess_toAServerWithDsn_isPassedOn_andMailwardSendsNoDsnOfItsOwn() throws Exception {
-    try (Rig r = rig(Duration.ofMillis(200))) {
+    try (DeliveryRig r = rig(Duration.ofMillis(200))) {
       Envelope env = notifySuccess(r, "patient@dsn.test");
       r.service().start();
       Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
@@ -147,7 +142,7 @@ class QuirkyReceiverIT {
     }
   }
 
-  private static Envelope eightBitMime(Rig r, String rcpt, byte[] body) {
+  private static Envelope eightBitMime(DeliveryRig r, String rcpt, byte[] body) {
     Envelope env = Mail.envelope(Instant.now(), SecurityLevel.ENCRYPT, org.mailward.api.TlsFallback.DEFER,
         new org.mailward.api.MailParameters(0, org.mailward.api.MailParameters.BodyType.EIGHT_BIT_MIME, false, false,
             Optional.empty(), Optional.empty()), "sender@clinic.example", rcpt);
@@ -157,7 +152,7 @@ class QuirkyReceiverIT {
 
   @Test
   void eightBitMimeDeclared_butSevenBitContent_goesToAServerWithout8bitmime_withoutBodyParameter() throws Exception {
-    try (Rig r = rig(Duration.ofMillis(200))) {
+    try (DeliveryRig r = rig(Duration.ofMillis(200))) {
       Envelope env = eightBitMime(r, "patient@seven.test", Mail.body("ascii"));
       r.service().start();
       Await.until(Duration.ofSeconds(20), () -> r.spool().outcome(env.ref(0)).filter(RecipientOutcome.Delivered.class::isInstance)
@@ -169,7 +164,7 @@ class QuirkyReceiverIT {
 
   @Test
   void eightBitContent_toAServerWithout8bitmime_bouncesWith_5_6_3_andNothingIsSent() throws Exception {
-    try (Rig r = rig(Duration.ofMillis(200))) {
+    try (DeliveryRig r = rig(Duration.ofMillis(200))) {
       byte[] body = ("From: <sender@clinic.example>\r\nSubject: Rendez-vous\r\nContent-Type: text/plain; charset=utf-8\r\n"
           + "Content-Transfer-Encoding: 8bit\r\n\r\nVotre caf\u00e9 est pr\u00eat.\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
       Envelope env = eightBitMime(r, "patient@seven.test", body);

@@ -1,6 +1,8 @@
 package org.mailward.delivery;
 
 import org.mailward.testkit.Dnsmasq;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.testkit.Ports;
 import org.mailward.testkit.Receiver;
 
@@ -56,7 +58,7 @@ class StartTlsDeliveryIT {
     sinkPort = Ports.free("127.0.0.3");
     sink = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "127.0.0.3:" + sinkPort, "16")
         .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
-    Await.until(Duration.ofSeconds(10), () -> canConnect("127.0.0.3", sinkPort), "smtp-sink");
+    Await.until(Duration.ofSeconds(10), () -> Ports.canConnect("127.0.0.3", sinkPort), "smtp-sink");
     sinkProxy = new RecordingProxy("127.0.0.7", new InetSocketAddress("127.0.0.3", sinkPort), false);
     strippingProxy = new RecordingProxy("127.0.0.8", new InetSocketAddress("127.0.0.2", tls.port()), true);
   }
@@ -74,33 +76,17 @@ class StartTlsDeliveryIT {
     }
   }
 
-  static boolean canConnect(String host, int port) {
-    try (var s = new java.net.Socket()) {
-      s.connect(new InetSocketAddress(host, port), 200);
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  private record Rig(MemorySpool spool, MemoryAudit audit, DeliveryService service) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.stop();
-    }
-  }
-
-  private Rig rig(DeliveryConfig config) {
+  private DeliveryRig rig(DeliveryConfig config) {
     return rig(config, Optional.empty());
   }
 
-  private Rig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
+  private DeliveryRig rig(DeliveryConfig config, Optional<org.mailward.api.PortalDrop> portal) {
     Clock clock = Clock.systemUTC();
     MemorySpool spool = new MemorySpool(clock);
-    MemoryAudit audit = new MemoryAudit();
+    MemoryAuditJournal audit = new MemoryAuditJournal();
     DeliveryService s = new DeliveryService(config, spool, audit, MessageFinisher.passThrough(), portal,
         new Redactor("0123456789abcdef0123".getBytes()), clock);
-    return new Rig(spool, audit, s);
+    return new DeliveryRig(spool, audit, s);
   }
 
   private DeliveryConfig config() throws Exception {
@@ -123,7 +109,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void encryptLevel_isDeliveredOverStartTls_withDotsIntact_andTheAttemptIsAuditedWithoutAddresses() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@tls.test");
       r.spool().add(env, Mail.body("m1-" + env.id()));
       int before = tls.messages().size();
@@ -131,7 +117,7 @@ class StartTlsDeliveryIT {
       try {
         Await.until(Duration.ofSeconds(20), () -> settled(r.spool(), env, 0, RecipientOutcome.Delivered.class), "delivery");
       } catch (AssertionError e) {
-        System.err.println("DEBUG settled " + r.spool().settled + " audit " + r.audit().events);
+        System.err.println("DEBUG settled " + r.spool().settled() + " audit " + r.audit().events());
         throw e;
       }
 
@@ -152,7 +138,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void receiverWithoutStartTls_neverSeesMailCommandsOrTheBody_andTheRecipientIsDeferred() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@sink.test");
       r.spool().add(env, Mail.body("secret-sink-" + env.id()));
       r.service().start();
@@ -169,7 +155,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void proxyStrippingStartTls_atEncryptLevel_defersAndNothingIsSent() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@strip.test");
       r.spool().add(env, Mail.body("secret-strip-" + env.id()));
       r.service().start();
@@ -182,7 +168,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void fallbackBounce_withoutStartTls_bouncesWith_5_7_10_andTheSenderGetsADsn() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.BOUNCE, MailParameters.defaults(),
           "sender@clinic.test", "patient@sink.test");
       r.spool().add(env, Mail.body("fb-" + env.id()));
@@ -196,14 +182,14 @@ class StartTlsDeliveryIT {
 
   @Test
   void temporaryFailure_isRetriedLater_andThenDelivered() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, "patient@tempfail.test");
       r.spool().add(env, Mail.body("tf-" + env.id()));
       r.service().start();
       Await.until(Duration.ofSeconds(30), () -> settled(r.spool(), env, 0, RecipientOutcome.Delivered.class), "delivery after retry");
-      assertThat(r.spool().settled).filteredOn(s -> s.ref().equals(env.ref(0)))
+      assertThat(r.spool().settled()).filteredOn(s -> s.ref().equals(env.ref(0)))
           .extracting(s -> s.outcome().getClass().getSimpleName()).containsExactly("Deferred", "Delivered");
-      RecipientOutcome.Deferred first = (RecipientOutcome.Deferred) r.spool().settled.stream()
+      RecipientOutcome.Deferred first = (RecipientOutcome.Deferred) r.spool().settled().stream()
           .filter(s -> s.ref().equals(env.ref(0))).findFirst().orElseThrow().outcome();
       assertThat(first.reply()).hasValueSatisfying(x -> assertThat(x.code()).isEqualTo(451));
     }
@@ -211,7 +197,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void permanentRejection_bouncesThatRecipientOnly_andTheDsnCarriesHeadersButNotTheBody() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.DEFER,
           new MailParameters(0, MailParameters.BodyType.SEVEN_BIT, false, false, Optional.of(MailParameters.DsnReturn.HDRS),
               Optional.of("ENV-42")),
@@ -233,7 +219,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void manyMessagesToOneDomain_shareOneConnection() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       int before = tls.messages().size();
       List<Envelope> envs = new java.util.ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -253,7 +239,7 @@ class StartTlsDeliveryIT {
 
   @Test
   void requireTls_toAServerThatDoesNotOfferIt_isNotDeliveredAndBouncesWith_5_7_30() throws Exception {
-    try (Rig r = rig(config())) {
+    try (DeliveryRig r = rig(config())) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.ENCRYPT, TlsFallback.DEFER,
           new MailParameters(0, MailParameters.BodyType.SEVEN_BIT, false, true, Optional.empty(), Optional.empty()),
           "sender@clinic.test", "patient@tls.test");
@@ -285,14 +271,14 @@ class StartTlsDeliveryIT {
             }
           }));
     };
-    try (Rig r = rig(config(), Optional.of(portal))) {
+    try (DeliveryRig r = rig(config(), Optional.of(portal))) {
       Envelope env = Mail.envelope(java.time.Instant.now(), SecurityLevel.VERIFY, TlsFallback.PORTAL, MailParameters.defaults(),
           "sender@clinic.test", "patient@sink.test");
       r.spool().add(env, Mail.body("portal-" + env.id()));
       r.service().start();
       Await.until(Duration.ofSeconds(20), () -> settled(r.spool(), env, 0, RecipientOutcome.HeldInPortal.class), "portal hold");
       assertThat(held).containsExactly(0);
-      Envelope notice = r.spool().committed.stream().filter(e -> !e.id().equals(env.id())).findFirst().orElseThrow();
+      Envelope notice = r.spool().committed().values().stream().filter(e -> !e.id().equals(env.id())).findFirst().orElseThrow();
       assertThat(notice.requiredLevel()).isEqualTo(SecurityLevel.ENCRYPT);
       assertThat(notice.recipients().get(0).address().asString()).isEqualTo("patient@sink.test");
       assertThat(new String(r.spool().committedBody(notice.id()))).contains("Pick it up at the portal").doesNotContain("marker");

@@ -1,8 +1,6 @@
 package org.mailward.testkit;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,7 @@ public final class PostfixEsp implements AutoCloseable {
    * @param caPem the CA that issued Mailward's certificate
    */
   public static PostfixEsp start(int mailwardPort, String username, String password, Path caPem) throws IOException, InterruptedException {
-    PostfixEsp p = new PostfixEsp(PrivatePostfix.newDirectory("mailward-postfix-esp"), freePort());
+    PostfixEsp p = new PostfixEsp(PrivatePostfix.newDirectory("mailward-postfix-esp"), Ports.free("127.0.0.1"));
     try {
       p.configure(mailwardPort, username, password, caPem);
       p.running = true;
@@ -107,13 +105,6 @@ public final class PostfixEsp implements AutoCloseable {
   }
 
 
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 
   /** Stops Postfix (waiting for its master to exit) and deletes the directory. */
   @Override

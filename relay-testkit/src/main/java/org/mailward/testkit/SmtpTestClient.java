@@ -1,5 +1,7 @@
 package org.mailward.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -19,34 +22,64 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A deliberately plain, blocking SMTP client for tests: writes exactly the bytes
- * it is given (so pipelining and malformed input can be sent as-is), reads
- * replies line by line, and can upgrade to TLS with STARTTLS. Trusts any server
- * certificate: it tests servers, not certificates.
+ * The one raw-socket SMTP client of every module's tests: a deliberately plain, blocking
+ * client that writes exactly the bytes it is given (so it can pipeline, smuggle and send
+ * malformed input as-is), reads replies line by line, and upgrades to TLS (STARTTLS or
+ * implicit). {@link #command} sends a line and reads its reply; {@link #send} only sends, for
+ * pipelining, and {@link #expect} reads the next reply later. With no TLS context given it
+ * trusts any server certificate (it tests servers, not certificates); given one (e.g. trusting
+ * a {@link TestCa}), it verifies against it. Does not: retry, or hide a server's refusal.
  */
 public final class SmtpTestClient implements AutoCloseable {
+  private final SSLContext tls;
+  private final String tlsHost;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
-  private SmtpTestClient(Socket socket) throws IOException {
-    use(socket);
+  private SmtpTestClient(InetSocketAddress address, String localAddress, SSLContext tls, String tlsHost) throws IOException {
+    this.tls = tls;
+    this.tlsHost = tlsHost;
+    Socket s = new Socket();
+    if (localAddress != null) {
+      s.bind(new InetSocketAddress(localAddress, 0));
+    }
+    s.connect(address, 5000);
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(30_000);
+    use(s);
   }
 
+  /** Connects; TLS later trusts any certificate. */
   public static SmtpTestClient connect(InetSocketAddress address) throws IOException {
-    Socket s = new Socket();
-    s.connect(address, 5000);
-    s.setSoTimeout(30_000);
-    return new SmtpTestClient(s);
+    return new SmtpTestClient(address, null, trustAll(), address.getAddress().getHostAddress());
   }
 
   /** Connects from a given local address (e.g. {@code 127.0.0.5}), for tests that need distinct clients. */
   public static SmtpTestClient connectFrom(String localAddress, InetSocketAddress address) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(localAddress, 0));
-    s.connect(address, 5000);
-    s.setSoTimeout(30_000);
-    return new SmtpTestClient(s);
+    return new SmtpTestClient(address, localAddress, trustAll(), address.getAddress().getHostAddress());
+  }
+
+  /** Connects; TLS later uses {@code tls} (and names the server {@code localhost}). */
+  public static SmtpTestClient connect(InetSocketAddress address, SSLContext tls) throws IOException {
+    return connect(address, tls, null);
+  }
+
+  /** As {@link #connect(InetSocketAddress, SSLContext)}, from {@code localAddress} (null: any), e.g. 127.0.0.2 for "another host". */
+  public static SmtpTestClient connect(InetSocketAddress address, SSLContext tls, String localAddress) throws IOException {
+    return new SmtpTestClient(address, localAddress, tls, "localhost");
+  }
+
+  /** Connects with implicit TLS. */
+  public static SmtpTestClient implicitTls(InetSocketAddress address, SSLContext tls) throws IOException {
+    SmtpTestClient c = connect(address, tls);
+    c.upgrade();
+    return c;
+  }
+
+  /** The AUTH PLAIN argument for {@code user} and {@code password}. */
+  public static String plain(String user, String password) {
+    return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   private void use(Socket s) throws IOException {
@@ -66,6 +99,12 @@ public final class SmtpTestClient implements AutoCloseable {
       String l = lines.get(lines.size() - 1);
       return l.length() > 4 ? l.substring(4) : "";
     }
+
+    /** Asserts the code; returns this reply. */
+    public Reply expect(int expected) {
+      assertThat(code).as(text()).isEqualTo(expected);
+      return this;
+    }
   }
 
   public Reply read() throws IOException {
@@ -79,6 +118,41 @@ public final class SmtpTestClient implements AutoCloseable {
       if (line.length() < 4 || line.charAt(3) != '-') {
         return new Reply(Integer.parseInt(line.substring(0, 3)), lines);
       }
+    }
+  }
+
+  /** Reads the next reply and asserts its code. */
+  public Reply expect(int code) throws IOException {
+    return read().expect(code);
+  }
+
+  /** The replies that arrive within the timeout (for "this must never be answered" checks). */
+  public List<Reply> readAvailable(int timeoutMillis) throws IOException {
+    int old = socket.getSoTimeout();
+    socket.setSoTimeout(timeoutMillis);
+    List<Reply> r = new ArrayList<>();
+    try {
+      while (true) {
+        r.add(read());
+      }
+    } catch (IOException e) { // the timeout, a TLS alert or the server closing: what came before is the answer
+      return r;
+    } finally {
+      if (!socket.isClosed()) {
+        socket.setSoTimeout(old);
+      }
+    }
+  }
+
+  /** True when the server has closed the connection (EOF within the timeout). */
+  public boolean closedByServer(int timeoutMillis) throws IOException {
+    socket.setSoTimeout(timeoutMillis);
+    try {
+      return in.read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 
@@ -96,10 +170,16 @@ public final class SmtpTestClient implements AutoCloseable {
     return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
   }
 
-  /** Writes raw bytes (add CRLFs yourself). */
-  public void write(String raw) throws IOException {
-    out.write(raw.getBytes(StandardCharsets.UTF_8));
+  /** Writes raw bytes (add CRLFs yourself); reads nothing. */
+  public SmtpTestClient write(byte[] raw) throws IOException {
+    out.write(raw);
     out.flush();
+    return this;
+  }
+
+  /** Writes raw text as UTF-8 (add CRLFs yourself); reads nothing. */
+  public SmtpTestClient write(String raw) throws IOException {
+    return write(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The raw stream to the server, for tests that stream a large DATA phase themselves. */
@@ -107,9 +187,29 @@ public final class SmtpTestClient implements AutoCloseable {
     return out;
   }
 
+  /** Sends one command line without reading its reply (pipelining: {@link #expect} reads it later). */
+  public SmtpTestClient send(String line) throws IOException {
+    return write(line + "\r\n");
+  }
+
   /** Sends one command line and reads its reply. */
   public Reply command(String line) throws IOException {
-    write(line + "\r\n");
+    return send(line).read();
+  }
+
+  /** Sends MAIL, RCPTs (each must get 250), DATA and the dot-stuffed body; returns the final reply. */
+  public Reply sendMessage(String from, List<String> to, String body) throws IOException {
+    command("MAIL FROM:<" + from + ">").expect(250);
+    for (String t : to) {
+      command("RCPT TO:<" + t + ">").expect(250);
+    }
+    command("DATA").expect(354);
+    StringBuilder sb = new StringBuilder();
+    String text = body.endsWith("\r\n") ? body.substring(0, body.length() - 2) : body;
+    for (String line : text.split("\r\n", -1)) {
+      sb.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+    }
+    write(sb.append(".\r\n").toString());
     return read();
   }
 
@@ -123,28 +223,45 @@ public final class SmtpTestClient implements AutoCloseable {
     }
     startTls();
     command("EHLO " + helo);
-    String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-    return command("AUTH PLAIN " + token);
+    return command("AUTH PLAIN " + plain(user, password));
   }
 
   /** Layers TLS over the connection (after a 220 to STARTTLS). */
   public void startTls() throws IOException {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-      SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket,
-          socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-      tls.setUseClientMode(true);
-      tls.startHandshake();
-      use(tls);
-    } catch (GeneralSecurityException e) {
-      throw new IOException(e);
-    }
+    upgrade();
+  }
+
+  /** Starts TLS on the open connection (after the server's 220 to STARTTLS, or for implicit TLS). */
+  public SslInfo upgrade() throws IOException {
+    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, tlsHost, socket.getPort(), true);
+    s.setUseClientMode(true);
+    s.startHandshake();
+    use(s);
+    return new SslInfo(s.getSession().getProtocol(), s.getSession().getCipherSuite());
+  }
+
+  /** The protocol and cipher suite a TLS upgrade agreed on. */
+  public record SslInfo(String protocol, String cipher) {}
+
+  /** The serial number of the server's leaf certificate (hex), after {@link #upgrade()}. */
+  public String peerSerial() throws IOException {
+    var certs = ((SSLSocket) socket).getSession().getPeerCertificates();
+    return ((X509Certificate) certs[0]).getSerialNumber().toString(16);
   }
 
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  private static SSLContext trustAll() throws IOException {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
   }
 
   private static final class TrustAll implements X509TrustManager {

@@ -14,6 +14,7 @@ import org.mailward.policy.PolicyConfig.PhiPolicy;
 import org.mailward.policy.phi.AttachmentText.Budget;
 import org.mailward.policy.phi.AttachmentText.Kind;
 import org.mailward.policy.phi.AttachmentText.Reason;
+import org.mailward.testkit.Attachments;
 
 /**
  * Attachments: text read from real PDF, DOCX, XLSX, CSV, ICS and RTF files (made here), PHI in

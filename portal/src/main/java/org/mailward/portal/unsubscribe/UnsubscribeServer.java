@@ -7,16 +7,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mailward.api.AuditJournal;
+import org.mailward.https.JettyTls;
 import org.mailward.portal.Pages;
 import org.mailward.portal.PemKeyStore;
 import org.mailward.portal.Problem;
@@ -26,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS server for one-click unsubscribe links ({@code https://BASE/u/TOKEN}): Javalin on
- * Jetty 12, one TLS connector (TLS 1.2 and 1.3, AEAD ciphers with forward secrecy) built from the
+ * Jetty 12, one TLS connector (relay-https's JettyTls: TLS 1.2 and 1.3, AEAD ciphers with forward secrecy) built from the
  * same PEM files as the inbound SMTP server, security headers on every response, small request
  * limits, and no route but {@code GET} and {@code POST /u/{token}} (everything else: 404
  * problem). Handlers run on Jetty's bounded worker pool, never on a selector thread. It serves
@@ -34,10 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UnsubscribeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeServer.class);
-  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-  /** AEAD ciphers with forward secrecy only (Jetty reads these as patterns): TLS 1.3 suites and ECDHE GCM/ChaCha20. */
-  static final List<String> CIPHERS = List.of("^TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$",
-      "^TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)$");
 
   /**
    * @param address the address to bind (e.g. {@code 127.0.0.1}, {@code 0.0.0.0})
@@ -83,11 +74,10 @@ public final class UnsubscribeServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(8192);
-        http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        JettyTls.secureRequests(http);
       });
       config.jetty.addConnector((server, http) -> {
-        ServerConnector c = new ServerConnector(server, 1, 1,
-            new SslConnectionFactory(sslContext(tls), HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        ServerConnector c = JettyTls.connector(server, http, JettyTls.serverContext(tls.keyStore(), tls.password()));
         c.setHost(settings.address());
         c.setPort(settings.port());
         c.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -113,18 +103,6 @@ public final class UnsubscribeServer implements AutoCloseable {
         Responses.problem(ctx, Problem.INTERNAL);
       });
     });
-  }
-
-  private static SslContextFactory.Server sslContext(PemKeyStore.Loaded tls) {
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(tls.keyStore());
-    ssl.setKeyStorePassword(new String(tls.password()));
-    ssl.setKeyManagerPassword(new String(tls.password()));
-    ssl.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
-    ssl.setIncludeCipherSuites(CIPHERS.toArray(String[]::new));
-    ssl.setRenegotiationAllowed(false);
-    ssl.setSniRequired(false);
-    return ssl;
   }
 
   /** Binds and starts serving; returns the bound address (the real port when 0 was asked). */

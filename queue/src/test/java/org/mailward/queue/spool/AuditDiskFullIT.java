@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.AuditHealth;
@@ -25,6 +24,7 @@ import org.mailward.api.TenantId;
 import org.mailward.queue.SpoolConfig;
 import org.mailward.testkit.ManualClock;
 import org.mailward.testkit.SmallTmpfs;
+import org.mailward.testkit.TmpfsMounts;
 
 /**
  * The real spool's audit directory is a small tmpfs mounted by the test (root only; skipped where
@@ -35,15 +35,9 @@ import org.mailward.testkit.SmallTmpfs;
  */
 class AuditDiskFullIT {
   @TempDir Path dir;
+  @RegisterExtension final TmpfsMounts mounts = new TmpfsMounts();
   SmallTmpfs tmpfs;
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (tmpfs != null) {
-      tmpfs.close();
-    }
-  }
 
   private static AuditEvent event(Instant at, int i) {
     return new AuditEvent(at, "delivery.attempt", Optional.empty(), Optional.of(new TenantId("acme")),
@@ -58,8 +52,7 @@ class AuditDiskFullIT {
   /** The spool under dir/data with data/audit a 1 MiB tmpfs; skips the test where mounting is not permitted. */
   private SpoolStorage openWithAuditOnTmpfs() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
-    tmpfs = SmallTmpfs.mount(data.resolve("audit"), "1m").orElse(null);
-    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    tmpfs = mounts.mount(data.resolve("audit"), "1m");
     return RocksChronicleSpool.open(SpoolConfig.defaults(data).withLimits(4096, 256L << 20, 0), clock);
   }
 

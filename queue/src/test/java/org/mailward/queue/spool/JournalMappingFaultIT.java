@@ -11,12 +11,12 @@ import java.time.Instant;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailward.testkit.ManualClock;
 import org.mailward.testkit.SmallTmpfs;
+import org.mailward.testkit.TmpfsMounts;
 
 /**
  * A journal on a small tmpfs (root only; skipped where mounting is not permitted) whose first
@@ -28,20 +28,13 @@ import org.mailward.testkit.SmallTmpfs;
  */
 class JournalMappingFaultIT {
   @TempDir Path dir;
+  @RegisterExtension final TmpfsMounts mounts = new TmpfsMounts();
   SmallTmpfs tmpfs;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (tmpfs != null) {
-      tmpfs.close();
-    }
-  }
 
   @Test
   void aFaultOnTheMapping_failsTheAppendAsNoRoom_andTheJournalAppendsAgainOnceThereIsRoom() throws Exception {
     Path journalDir = Files.createDirectories(dir.resolve("audit"));
-    tmpfs = SmallTmpfs.mount(journalDir, "1m").orElse(null);
-    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    tmpfs = mounts.mount(journalDir, "1m");
     ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
     try (ChronicleJournal journal = new ChronicleJournal(journalDir, RollCycles.FAST_DAILY, clock, true)) {
       journal.reserveAhead(1024); // the room check asks for 4 KiB; a new cycle file needs more

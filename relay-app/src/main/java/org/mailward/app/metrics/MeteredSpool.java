@@ -17,25 +17,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mailward.api.BodySource;
 import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
-import org.mailward.api.MessageWriter;
 import org.mailward.api.RecipientOutcome;
 import org.mailward.api.RecipientRef;
 import org.mailward.api.SmtpReply;
 import org.mailward.api.Spool;
-import org.mailward.api.SpoolHealth;
 import org.mailward.api.TlsFacts;
+import org.mailward.app.ForwardingSpool;
 
 /** A {@link Spool} decorator; claims and envelopes pass through, settlements are counted then passed on. */
-public final class MeteredSpool implements Spool {
+public final class MeteredSpool extends ForwardingSpool {
   private static final Duration[] LATENCY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
       Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4),
       Duration.ofDays(1), Duration.ofDays(5)};
 
-  private final Spool spool;
   private final MeterRegistry registry;
   private final DestinationGroups groups;
   private final Clock clock;
@@ -49,7 +46,7 @@ public final class MeteredSpool implements Spool {
   private final ConcurrentHashMap<MessageId, Claim> claims = new ConcurrentHashMap<>();
 
   public MeteredSpool(Spool spool, MeterRegistry registry, DestinationGroups groups, Clock clock) {
-    this.spool = spool;
+    super(spool);
     this.registry = registry;
     this.groups = groups;
     this.clock = clock;
@@ -162,30 +159,5 @@ public final class MeteredSpool implements Spool {
 
   private String status(Optional<SmtpReply> reply) {
     return reply.map(r -> statuses.of(r.status())).orElse("none");
-  }
-
-  @Override
-  public SpoolHealth health() {
-    return spool.health();
-  }
-
-  @Override
-  public MessageWriter begin(MessageId id) {
-    return spool.begin(id);
-  }
-
-  @Override
-  public Optional<BodySource> body(MessageId id) {
-    return spool.body(id);
-  }
-
-  @Override
-  public SpoolStats stats() {
-    return spool.stats();
-  }
-
-  @Override
-  public void close() {
-    // the wrapped spool belongs to SpoolStorage, which closes it
   }
 }

@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailward.core.testing.FileAuditJournal;
 import org.mailward.core.testing.InboundFixture;
-import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmtpTestClient;
+import org.mailward.testkit.MemoryAuditJournal;
 import org.mailward.testkit.SmallTmpfs;
+import org.mailward.testkit.TmpfsMounts;
 
 /**
  * The audit journal's disk fills up — a 256 KiB tmpfs mounted by the test (root only;
@@ -25,10 +26,11 @@ import org.mailward.testkit.SmallTmpfs;
  */
 class AuditFailureIT {
   @TempDir Path dir;
+  @RegisterExtension final TmpfsMounts mounts = new TmpfsMounts();
   SmallTmpfs tmpfs;
   Path mount;
   InboundFixture fx;
-  FileAuditJournal journal;
+  MemoryAuditJournal journal;
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -37,9 +39,6 @@ class AuditFailureIT {
     }
     if (journal != null) {
       journal.close();
-    }
-    if (tmpfs != null) {
-      tmpfs.close();
     }
   }
 
@@ -59,46 +58,45 @@ class AuditFailureIT {
 
   @Test
   void anAuditDiskThatFills_turnsAcceptanceInto_451_4_3_0_andBackOnceItHasRoom() throws Exception {
-    tmpfs = SmallTmpfs.mount(dir.resolve("audit"), "256k").orElse(null);
-    Assumptions.assumeTrue(tmpfs != null, "mounting a tmpfs needs root (.ci/run runs as root)");
+    tmpfs = mounts.mount(dir.resolve("audit"), "256k");
     mount = tmpfs.path();
-    journal = new FileAuditJournal(mount.resolve("audit.log"));
+    journal = MemoryAuditJournal.writingTo(mount.resolve("audit.log"));
     fx = new InboundFixture(journal);
     int refusedAfterRoom = 0;
     try (SmtpTestClient esp = fx.authenticated("apikey")) {
       assertThat(message(esp).text()).startsWith("250 2.0.0 Ok: queued as");
-      esp.command("MAIL FROM:<news@clinic.test>").expect(250);
-      esp.command("RCPT TO:<patient@example.test>").expect(250);
+      esp.send("MAIL FROM:<news@clinic.test>").expect(250);
+      esp.send("RCPT TO:<patient@example.test>").expect(250);
 
       Path filler = fill();
       try (SmtpTestClient stranger = fx.connect()) { // a failed login is audited: that append fails
-        stranger.command("EHLO esp.test").expect(250);
-        stranger.command("STARTTLS").expect(220);
+        stranger.send("EHLO esp.test").expect(250);
+        stranger.send("STARTTLS").expect(220);
         stranger.upgrade();
-        stranger.command("EHLO esp.test").expect(250);
-        stranger.command("AUTH PLAIN " + SmtpTestClient.plain("apikey", "wrong")).expect(535);
+        stranger.send("EHLO esp.test").expect(250);
+        stranger.send("AUTH PLAIN " + SmtpTestClient.plain("apikey", "wrong")).expect(535);
       }
       // The transaction begun before the failure is refused at end of data, and new ones at MAIL.
-      esp.command("DATA").expect(354);
-      esp.raw("Subject: reminder\r\n\r\nhello\r\n.\r\n");
+      esp.send("DATA").expect(354);
+      esp.write("Subject: reminder\r\n\r\nhello\r\n.\r\n");
       assertThat(esp.read().text()).startsWith("451 4.3.0 Audit journal unavailable");
-      assertThat(esp.command("MAIL FROM:<news@clinic.test>").read().text()).startsWith("451 4.3.0 Audit journal unavailable");
+      assertThat(esp.send("MAIL FROM:<news@clinic.test>").read().text()).startsWith("451 4.3.0 Audit journal unavailable");
       int committed = fx.spool.committed().size();
       assertThat(committed).isEqualTo(1);
 
       Files.delete(filler);
-      SmtpTestClient.Reply r = esp.command("MAIL FROM:<news@clinic.test>").read();
+      SmtpTestClient.Reply r = esp.send("MAIL FROM:<news@clinic.test>").read();
       for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); r.code() != 250 && System.nanoTime() < deadline; ) {
         refusedAfterRoom++;
         Thread.sleep(200);
-        r = esp.command("MAIL FROM:<news@clinic.test>").read();
+        r = esp.send("MAIL FROM:<news@clinic.test>").read();
       }
       assertThat(r.code()).as("accepting again once the journal has room (%d refusals first)", refusedAfterRoom).isEqualTo(250);
-      esp.command("RSET").expect(250);
+      esp.send("RSET").expect(250);
       assertThat(message(esp).text()).startsWith("250 2.0.0 Ok: queued as");
     }
     assertThat(fx.spool.committed()).hasSize(2);
-    List<String> lines = journal.lines();
+    List<String> lines = Files.readAllLines(mount.resolve("audit.log"));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains(" audit.resumed ").contains("lost=1"));
     assertThat(lines.get(lines.size() - 1)).contains(" message.accepted ");
     assertThat(fx.server.metrics().snapshot()).containsEntry("mailward_audit_append_failures_total", 1L)

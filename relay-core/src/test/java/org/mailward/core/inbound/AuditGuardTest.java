@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.mailward.api.AuditEvent;
 import org.mailward.api.AuditHealth;
-import org.mailward.api.AuditJournal;
-import org.mailward.api.AuditRecord;
-import org.mailward.api.MessageId;
 import org.mailward.testkit.ManualClock;
 import org.mailward.testkit.MemoryAuditJournal;
 
@@ -27,37 +23,7 @@ class AuditGuardTest {
   final MemoryAuditJournal memory = new MemoryAuditJournal();
   final LongAdder failures = new LongAdder();
 
-  /** The in-memory journal behind a switch: a disk that fails and comes back, or a journal that reports its own health. */
-  final class Switchable implements AuditJournal {
-    boolean broken;
-    AuditHealth own = AuditHealth.ok();
-
-    @Override
-    public void append(AuditEvent event) {
-      if (broken) {
-        throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
-      }
-      memory.append(event);
-    }
-
-    @Override
-    public AuditHealth health() {
-      return own;
-    }
-
-    @Override
-    public List<AuditRecord> query(Instant from, Instant to, Optional<MessageId> messageId, int limit) {
-      return memory.query(from, to, messageId, limit);
-    }
-
-    @Override
-    public Optional<Long> verifyChain() {
-      return memory.verifyChain();
-    }
-  }
-
-  final Switchable journal = new Switchable();
-  final AuditGuard guard = new AuditGuard(journal, clock, Duration.ofSeconds(1), failures);
+  final AuditGuard guard = new AuditGuard(memory, clock, Duration.ofSeconds(1), failures);
 
   static AuditEvent event(String type) {
     return new AuditEvent(T0, type, Optional.empty(), Optional.empty(), Map.of());
@@ -66,12 +32,12 @@ class AuditGuardTest {
   @Test
   void aFailedAppend_neverThrows_isCounted_andMakesTheGuardFailing_untilAProbeSucceeds() {
     guard.append(event("a"));
-    journal.broken = true;
+    memory.failAppends(true);
     guard.append(event("b"));
     guard.append(event("c"));
     assertThat(failures.sum()).isEqualTo(2);
     assertThat(guard.health()).isEqualTo(AuditHealth.failing(T0));
-    journal.broken = false;
+    memory.failAppends(false);
     assertThat(guard.health().recording()).as("no probe before a second has passed").isFalse();
     clock.advance(Duration.ofSeconds(1));
     assertThat(guard.health().recording()).isTrue();
@@ -81,13 +47,13 @@ class AuditGuardTest {
 
   @Test
   void aProbeThatFailsAgain_keepsFailing_andIsCountedButNotRecordedTwice() {
-    journal.broken = true;
+    memory.failAppends(true);
     guard.append(event("a"));
     clock.advance(Duration.ofSeconds(1));
     assertThat(guard.health().recording()).isFalse();
     assertThat(guard.health().recording()).as("the next probe waits another second").isFalse();
     assertThat(failures.sum()).isEqualTo(2);
-    journal.broken = false;
+    memory.failAppends(false);
     guard.append(event("b")); // an ordinary append that succeeds ends the outage too
     assertThat(guard.health().recording()).isTrue();
     assertThat(memory.events()).extracting(AuditEvent::type).containsExactly("b", "audit.resumed");
@@ -95,7 +61,7 @@ class AuditGuardTest {
 
   @Test
   void aJournalThatReportsItsOwnFailure_isPassedThrough() {
-    journal.own = AuditHealth.failing(T0.minusSeconds(5));
+    memory.reportHealth(AuditHealth.failing(T0.minusSeconds(5)));
     assertThat(guard.health()).isEqualTo(AuditHealth.failing(T0.minusSeconds(5)));
   }
 }

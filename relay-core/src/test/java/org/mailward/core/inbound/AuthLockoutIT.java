@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.mailward.api.AuthLockouts.Lockout;
 import org.mailward.api.AuthLockouts.Scope;
 import org.mailward.core.testing.InboundFixture;
-import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmtpTestClient;
 
 /**
  * AUTH throttling as an attacker meets it, with clients bound to distinct loopback addresses:
@@ -34,7 +34,7 @@ class AuthLockoutIT {
 
   private SmtpTestClient.Reply login(String from, String user, String password) throws Exception {
     try (SmtpTestClient c = fx.securedFrom(from)) {
-      return c.command("AUTH PLAIN " + SmtpTestClient.plain(user, password)).read();
+      return c.send("AUTH PLAIN " + SmtpTestClient.plain(user, password)).read();
     }
   }
 
@@ -46,7 +46,7 @@ class AuthLockoutIT {
         assertThat(code).isIn(535, 454);
       }
       try (SmtpTestClient tenant = fx.securedFrom("127.0.0.1")) {
-        tenant.command("AUTH PLAIN " + SmtpTestClient.plain("apikey", InboundFixture.PASSWORD)).expect(235);
+        tenant.send("AUTH PLAIN " + SmtpTestClient.plain("apikey", InboundFixture.PASSWORD)).expect(235);
         assertThat(tenant.sendMessage("news@clinic.test", List.of("patient@example.test"), "Subject: reminder\r\n\r\nhello\r\n")
             .text()).startsWith("250 2.0.0 Ok: queued as");
       }

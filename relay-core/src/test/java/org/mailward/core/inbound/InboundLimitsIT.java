@@ -13,7 +13,7 @@ import org.mailward.api.MessageId;
 import org.mailward.api.SpoolHealth;
 import org.mailward.api.TenantLimits;
 import org.mailward.core.testing.InboundFixture;
-import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmtpTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +35,8 @@ class InboundLimitsIT {
   @Test
   void declaredSizeOverTheTenantLimit_isRefusedAtMail_with_552_5_3_4() throws Exception {
     try (SmtpTestClient c = fx.authenticated("limited")) {
-      assertThat(c.command("EHLO esp.test").expect(250).text()).contains("SIZE 65536");
-      assertThat(c.command("MAIL FROM:<a@limited.test> SIZE=70000").expect(552).text()).startsWith("552 5.3.4");
+      assertThat(c.send("EHLO esp.test").expect(250).text()).contains("SIZE 65536");
+      assertThat(c.send("MAIL FROM:<a@limited.test> SIZE=70000").expect(552).text()).startsWith("552 5.3.4");
     }
   }
 
@@ -44,13 +44,13 @@ class InboundLimitsIT {
   void bodyOverTheLimit_isReadToTheEnd_thenRefusedWith_552_5_3_4() throws Exception {
     int before = fx.spool.committed().size();
     try (SmtpTestClient c = fx.authenticated("limited")) {
-      c.command("MAIL FROM:<a@limited.test>").expect(250);
-      c.command("RCPT TO:<b@example.test>").expect(250);
-      c.command("DATA").expect(354);
+      c.send("MAIL FROM:<a@limited.test>").expect(250);
+      c.send("RCPT TO:<b@example.test>").expect(250);
+      c.send("DATA").expect(354);
       String line = "x".repeat(998) + "\r\n";
-      c.raw("Subject: big\r\n\r\n" + line.repeat(100) + ".\r\n");
+      c.write("Subject: big\r\n\r\n" + line.repeat(100) + ".\r\n");
       assertThat(c.read().text()).startsWith("552 5.3.4");
-      c.command("NOOP").expect(250);
+      c.send("NOOP").expect(250);
     }
     assertThat(fx.spool.committed()).hasSize(before);
   }
@@ -61,12 +61,12 @@ class InboundLimitsIT {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       for (String message : List.of("X-Campaign: " + "h".repeat(1988) + "\r\nSubject: long header\r\n\r\nbody\r\n",
           "Subject: long body\r\n\r\n" + "b".repeat(1500) + "\r\nmore\r\n")) {
-        c.command("MAIL FROM:<a@clinic.test>").expect(250);
-        c.command("RCPT TO:<b@example.test>").expect(250);
-        c.command("DATA").expect(354);
-        c.raw(message + ".\r\n");
+        c.send("MAIL FROM:<a@clinic.test>").expect(250);
+        c.send("RCPT TO:<b@example.test>").expect(250);
+        c.send("DATA").expect(354);
+        c.write(message + ".\r\n");
         assertThat(c.read().text()).startsWith("550 5.6.0 Message has a line longer than 998 octets (RFC 5322 2.1.1)");
-        c.command("NOOP").expect(250);
+        c.send("NOOP").expect(250);
       }
     }
     assertThat(fx.spool.committed()).hasSize(before);
@@ -75,10 +75,10 @@ class InboundLimitsIT {
   @Test
   void aLineOfExactly998Octets_isAccepted() throws Exception {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.command("MAIL FROM:<a@clinic.test>").expect(250);
-      c.command("RCPT TO:<b@example.test>").expect(250);
-      c.command("DATA").expect(354);
-      c.raw("X-Campaign: " + "h".repeat(986) + "\r\nSubject: edge\r\n\r\n" + "b".repeat(998) + "\r\n.\r\n");
+      c.send("MAIL FROM:<a@clinic.test>").expect(250);
+      c.send("RCPT TO:<b@example.test>").expect(250);
+      c.send("DATA").expect(354);
+      c.write("X-Campaign: " + "h".repeat(986) + "\r\nSubject: edge\r\n\r\n" + "b".repeat(998) + "\r\n.\r\n");
       assertThat(c.read().text()).startsWith("250 2.0.0 Ok: queued as");
     }
   }
@@ -89,15 +89,15 @@ class InboundLimitsIT {
     byte[] part1 = ("Subject: chunked\r\n\r\n" + "b".repeat(600)).getBytes(StandardCharsets.US_ASCII);
     byte[] part2 = ("b".repeat(600) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.command("MAIL FROM:<a@clinic.test>").expect(250);
-      c.command("RCPT TO:<b@example.test>").expect(250);
-      c.raw(("BDAT " + part1.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      c.raw(part1);
+      c.send("MAIL FROM:<a@clinic.test>").expect(250);
+      c.send("RCPT TO:<b@example.test>").expect(250);
+      c.write(("BDAT " + part1.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.write(part1);
       c.expect(250);
-      c.raw(("BDAT " + part2.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
-      c.raw(part2);
+      c.write(("BDAT " + part2.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.write(part2);
       assertThat(c.read().text()).startsWith("550 5.6.0");
-      assertThat(c.command("BDAT 0 LAST").read().text()).startsWith("503 5.5.1");
+      assertThat(c.send("BDAT 0 LAST").read().text()).startsWith("503 5.5.1");
     }
     assertThat(fx.spool.committed()).hasSize(before);
   }
@@ -105,19 +105,19 @@ class InboundLimitsIT {
   @Test
   void recipientsOverTheLimit_areRefusedWith_452_4_5_3() throws Exception {
     try (SmtpTestClient c = fx.authenticated("limited")) {
-      c.command("MAIL FROM:<a@limited.test>").expect(250);
+      c.send("MAIL FROM:<a@limited.test>").expect(250);
       for (int i = 0; i < 3; i++) {
-        c.command("RCPT TO:<r" + i + "@example.test>").expect(250);
+        c.send("RCPT TO:<r" + i + "@example.test>").expect(250);
       }
-      assertThat(c.command("RCPT TO:<r9@example.test>").expect(452).text()).startsWith("452 4.5.3");
+      assertThat(c.send("RCPT TO:<r9@example.test>").expect(452).text()).startsWith("452 4.5.3");
     }
   }
 
   @Test
   void overlongCommandLine_isAnsweredWith_500_5_5_6_andTheSessionGoesOn() throws Exception {
     try (SmtpTestClient c = fx.connect()) {
-      c.command("NOOP " + "a".repeat(10_000)).expect(500).text();
-      assertThat(c.command("NOOP").expect(250).text()).isEqualTo("250 2.0.0 Ok\n");
+      c.send("NOOP " + "a".repeat(10_000)).expect(500).text();
+      assertThat(c.send("NOOP").expect(250).text()).isEqualTo("250 2.0.0 Ok");
     }
   }
 
@@ -126,7 +126,7 @@ class InboundLimitsIT {
     try (SmtpTestClient c = fx.connect()) {
       List<String> texts = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        c.command("BOGUS");
+        c.send("BOGUS");
         texts.add(c.read().text());
       }
       assertThat(texts).allMatch(t -> t.startsWith("500 5.5.2"));
@@ -138,14 +138,14 @@ class InboundLimitsIT {
   @Test
   void pipelinedCommands_areAnsweredInOrder_withPolicyRepliesInPlace() throws Exception {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.raw("MAIL FROM:<a@clinic.test>\r\nRCPT TO:<one@example.test>\r\nRCPT TO:<refuse@example.test>\r\n"
+      c.write("MAIL FROM:<a@clinic.test>\r\nRCPT TO:<one@example.test>\r\nRCPT TO:<refuse@example.test>\r\n"
           + "RCPT TO:<two@example.test>\r\nNOOP\r\nDATA\r\n");
       List<Integer> codes = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         codes.add(c.read().code());
       }
       assertThat(codes).containsExactly(250, 250, 550, 250, 250, 354);
-      c.raw("Subject: p\r\n\r\nx\r\n.\r\nQUIT\r\n");
+      c.write("Subject: p\r\n\r\nx\r\n.\r\nQUIT\r\n");
       assertThat(c.read().text()).startsWith("250 2.0.0 Ok: queued as");
       c.expect(221);
     }
@@ -156,18 +156,18 @@ class InboundLimitsIT {
     byte[] part1 = "Subject: chunked\r\n\r\nbinary\u0000".getBytes(StandardCharsets.ISO_8859_1);
     byte[] part2 = "\n.\r\nend".getBytes(StandardCharsets.ISO_8859_1);
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.command("MAIL FROM:<a@clinic.test> BODY=8BITMIME").expect(250);
-      c.command("RCPT TO:<b@example.test>").expect(250);
+      c.send("MAIL FROM:<a@clinic.test> BODY=8BITMIME").expect(250);
+      c.send("RCPT TO:<b@example.test>").expect(250);
       java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
       o.writeBytes(("BDAT " + part1.length + "\r\n").getBytes());
       o.writeBytes(part1);
       o.writeBytes(("BDAT " + part2.length + " LAST\r\n").getBytes());
       o.writeBytes(part2);
-      c.raw(o.toByteArray());
-      assertThat(c.expect(250).text()).isEqualTo("250 2.0.0 " + part1.length + " octets received\n");
+      c.write(o.toByteArray());
+      assertThat(c.expect(250).text()).isEqualTo("250 2.0.0 " + part1.length + " octets received");
       String queued = c.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      String body = new String(fx.spool.bodyBytes(id), StandardCharsets.ISO_8859_1);
+      String body = new String(fx.spool.committedBody(id), StandardCharsets.ISO_8859_1);
       assertThat(body).startsWith("Received: ").endsWith(new String(part1, StandardCharsets.ISO_8859_1) + new String(part2, StandardCharsets.ISO_8859_1));
     }
   }
@@ -177,24 +177,24 @@ class InboundLimitsIT {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       byte[] all = ("MAIL FROM:<a@clinic.test>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII);
       for (byte b : all) {
-        c.raw(new byte[] {b});
+        c.write(new byte[] {b});
       }
       c.expect(250);
       c.expect(250);
       c.expect(354);
       for (byte b : "Subject: s\r\n\r\n..dot\r\n.\r\n".getBytes(StandardCharsets.US_ASCII)) {
-        c.raw(new byte[] {b});
+        c.write(new byte[] {b});
       }
       String queued = c.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      assertThat(new String(fx.spool.bodyBytes(id), StandardCharsets.US_ASCII)).endsWith("\r\nSubject: s\r\n\r\n.dot\r\n");
+      assertThat(new String(fx.spool.committedBody(id), StandardCharsets.US_ASCII)).endsWith("\r\nSubject: s\r\n\r\n.dot\r\n");
     }
   }
 
   @Test
   void bdatWithoutMail_consumesTheChunk_soItsBytesAreNeverCommands() throws Exception {
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.raw("BDAT 12\r\nNOOP\r\nNOOP\r\nQUIT\r\n");
+      c.write("BDAT 12\r\nNOOP\r\nNOOP\r\nQUIT\r\n");
       assertThat(c.read().text()).startsWith("503 5.5.1");
       assertThat(c.read().text()).startsWith("221 2.0.0");
     }
@@ -216,7 +216,7 @@ class InboundLimitsIT {
       System.out.printf("6 MB message over STARTTLS: %d ms%n", ms);
       String queued = reply.expect(250).text().strip();
       MessageId id = MessageId.parse(queued.substring(queued.lastIndexOf(' ') + 1));
-      byte[] stored = fx.spool.bodyBytes(id);
+      byte[] stored = fx.spool.committedBody(id);
       String storedText = new String(stored, StandardCharsets.UTF_8);
       String withoutReceived = storedText.substring(storedText.indexOf("Subject: large"));
       assertThat(sha(withoutReceived)).isEqualTo(sha(text));
@@ -232,9 +232,9 @@ class InboundLimitsIT {
   void policyThatNeverAnswers_isA_451_4_3_0_afterTheTimeout_andIsCounted() throws Exception {
     long caught = caught();
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      c.command("MAIL FROM:<a@clinic.test>").expect(250);
-      assertThat(c.command("RCPT TO:<slow@example.test>").expect(451).text()).startsWith("451 4.3.0");
-      c.command("RCPT TO:<fast@example.test>").expect(250);
+      c.send("MAIL FROM:<a@clinic.test>").expect(250);
+      assertThat(c.send("RCPT TO:<slow@example.test>").expect(451).text()).startsWith("451 4.3.0");
+      c.send("RCPT TO:<fast@example.test>").expect(250);
     }
     assertThat(caught()).isGreaterThan(caught);
   }
@@ -245,23 +245,23 @@ class InboundLimitsIT {
 
   @Test
   void spoolNotAccepting_refusesMailWith_452_4_3_1() throws Exception {
-    fx.spool.health = new SpoolHealth(SpoolHealth.State.FULL, 0, 0);
+    fx.spool.reportHealth(new SpoolHealth(SpoolHealth.State.FULL, 0, 0));
     try (SmtpTestClient c = fx.authenticated("apikey")) {
-      assertThat(c.command("MAIL FROM:<a@clinic.test>").expect(452).text()).startsWith("452 4.3.1");
+      assertThat(c.send("MAIL FROM:<a@clinic.test>").expect(452).text()).startsWith("452 4.3.1");
     } finally {
-      fx.spool.health = new SpoolHealth(SpoolHealth.State.OK, 0, Long.MAX_VALUE);
+      fx.spool.reportHealth(new SpoolHealth(SpoolHealth.State.OK, 0, Long.MAX_VALUE));
     }
   }
 
   @Test
   void commitFailure_isAnsweredWithTheSpoolReply_neverWith_250_andIsCounted() throws Exception {
     long caught = caught();
-    fx.spool.failCommits = true;
+    fx.spool.failCommits(true);
     try (SmtpTestClient c = fx.authenticated("apikey")) {
       assertThat(c.sendMessage("a@clinic.test", List.of("b@example.test"), "Subject: x\r\n\r\ny\r\n").text()).startsWith("452 4.3.1");
-      c.command("NOOP").expect(250);
+      c.send("NOOP").expect(250);
     } finally {
-      fx.spool.failCommits = false;
+      fx.spool.failCommits(false);
     }
     assertThat(caught()).isGreaterThan(caught);
   }
@@ -270,10 +270,10 @@ class InboundLimitsIT {
   void connectionsPerIpOverTheLimit_getA_421_4_7_0_atConnect() throws Exception {
     try (InboundFixture f = new InboundFixture(c -> c.withLimits(new InboundConfig.Limits(1 << 20, 100, 4096, 10, 100, 2, 100)))) {
       try (SmtpTestClient a = f.connect(); SmtpTestClient b = f.connect();
-           SmtpTestClient third = new SmtpTestClient(f.submission, f.clientTls())) {
+           SmtpTestClient third = SmtpTestClient.connect(f.submission, f.clientTls())) {
         assertThat(third.read().text()).startsWith("421 4.7.0");
         assertThat(third.closedByServer(2000)).isTrue();
-        a.command("NOOP").expect(250);
+        a.send("NOOP").expect(250);
       }
     }
   }
@@ -282,11 +282,11 @@ class InboundLimitsIT {
   void tenantConnectionsOverItsLimit_failAuthWith_454_4_7_0() throws Exception {
     try (SmtpTestClient a = fx.authenticated("limited"); SmtpTestClient b = fx.authenticated("limited");
          SmtpTestClient third = fx.connect()) {
-      third.command("EHLO esp.test").expect(250);
-      third.command("STARTTLS").expect(220);
+      third.send("EHLO esp.test").expect(250);
+      third.send("STARTTLS").expect(220);
       third.upgrade();
-      third.command("EHLO esp.test").expect(250);
-      assertThat(third.command("AUTH PLAIN " + SmtpTestClient.plain("limited", InboundFixture.PASSWORD)).expect(454).text())
+      third.send("EHLO esp.test").expect(250);
+      assertThat(third.send("AUTH PLAIN " + SmtpTestClient.plain("limited", InboundFixture.PASSWORD)).expect(454).text())
           .startsWith("454 4.7.0");
     }
   }
@@ -298,14 +298,14 @@ class InboundLimitsIT {
         d.maxLineLength(), d.maxErrors(), d.maxConnections(), d.maxConnectionsPerIp(), 2)))) {
       try (SmtpTestClient c = f.authenticated("apikey"); SmtpTestClient other = f.authenticated("limited")) {
         for (int i = 0; i < 2; i++) {
-          c.command("MAIL FROM:<>").expect(250);
-          c.command("RSET").expect(250);
+          c.send("MAIL FROM:<>").expect(250);
+          c.send("RSET").expect(250);
         }
-        assertThat(c.command("MAIL FROM:<>").expect(450).text())
+        assertThat(c.send("MAIL FROM:<>").expect(450).text())
             .startsWith("450 4.7.1 Null-sender message rate exceeded for this account");
-        c.command("MAIL FROM:<a@clinic.test>").expect(250);
-        c.command("RSET").expect(250);
-        other.command("MAIL FROM:<>").expect(250); // another tenant has its own allowance
+        c.send("MAIL FROM:<a@clinic.test>").expect(250);
+        c.send("RSET").expect(250);
+        other.send("MAIL FROM:<>").expect(250); // another tenant has its own allowance
         assertThat(f.server.metrics().snapshot()).containsEntry("mailward_inbound_null_sender_throttled_total", 1L);
       }
     }
@@ -315,9 +315,9 @@ class InboundLimitsIT {
   void tenantMessageRate_isEnforcedAtMail_with_451_4_7_1() throws Exception {
     try (InboundFixture f = new InboundFixture(c -> c, new TenantLimits(3, 64 * 1024, 2, 0.5))) {
       try (SmtpTestClient c = f.authenticated("limited")) {
-        c.command("MAIL FROM:<a@limited.test>").expect(250);
-        c.command("RSET").expect(250);
-        assertThat(c.command("MAIL FROM:<a@limited.test>").expect(451).text()).startsWith("451 4.7.1");
+        c.send("MAIL FROM:<a@limited.test>").expect(250);
+        c.send("RSET").expect(250);
+        assertThat(c.send("MAIL FROM:<a@limited.test>").expect(451).text()).startsWith("451 4.7.1");
       }
     }
   }
@@ -336,8 +336,8 @@ class InboundLimitsIT {
   void gracefulShutdown_tellsIdleSessions421_4_3_2_andLetsATransactionFinish() throws Exception {
     InboundFixture f = new InboundFixture();
     try (SmtpTestClient idle = f.authenticated("apikey"); SmtpTestClient busy = f.authenticated("apikey")) {
-      busy.command("MAIL FROM:<a@clinic.test>").expect(250);
-      busy.command("RCPT TO:<b@example.test>").expect(250);
+      busy.send("MAIL FROM:<a@clinic.test>").expect(250);
+      busy.send("RCPT TO:<b@example.test>").expect(250);
       // Own thread: the common pool (one thread on two cores) is what the test policy answers on.
       CompletableFuture<Void> down = new CompletableFuture<>();
       Thread stopper = new Thread(() -> {
@@ -346,8 +346,8 @@ class InboundLimitsIT {
       }, "test-shutdown");
       stopper.start();
       assertThat(idle.read().text()).startsWith("421 4.3.2");
-      busy.command("DATA").expect(354);
-      busy.raw("Subject: last\r\n\r\nbye\r\n.\r\n");
+      busy.send("DATA").expect(354);
+      busy.write("Subject: last\r\n\r\nbye\r\n.\r\n");
       assertThat(busy.read().text()).startsWith("250 2.0.0 Ok: queued as");
       assertThat(busy.read().text()).startsWith("421 4.3.2");
       down.get(15, java.util.concurrent.TimeUnit.SECONDS);
@@ -361,15 +361,15 @@ class InboundLimitsIT {
   void reloadedCertificate_isServedToNewConnections_withoutRestart() throws Exception {
     String before;
     try (SmtpTestClient c = fx.connect()) {
-      c.command("EHLO a").expect(250);
-      c.command("STARTTLS").expect(220);
+      c.send("EHLO a").expect(250);
+      c.send("STARTTLS").expect(220);
       before = serial(c);
     }
     fx.ca.issue("localhost", "127.0.0.1").write(fx.pem.certificate().getParent(), "server");
     fx.server.reloadCertificates();
     try (SmtpTestClient c = fx.connect()) {
-      c.command("EHLO a").expect(250);
-      c.command("STARTTLS").expect(220);
+      c.send("EHLO a").expect(250);
+      c.send("STARTTLS").expect(220);
       assertThat(serial(c)).isNotEqualTo(before);
     }
   }

@@ -7,7 +7,7 @@ import java.util.List;
 import org.mailward.api.Envelope;
 import org.mailward.api.MessageId;
 import org.mailward.core.testing.InboundFixture;
-import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmtpTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,12 +44,12 @@ class InboundSubmissionIT {
       assertThat(env.tenant().value()).isEqualTo("clinic");
       assertThat(fx.spool.presettled(id)).hasSize(1);
       assertThat(fx.spool.presettled(id).get(0).ref().index()).isEqualTo(1);
-      String body = new String(fx.spool.bodyBytes(id), StandardCharsets.UTF_8);
+      String body = new String(fx.spool.committedBody(id), StandardCharsets.UTF_8);
       assertThat(body).startsWith("Received: from esp.test ([127.0.0.1])\r\n\tby mx.mailward.test (Mailward) with ESMTPSA id " + id);
       assertThat(body).contains("(version=TLSv1.3 cipher=");
       assertThat(body).doesNotContain("pat@example.test");
       assertThat(body).endsWith("Subject: hello\r\n\r\nline one\r\n.leading dot\r\n");
-      c.command("QUIT").expect(221);
+      c.send("QUIT").expect(221);
     }
     assertThat(fx.audit.ofType("message.accepted")).anySatisfy(e -> {
       assertThat(e.facts()).containsEntry("recipients", "2").containsEntry("tls", "TLSv1.3").containsEntry("evidence", "test.scan:1");
@@ -61,13 +61,13 @@ class InboundSubmissionIT {
   void implicitTlsListener_greetsAfterTheHandshake_andAcceptsMail() throws Exception {
     try (SmtpTestClient c = SmtpTestClient.implicitTls(fx.smtps, fx.clientTls())) {
       c.expect(220);
-      SmtpTestClient.Reply ehlo = c.command("EHLO esp.test").expect(250);
+      SmtpTestClient.Reply ehlo = c.send("EHLO esp.test").expect(250);
       assertThat(ehlo.text()).contains("AUTH PLAIN LOGIN").contains("REQUIRETLS").doesNotContain("STARTTLS");
-      c.command("AUTH PLAIN " + SmtpTestClient.plain("apikey", InboundFixture.PASSWORD)).expect(235);
-      c.command("MAIL FROM:<a@clinic.test> REQUIRETLS").expect(250);
-      c.command("RCPT TO:<b@example.test>").expect(250);
-      c.command("DATA").expect(354);
-      c.raw("Subject: x\r\n\r\nbody\r\n.\r\n");
+      c.send("AUTH PLAIN " + SmtpTestClient.plain("apikey", InboundFixture.PASSWORD)).expect(235);
+      c.send("MAIL FROM:<a@clinic.test> REQUIRETLS").expect(250);
+      c.send("RCPT TO:<b@example.test>").expect(250);
+      c.send("DATA").expect(354);
+      c.write("Subject: x\r\n\r\nbody\r\n.\r\n");
       MessageId id = queuedId(c.expect(250));
       assertThat(fx.spool.committed().get(id).requiredLevel().label()).isEqualTo("verify");
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.mailward.core.testing.InboundFixture;
-import org.mailward.core.testing.SmtpTestClient;
+import org.mailward.testkit.SmtpTestClient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +30,11 @@ class InboundThroughputIT {
           int ok = 0;
           try (SmtpTestClient client = fx.authenticated("apikey")) {
             for (int i = 0; i < perConnection; i++) {
-              client.raw("MAIL FROM:<news@clinic.test>\r\nRCPT TO:<p" + i + "@example.test>\r\nDATA\r\n");
+              client.write("MAIL FROM:<news@clinic.test>\r\nRCPT TO:<p" + i + "@example.test>\r\nDATA\r\n");
               client.expect(250);
               client.expect(250);
               client.expect(354);
-              client.raw("Subject: n\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(2) + ".\r\n");
+              client.write("Subject: n\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(2) + ".\r\n");
               if (client.read().code() == 250) {
                 ok++;
               }

@@ -54,7 +54,7 @@ class PostfixEspIT {
     Envelope env = arrived.get();
     assertThat(env.tenant().value()).isEqualTo("clinic");
     assertThat(env.reversePath().orElseThrow().asString()).isEqualTo("news@clinic.test");
-    String body = new String(fx.spool.bodyBytes(env.id()), StandardCharsets.UTF_8);
+    String body = new String(fx.spool.committedBody(env.id()), StandardCharsets.UTF_8);
     assertThat(body).startsWith("Received: from esp.test ([127.0.0.1])").contains("with ESMTPSA").contains("version=TLSv1.3");
     assertThat(body).contains("Subject: via postfix").contains("Relayed by a real Postfix.");
     assertThat(postfix.log()).contains("relay=127.0.0.1[127.0.0.1]:" + fx.submission.getPort()).contains("status=sent");

@@ -109,7 +109,7 @@ class RealClientsIT {
     assertThat(fx.spool.committed()).hasSize(before + 3);
     Envelope utf8 = fx.spool.committed().values().stream().filter(e -> e.parameters().smtpUtf8()).findFirst().orElseThrow();
     assertThat(utf8.recipients().get(0).address().domain()).isEqualTo("παράδειγμα.test");
-    String received = new String(fx.spool.bodyBytes(utf8.id()), StandardCharsets.UTF_8);
+    String received = new String(fx.spool.committedBody(utf8.id()), StandardCharsets.UTF_8);
     assertThat(received).startsWith("Received: from esp.test").contains("with UTF8SMTPSA");
   }
 

@@ -1,7 +1,5 @@
 package org.mailward.core.testing;
 
-import org.mailward.testkit.MemoryAuditJournal;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -22,11 +20,14 @@ import org.mailward.api.TenantLimits;
 import org.mailward.core.auth.PasswordHasher;
 import org.mailward.core.inbound.InboundConfig;
 import org.mailward.core.inbound.SmtpServer;
+import org.mailward.testkit.MemoryAuditJournal;
+import org.mailward.testkit.MemorySpool;
+import org.mailward.testkit.SmtpTestClient;
 import org.mailward.testkit.TestCa;
 
 /**
  * A running inbound server on 127.0.0.1 (ephemeral ports: a STARTTLS listener
- * "submission" and an implicit-TLS listener "smtps") with a file test spool,
+ * "submission" and an implicit-TLS listener "smtps") with the testkit spool (bodies in files),
  * the test policy, an in-memory audit journal and two tenants:
  * {@code apikey}/{@link #PASSWORD} (domain clinic.test) and {@code limited}/{@link #PASSWORD}
  * (domain limited.test, by default 3 recipients, 64 KiB, 2 connections, no rate limit).
@@ -36,7 +37,7 @@ public final class InboundFixture implements AutoCloseable {
   public final Path dir;
   public final TestCa ca;
   public final TestCa.PemFiles pem;
-  public final FileTestSpool spool;
+  public final MemorySpool spool;
   public final TestPolicyEngine policy = new TestPolicyEngine();
   public final MemoryAuditJournal audit = new MemoryAuditJournal();
   public final Redactor redactor = new Redactor("0123456789abcdef-test-key".getBytes());
@@ -65,7 +66,7 @@ public final class InboundFixture implements AutoCloseable {
     ca = TestCa.create("Mailward Test CA");
     pem = ca.issue("localhost", "127.0.0.1").write(dir.resolve("tls"), "server");
     caPem = ca.writeCaPem(dir.resolve("ca.pem"));
-    spool = new FileTestSpool(dir.resolve("spool"));
+    spool = MemorySpool.withBodyFiles(dir.resolve("spool"), Clock.systemUTC());
     PasswordHasher hasher = new PasswordHasher(1024, 1, 1);
     String hash = hasher.hash(PASSWORD.toCharArray());
     Tenant limited = Tenants.withLimits(hash, limitedTenant);
@@ -96,7 +97,7 @@ public final class InboundFixture implements AutoCloseable {
 
   /** A client connected to the STARTTLS listener, greeting read. */
   public SmtpTestClient connect() throws Exception {
-    SmtpTestClient c = new SmtpTestClient(submission, clientTls());
+    SmtpTestClient c = SmtpTestClient.connect(submission, clientTls());
     c.expect(220);
     return c;
   }
@@ -104,22 +105,22 @@ public final class InboundFixture implements AutoCloseable {
   /** Connected, STARTTLS done, EHLO sent, authenticated as {@code user}. */
   public SmtpTestClient authenticated(String user) throws Exception {
     SmtpTestClient c = connect();
-    c.command("EHLO esp.test").expect(250);
-    c.command("STARTTLS").expect(220);
+    c.send("EHLO esp.test").expect(250);
+    c.send("STARTTLS").expect(220);
     c.upgrade();
-    c.command("EHLO esp.test").expect(250);
-    c.command("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
+    c.send("EHLO esp.test").expect(250);
+    c.send("AUTH PLAIN " + SmtpTestClient.plain(user, PASSWORD)).expect(235);
     return c;
   }
 
   /** Connected from {@code localAddress} (a loopback address: another "host"), STARTTLS and EHLO done, not authenticated. */
   public SmtpTestClient securedFrom(String localAddress) throws Exception {
-    SmtpTestClient c = new SmtpTestClient(submission, clientTls(), localAddress);
+    SmtpTestClient c = SmtpTestClient.connect(submission, clientTls(), localAddress);
     c.expect(220);
-    c.command("EHLO esp.test").expect(250);
-    c.command("STARTTLS").expect(220);
+    c.send("EHLO esp.test").expect(250);
+    c.send("STARTTLS").expect(220);
     c.upgrade();
-    c.command("EHLO esp.test").expect(250);
+    c.send("EHLO esp.test").expect(250);
     return c;
   }
 

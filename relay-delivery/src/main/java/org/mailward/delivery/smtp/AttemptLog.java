@@ -8,14 +8,13 @@ import org.mailward.api.DeliveryFailure;
 import org.mailward.api.Envelope;
 import org.mailward.api.SmtpReply;
 import org.mailward.api.TlsFacts;
-import org.mailward.delivery.DeliveryMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The delivery log: one line per attempt per group of recipients that ended
  * alike, on logger {@code mailward.delivery}, in the manner of Postfix's
- * {@code status=} lines, and the matching counters:
+ * {@code status=} lines:
  *
  * <pre>
  * msgid=… tenant=… domain=… relay=mx.example[192.0.2.1]:25 delay=2.1 delays=1.5/0.3/0.1/0.2 dsn=2.0.0
@@ -29,12 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AttemptLog {
   static final Logger LOG = LoggerFactory.getLogger("mailward.delivery");
-  private final DeliveryMetrics metrics;
-
-  public AttemptLog(DeliveryMetrics metrics) {
-    this.metrics = metrics;
-  }
-
   /** When the phases of an attempt began; absent phases were not reached. */
   public record Timing(Instant received, Instant started, Optional<Instant> connected, Optional<Instant> dataStarted, Instant ended) {}
 
@@ -47,19 +40,13 @@ public final class AttemptLog {
   }
 
   /**
-   * Writes one line and counts {@code rcpts} recipients.
+   * Writes one line. (Outcomes are counted where they settle, by relay-app's MeteredSpool.)
    *
    * @param relay {@code host[ip]:port}, or {@code none} when no server was reached
    * @param error the exception that ended the attempt, if one did (its class name is shown)
    */
   public void line(Envelope env, String domain, String relay, Timing t, Status status, int rcpts, int attempt,
       Optional<SmtpReply> reply, Optional<DeliveryFailure> reason, Optional<TlsFacts> tls, Optional<Throwable> error) {
-    switch (status) {
-      case SENT -> metrics.delivered(rcpts);
-      case DEFERRED -> metrics.deferred(reason.map(DeliveryFailure::kind).orElse(DeliveryFailure.Kind.LOCAL_ERROR), rcpts);
-      case BOUNCED -> metrics.bounced(reason.map(DeliveryFailure::kind).orElse(DeliveryFailure.Kind.LOCAL_ERROR), rcpts);
-      case HELD -> metrics.held(rcpts);
-    }
     StringBuilder sb = new StringBuilder(256)
         .append("msgid=").append(env.id())
         .append(" tenant=").append(env.tenant().value())

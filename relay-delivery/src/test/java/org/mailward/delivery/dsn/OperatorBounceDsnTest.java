@@ -17,7 +17,7 @@ import org.mailward.api.Recipient;
 import org.mailward.api.SecurityLevel;
 import org.mailward.api.TlsFallback;
 import org.mailward.delivery.Mail;
-import org.mailward.delivery.MemorySpool;
+import org.mailward.testkit.MemorySpool;
 import org.mailward.delivery.DeliveryConfig;
 import org.mailward.delivery.schedule.RetryPolicy;
 import org.junit.jupiter.api.Test;
@@ -76,6 +76,6 @@ class OperatorBounceDsnTest {
 
   /** What the writer spooled (MemorySpool.add records the originals there too). */
   private List<Envelope> dsns() {
-    return spool.committed.stream().filter(e -> e.sessionId().startsWith("dsn:")).toList();
+    return spool.committed().values().stream().filter(e -> e.sessionId().startsWith("dsn:")).toList();
   }
 }

@@ -29,9 +29,9 @@ import org.mailward.api.TlsFallback;
 import org.mailward.delivery.Await;
 import org.mailward.delivery.DeliveryConfig;
 import org.mailward.delivery.Mail;
-import org.mailward.delivery.MemorySpool;
 import org.mailward.delivery.dsn.DsnWriter;
 import org.mailward.delivery.dsn.Injector;
+import org.mailward.testkit.MemorySpool;
 
 class SchedulerTest {
   private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
@@ -136,7 +136,7 @@ class SchedulerTest {
     rest.complete(List.of(new Spool.Settlement(batchOrder.get(1), ok)));
     Await.until(Duration.ofSeconds(10), () -> spool.outcome(batchOrder.get(1)).isPresent(), "the rest settled");
     assertThat(List.of(first.ref(0), second.ref(0))).containsExactlyInAnyOrderElementsOf(batchOrder);
-    assertThat(spool.settled).as("each recipient settled once").hasSize(2);
+    assertThat(spool.settled()).as("each recipient settled once").hasSize(2);
   }
 
   @Test
@@ -172,7 +172,7 @@ class SchedulerTest {
         "expiry bounce");
     RecipientOutcome.Bounced b = (RecipientOutcome.Bounced) spool.outcome(old.ref(0)).orElseThrow();
     assertThat(b.reply()).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("4.4.7"));
-    Envelope dsn = spool.committed.stream().filter(e -> e.reversePath().isEmpty()).findFirst().orElseThrow();
+    Envelope dsn = spool.committed().values().stream().filter(e -> e.reversePath().isEmpty()).findFirst().orElseThrow();
     assertThat(dsn.purpose()).isEqualTo(Purpose.TRANSACTIONAL);
     assertThat(dsn.recipients().get(0).address().asString()).isEqualTo("sender@clinic.example");
     String text = new String(spool.committedBody(dsn.id()), StandardCharsets.US_ASCII);
@@ -191,12 +191,12 @@ class SchedulerTest {
     Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Bounced(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_5XX, "5.1.1"),
         Optional.of(SmtpReply.of(550, "5.1.1", "no such user")), Optional.empty())));
     s.start();
-    Await.until(Duration.ofSeconds(10), () -> spool.committed.stream().filter(e -> e.reversePath().isEmpty()).count() == 2, "two DSNs");
+    Await.until(Duration.ofSeconds(10), () -> spool.committed().values().stream().filter(e -> e.reversePath().isEmpty()).count() == 2, "two DSNs");
     String encDsn = dsnFor("a@clinic.example");
     String phiDsn = dsnFor("b@clinic.example");
     assertThat(encDsn).contains("message/rfc822").contains("Body line with marker enc");
     assertThat(phiDsn).contains("text/rfc822-headers").doesNotContain("Body line with marker phi");
-    Envelope phiNotice = spool.committed.stream().filter(e -> e.reversePath().isEmpty()
+    Envelope phiNotice = spool.committed().values().stream().filter(e -> e.reversePath().isEmpty()
         && e.recipients().get(0).address().asString().equals("b@clinic.example")).findFirst().orElseThrow();
     assertThat(phiNotice.requiredLevel()).isEqualTo(SecurityLevel.VERIFY);
   }
@@ -210,11 +210,11 @@ class SchedulerTest {
         Optional.of(SmtpReply.of(550, "5.1.1", "no such user")), Optional.empty())));
     s.start();
     Await.until(Duration.ofSeconds(10), () -> spool.isFinished(bounceOfBounce.id()), "bounce settled");
-    assertThat(spool.committed).hasSize(1);
+    assertThat(spool.committed()).hasSize(1);
   }
 
   private String dsnFor(String sender) {
-    Envelope e = spool.committed.stream().filter(x -> x.reversePath().isEmpty()
+    Envelope e = spool.committed().values().stream().filter(x -> x.reversePath().isEmpty()
         && x.recipients().get(0).address().asString().equals(sender)).findFirst().orElseThrow();
     return new String(spool.committedBody(e.id()), StandardCharsets.US_ASCII);
   }
@@ -234,8 +234,8 @@ class SchedulerTest {
     Scheduler s = scheduler(config(10, 10, 1, 10), agent(it -> new RecipientOutcome.Deferred(org.mailward.api.DeliveryFailure.of(org.mailward.api.DeliveryFailure.Kind.REMOTE_4XX, "4.0.0"),
         Optional.of(SmtpReply.of(451, "4.3.0", "try later")), Optional.empty(), NOW.plusSeconds(600))));
     s.start();
-    Await.until(Duration.ofSeconds(10), () -> spool.settled.size() >= 6, "three more deferrals");
-    List<Envelope> dsns = spool.committed.stream().filter(e -> e.reversePath().isEmpty()).toList();
+    Await.until(Duration.ofSeconds(10), () -> spool.settled().size() >= 6, "three more deferrals");
+    List<Envelope> dsns = spool.committed().values().stream().filter(e -> e.reversePath().isEmpty()).toList();
     assertThat(dsns).hasSize(1);
     String text = new String(spool.committedBody(dsns.get(0).id()), StandardCharsets.US_ASCII);
     assertThat(text).contains("Subject: Delayed Mail (still being retried)").contains("Action: delayed").contains("Status: 4.3.0")

@@ -1,4 +1,4 @@
-package org.mailward.policy.phi;
+package org.mailward.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,17 +18,22 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
-/** Attachment fixtures made by the test itself: real PDF, DOCX, XLSX files and hostile ones, and a message around one. */
-final class Attachments {
+/**
+ * Attachment fixtures a test makes itself — real PDF, DOCX and XLSX files (PDFBox, POI) and hostile
+ * ones (a PDF bomb, a ZIP bomb) — and a message around one: for policy's PHI tests and the relay's.
+ * PDFBox and POI are optional dependencies of relay-testkit: a module that calls these has them
+ * (policy does, and relay-app through it). Does not: write files, or carry real patient data.
+ */
+public final class Attachments {
   private Attachments() {}
 
   /** A PDF whose page shows {@code lines} (PDFBox compresses the content stream with FlateDecode). */
-  static byte[] pdf(String... lines) {
+  public static byte[] pdf(String... lines) {
     return lockedPdf(null, lines);
   }
 
   /** As {@link #pdf(String...)}, encrypted with a user password when {@code password} is not null. */
-  static byte[] lockedPdf(String password, String... lines) {
+  public static byte[] lockedPdf(String password, String... lines) {
     try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       PDPage page = new PDPage();
       doc.addPage(page);
@@ -55,7 +60,7 @@ final class Attachments {
     }
   }
 
-  static byte[] docx(String... paragraphs) {
+  public static byte[] docx(String... paragraphs) {
     try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       for (String p : paragraphs) {
         doc.createParagraph().createRun().setText(p);
@@ -67,7 +72,7 @@ final class Attachments {
     }
   }
 
-  static byte[] xlsx(String[]... rows) {
+  public static byte[] xlsx(String[]... rows) {
     try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       var sheet = wb.createSheet("patients");
       for (int r = 0; r < rows.length; r++) {
@@ -87,7 +92,7 @@ final class Attachments {
    * A PDF bomb: one page whose FlateDecode content stream inflates to {@code inflatedBytes} of text
    * operators from a few hundred kilobytes.
    */
-  static byte[] pdfBomb(int inflatedBytes) {
+  public static byte[] pdfBomb(int inflatedBytes) {
     Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
     ByteArrayOutputStream compressed = new ByteArrayOutputStream();
     byte[] chunk = "BT /F1 12 Tf 72 712 Td (Jane) Tj ET\n".repeat(4096).getBytes(StandardCharsets.US_ASCII);
@@ -114,7 +119,7 @@ final class Attachments {
   }
 
   /** A DOCX-named ZIP whose document.xml inflates a thousand-fold to {@code inflatedBytes}. */
-  static byte[] zipBombDocx(int inflatedBytes) {
+  public static byte[] zipBombDocx(int inflatedBytes) {
     try (ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.setLevel(Deflater.BEST_COMPRESSION);
       zip.putNextEntry(new ZipEntry("[Content_Types].xml"));
@@ -140,7 +145,7 @@ final class Attachments {
   }
 
   /** A multipart/mixed message: a clean text part and one base64 attachment. */
-  static byte[] message(String subject, String text, String type, String fileName, byte[] attachment) {
+  public static byte[] message(String subject, String text, String type, String fileName, byte[] attachment) {
     String b64 = Base64.getMimeEncoder().encodeToString(attachment);
     return ("From: \"Lakeside Cardiology\" <news@lakeside.example>\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n"
         + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text
