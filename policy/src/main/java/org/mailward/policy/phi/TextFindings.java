@@ -41,8 +41,10 @@ public final class TextFindings {
   private byte[] termKind = new byte[8];
   private int termCount;
   static final int CARE_KIND = 4;
+  /** A word known by its clinical ending ({@link HealthStems}): this plus the health category's ordinal. */
+  static final int STEM_KIND = 5;
   private static final String[] TERM_RULES = {"health.condition", "health.procedure", "health.medication", "health.lab",
-      "health.care"};
+      "health.care", "health.condition.stem", "health.procedure.stem", "health.medication.stem"};
 
   TextFindings(List<String> names) {
     this.names = names;
@@ -75,6 +77,25 @@ public final class TextFindings {
     termStart[termCount] = start;
     termEnd[termCount] = end;
     termKind[termCount++] = (byte) kind;
+  }
+
+  /** A word with a clinical ending ({@link HealthStems}); {@code category} is a health category's ordinal. */
+  void stem(int category, int start, int end) {
+    if (healthCount == health.length) {
+      health = Arrays.copyOf(health, healthCount * 2);
+    }
+    health[healthCount++] = start;
+    term(STEM_KIND + category, start, end);
+  }
+
+  /** A dictionary term already covers {@code [start, end)}. A linear pass: called only for the rare stem word. */
+  boolean termCovers(int start, int end) {
+    for (int i = termCount - 1; i >= 0; i--) {
+      if (termStart[i] <= start && termEnd[i] >= end) {
+        return true;
+      }
+    }
+    return false;
   }
 
   int termCount() {
@@ -122,6 +143,17 @@ public final class TextFindings {
     }
   }
 
+  /** A street address ({@code contact.address}) begins at {@code position}. */
+  boolean addressStartsAt(int position) {
+    for (int i = 0; i < findings.size(); i++) {
+      PhiFinding f = findings.get(i);
+      if (f.start() == position && f.category() == PhiFinding.Category.CONTACT && f.rule().equals("contact.address")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void add(PhiFinding f) {
     findings.add(f);
   }
@@ -167,12 +199,10 @@ public final class TextFindings {
   void forEachRuleCount(BiConsumer<String, Integer> action) {
     forEachCount(action);
     Map<String, Integer> rules = new TreeMap<>();
-    int care = 0;
     for (int i = 0; i < termCount; i++) {
-      care += termKind[i] == CARE_KIND ? 1 : 0;
-    }
-    if (care > 0) {
-      rules.put("health.care", care);
+      if (termKind[i] >= CARE_KIND) { // care words and stems; the dictionary's health kinds are counted in hits
+        rules.merge(TERM_RULES[termKind[i]], 1, Integer::sum);
+      }
     }
     for (PhiFinding f : findings) {
       if (!names.contains(f.rule())) { // the fixed detectors' findings are counted in hits already
