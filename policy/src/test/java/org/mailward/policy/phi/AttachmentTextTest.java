@@ -142,6 +142,19 @@ class AttachmentTextTest {
   }
 
   @Test
+  void theConfiguredPartCap_decidesWhatIsTooLarge() {
+    byte[] csv = ("patient,dob,condition\n" + "Patient: Ottoline Brackenridge,DOB 04/12/1951,asthma\n".repeat(800))
+        .getBytes(StandardCharsets.UTF_8); // about 42 KB
+    byte[] message = Attachments.message("List", "Attached.", "application/octet-stream", "patients.csv", csv);
+    PhiDetector small = new PhiDetector(HealthDictionary.bundled(), PhiPolicy.defaults(), new ScanBuffers(),
+        new org.mailward.policy.PolicyConfig.ExtractionLimits(16 << 10, java.time.Duration.ofSeconds(5)));
+    PhiReport capped = small.scan(new ByteArrayInputStream(message), false);
+    assertThat(capped.counts()).containsEntry("attachment.unreadable.too-large", 1);
+    assertThat(capped.bodyPhi()).isFalse();
+    assertThat(scan(message).bodyPhi()).isTrue();
+  }
+
+  @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aFiftyMegabyteAttachment_isSkippedAfterTheCap_andReportedTooLarge() {
     String head = "From: news@lakeside.example\r\nSubject: Big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
