@@ -88,15 +88,31 @@ public final class TextFindings {
     term(STEM_KIND + category, start, end);
   }
 
-  /** A dictionary term already covers {@code [start, end)}. A linear pass: called only for the rare stem word. */
+  /**
+   * A dictionary term already covers {@code [start, end)}. Callers ask in increasing order of
+   * position: the dictionary's terms arrive in order of their end ({@link TermAutomaton} keeps
+   * it), so a cursor skips those that end before {@code end} and only the few ending within a
+   * term's length after it are looked at.
+   */
   boolean termCovers(int start, int end) {
-    for (int i = termCount - 1; i >= 0; i--) {
-      if (termStart[i] <= start && termEnd[i] >= end) {
+    if (dictionaryTerms < 0) {
+      dictionaryTerms = termCount; // stems are appended after the dictionary's terms, out of their order
+    }
+    while (coverCursor < dictionaryTerms && termEnd[coverCursor] < end) {
+      coverCursor++;
+    }
+    for (int i = coverCursor; i < dictionaryTerms && termEnd[i] <= end + MAX_TERM_REACH; i++) {
+      if (termStart[i] <= start) {
         return true;
       }
     }
     return false;
   }
+
+  /** Characters a dictionary term may extend past a word inside it ("hepatitis" in "hepatitis b vaccine series"). */
+  private static final int MAX_TERM_REACH = 64;
+  private int coverCursor;
+  private int dictionaryTerms = -1;
 
   int termCount() {
     return termCount;

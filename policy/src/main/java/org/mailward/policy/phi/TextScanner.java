@@ -90,7 +90,7 @@ public final class TextScanner {
       }
     });
     scanTokens(text, cues, findings);
-    HealthStems.scan(text, findings);
+    HealthStems.scan(text, chunk, findings);
     int lastDate = -1;
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
       lastDate = date(text, end, lastDate, findings, true);

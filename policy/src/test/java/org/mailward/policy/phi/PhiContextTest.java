@@ -151,6 +151,8 @@ class PhiContextTest {
     assertThat(body("Ysolde Brackenridge was treated for tendinitis.").counts()).containsKey("health.condition.stem");
     assertThat(bodyPhi("Ysolde Brackenridge was treated for tendinitis.")).isTrue();
     assertThat(bodyPhi("Ysolde Brackenridge sends her sympathy and a diploma from academia.")).isFalse();
+    assertThat(body("Ysolde Brackenridge has hepatitis, tendinitis and hepatitis c.").counts()) // the dictionary's own words count once
+        .containsEntry("health.condition.stem", 1);
     assertThat(body("Pitavastatin and tendinitis: what the research says.").bodyPhi()).isFalse(); // context alone
   }
 
