@@ -61,6 +61,12 @@ public final class ChronicleAuditJournal implements AuditJournal {
     committer.audit(event);
   }
 
+  /** Completes when the group the record went into has been synced ({@code true}) or has failed ({@code false}). */
+  @Override
+  public java.util.concurrent.CompletableFuture<Boolean> appendDurably(AuditEvent event) {
+    return committer.auditDurably(event);
+  }
+
   /** No I/O: a volatile read, and while failing at most one probe event offered per {@link #PROBE_EVERY}. */
   @Override
   public AuditHealth health() {

@@ -50,6 +50,7 @@ public final class ChronicleJournal implements AutoCloseable {
   private final java.util.concurrent.ConcurrentLinkedDeque<ExcerptTailer> idleTailers =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong tailersCreated = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
   private PageToucher toucher; // set before the first append, closed with the journal
   // writer thread only: the region ahead of the appender made sure of on disk (see reserveAhead)
@@ -351,7 +352,17 @@ public final class ChronicleJournal implements AutoCloseable {
    */
   public ExcerptTailer borrowTailer() {
     ExcerptTailer t = idleTailers.pollFirst();
-    return t != null ? t : tailer();
+    if (t != null) {
+      idleCount.decrementAndGet();
+      return t;
+    }
+    tailersCreated.incrementAndGet();
+    return tailer();
+  }
+
+  /** Tailers {@link #borrowTailer} had to create because none was idle (tests). */
+  long tailersCreated() {
+    return tailersCreated.get();
   }
 
   /** Returns a borrowed tailer to the pool, or closes it when the pool is full or the journal closed. */

@@ -84,7 +84,7 @@ final class GroupCommitter implements AutoCloseable {
 
   private record Settle(List<Spool.Settlement> settlements, CompletableFuture<Void> done) implements Task {}
 
-  private record Audit(AuditEvent event) implements Task {}
+  private record Audit(AuditEvent event, CompletableFuture<Boolean> durable) implements Task {}
 
   /** An operator's action; {@code done} gets how many recipients it changed once durable. */
   private record Control(QueueAction action, CompletableFuture<Integer> done) implements Task {}
@@ -94,7 +94,7 @@ final class GroupCommitter implements AutoCloseable {
   /** A closed group on its way to stable storage: built by the writer, synced by the syncer. */
   private record Closed(WriteBatch batch, ChronicleJournal.SyncPoint bodySync, ChronicleJournal.SyncPoint auditSync,
       List<Runnable> effects, List<Commit> commits, List<Settle> settles, List<RecipientRef> settledRefs,
-      List<Control> controls, int[] changed) {}
+      List<Control> controls, int[] changed, List<CompletableFuture<Boolean>> auditWaiters) {}
 
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCommits = new AtomicInteger();
@@ -131,6 +131,7 @@ final class GroupCommitter implements AutoCloseable {
   private final List<Commit> commits = new ArrayList<>();
   private final List<Settle> settles = new ArrayList<>();
   private final List<AuditEvent> audits = new ArrayList<>();
+  private final List<CompletableFuture<Boolean>> auditWaiters = new ArrayList<>(); // of the audits that asked (auditDurably)
   private final List<Control> controls = new ArrayList<>();
 
   GroupCommitter(SpoolConfig config, RocksDatabase db, ChronicleJournal body, ChronicleJournal auditJournal,
@@ -185,7 +186,14 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   void audit(AuditEvent event) {
-    offer(new Audit(event));
+    offer(new Audit(event, null));
+  }
+
+  /** {@link #audit}, completed true once the record's group is synced, false when it is lost. */
+  CompletableFuture<Boolean> auditDurably(AuditEvent event) {
+    CompletableFuture<Boolean> durable = new CompletableFuture<>();
+    offer(new Audit(event, durable));
+    return durable;
   }
 
   CompletableFuture<Integer> control(QueueAction action) {
@@ -272,6 +280,8 @@ final class GroupCommitter implements AutoCloseable {
       List<Commit> failed = List.copyOf(commits);
       List<Settle> groupSettles = List.copyOf(settles);
       List<Control> groupControls = List.copyOf(controls);
+      List<CompletableFuture<Boolean>> groupWaiters = List.copyOf(auditWaiters);
+      auditWaiters.clear();
       List<RecipientRef> refs = new ArrayList<>();
       groupSettles.forEach(st -> st.settlements().forEach(one -> refs.add(one.ref())));
       commits.clear();
@@ -280,6 +290,7 @@ final class GroupCommitter implements AutoCloseable {
       controls.clear();
       finish(failed, List.of(), groupSettles, refs, cause);
       finishControls(groupControls, new int[groupControls.size()], cause);
+      completeAuditWaiters(groupWaiters, false);
     } catch (RuntimeException | Error again) {
       LOG.error("spool writer could not fail its open group", again);
     }
@@ -334,6 +345,9 @@ final class GroupCommitter implements AutoCloseable {
       settles.add(s);
     } else if (t instanceof Audit a) {
       audits.add(a.event());
+      if (a.durable() != null) {
+        auditWaiters.add(a.durable());
+      }
     } else if (t instanceof Control c) {
       controls.add(c);
     } else if (t instanceof Abort a) {
@@ -402,6 +416,7 @@ final class GroupCommitter implements AutoCloseable {
     List<RecipientRef> settledRefs = new ArrayList<>();
     List<Settle> groupSettles = List.copyOf(settles);
     List<Control> groupControls = List.copyOf(controls);
+    List<CompletableFuture<Boolean>> groupWaiters = List.copyOf(auditWaiters);
     int[] changed = new int[groupControls.size()];
     WriteBatch wb = new WriteBatch();
     Closed closed = null;
@@ -434,7 +449,7 @@ final class GroupCommitter implements AutoCloseable {
         ledger.clearGroup();
       } else {
         closed = new Closed(wb, body.seal(), auditJournal.seal(), ledger.sealGroup(), written, groupSettles, settledRefs,
-            groupControls, changed);
+            groupControls, changed, groupWaiters);
       }
     } catch (org.rocksdb.RocksDBException | RuntimeException | InternalError e) {
       wb.close();
@@ -446,8 +461,10 @@ final class GroupCommitter implements AutoCloseable {
     commits.clear();
     settles.clear();
     audits.clear();
+    auditWaiters.clear();
     controls.clear();
     if (closed == null) {
+      completeAuditWaiters(groupWaiters, false);
       failedCommits.addAll(written);
       finish(failedCommits, List.of(), groupSettles, settledRefs, buildFailure);
       finishControls(groupControls, changed, buildFailure);
@@ -484,6 +501,7 @@ final class GroupCommitter implements AutoCloseable {
       syncFailure = err;
     }
     finishControls(g.controls(), g.changed(), err);
+    completeAuditWaiters(g.auditWaiters(), err == null);
     syncing = false;
     LockSupport.unpark(thread);
   }
@@ -516,6 +534,13 @@ final class GroupCommitter implements AutoCloseable {
         }
       }
     });
+  }
+
+  /** Tells those waiting on a group's audit records whether the records are durable, on the completion thread. */
+  private void completeAuditWaiters(List<CompletableFuture<Boolean>> waiters, boolean durable) {
+    if (!waiters.isEmpty()) {
+      completer.execute(() -> waiters.forEach(w -> w.complete(durable)));
+    }
   }
 
   private void finishControls(List<Control> done, int[] changed, Throwable cause) {
@@ -601,6 +626,8 @@ final class GroupCommitter implements AutoCloseable {
         s.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
       } else if (t instanceof Control c) {
         c.done().completeExceptionally(new SpoolException.Unavailable("spool closed", null));
+      } else if (t instanceof Audit a && a.durable() != null) {
+        a.durable().complete(false);
       }
     }
   }

@@ -89,6 +89,9 @@ class AuditDiskFullIT {
       assertThat(s.auditEventsLost()).isPositive();
       long lostWhileFull = s.auditEventsLost();
 
+      // A record a reply waits for is answered "lost", not left hanging.
+      assertThat(s.audit().appendDurably(event(clock.instant(), -2)).get(30, TimeUnit.SECONDS)).isFalse();
+
       // The same group commit carries the spool's commits: the spool reports FAILED and refuses a message.
       assertThat(s.spool().health().state()).isEqualTo(SpoolHealth.State.FAILED);
 
@@ -113,6 +116,7 @@ class AuditDiskFullIT {
       assertThat(s.audit().verifyChain()).isEmpty();
 
       // Afterwards records are written, and (after the spool's retry) mail is taken again.
+      assertThat(s.audit().appendDurably(event(clock.instant(), -3)).get(30, TimeUnit.SECONDS)).isTrue();
       s.audit().append(event(clock.instant(), -1));
       SpoolFixtures.await(() -> s.audit().query(Instant.EPOCH, Instant.MAX, Optional.empty(), 100_000).stream()
           .anyMatch(r -> r.event().facts().get("n") != null && r.event().facts().get("n").equals("-1")), "a new record");

@@ -43,6 +43,19 @@ class ChronicleAuditJournalTest {
   }
 
   @Test
+  void aDurableAppend_completesOnlyOnceItsRecordIsSynced_andTheRecordIsThereOnReopening() throws Exception {
+    var event = new org.mailward.api.AuditEvent(clock.instant(), "message.accepted", Optional.empty(), Optional.empty(),
+        Map.of("n", "1"));
+    try (SpoolStorage s = open()) {
+      assertThat(s.audit().appendDurably(event).get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    try (SpoolStorage s = open()) {
+      assertThat(s.audit().query(Instant.EPOCH, Instant.MAX, Optional.empty(), 10))
+          .anySatisfy(r -> assertThat(r.event().type()).isEqualTo("message.accepted"));
+    }
+  }
+
+  @Test
   void records_areChained_andQueryableByTimeAndByMessage() {
     try (SpoolStorage s = open()) {
       appendSample(s);

@@ -65,6 +65,22 @@ public final class AuditGuard implements AuditJournal {
     }
   }
 
+  /** Never throws; completes {@code false} when the record is lost (counted and logged as by {@link #append}). */
+  @Override
+  public java.util.concurrent.CompletableFuture<Boolean> appendDurably(AuditEvent event) {
+    java.util.concurrent.CompletableFuture<Boolean> durable;
+    try {
+      durable = journal.appendDurably(event);
+    } catch (RuntimeException e) {
+      failed(event.type(), e);
+      return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+    if (failing) {
+      resume();
+    }
+    return durable;
+  }
+
   @Override
   public AuditHealth health() {
     AuditHealth own = journal.health();

@@ -111,7 +111,7 @@ final class MessageAcceptance {
         failures.record("spool commit", Optional.of(tx.messageId()), cause);
         message.writer.abort();
         metrics.messagesTempFailed.increment();
-        return cause instanceof SpoolException se ? se.reply() : TEMP;
+        return CompletableFuture.completedFuture(cause instanceof SpoolException se ? se.reply() : TEMP);
       }
       metrics.messagesAccepted.increment();
       metrics.bytesAccepted.add(size);
@@ -123,9 +123,13 @@ final class MessageAcceptance {
       facts.put("level", envelope.requiredLevel().label());
       facts.put("purpose", verdict.purpose().label());
       facts.put("evidence", verdict.evidence().stream().map(h -> h.rule() + ":" + h.count()).collect(Collectors.joining(",")));
-      audit("message.accepted", tx, facts);
-      return SmtpReply.of(250, "2.0.0", "Ok: queued as " + tx.messageId());
-    });
+      // The 250 waits for the record, so a crash after it never leaves the message without its
+      // acceptance on record; a lost record (counted, and the guard stops acceptance) still gets
+      // the 250, because the message itself is spooled and a retry would duplicate it.
+      SmtpReply queued = SmtpReply.of(250, "2.0.0", "Ok: queued as " + tx.messageId());
+      return audit.appendDurably(new AuditEvent(clock.instant(), "message.accepted", Optional.of(tx.messageId()),
+          Optional.of(tx.session().tenant().id()), facts)).thenApply(durable -> queued);
+    }).thenCompose(reply -> reply);
   }
 
   /** Through the guard: never throws; a failure is counted, logged once and turns acceptance off. */
