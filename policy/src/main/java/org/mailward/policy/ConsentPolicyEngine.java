@@ -77,8 +77,8 @@ public final class ConsentPolicyEngine implements PolicyEngine {
     this.unsubscribes = new Unsubscribes(tokens, suppressions, registry, config);
     HealthDictionary dictionary = HealthDictionary.bundled();
     ScanBuffers scanBuffers = new ScanBuffers(); // one set of scan arrays per policy thread, shared by every tenant
-    this.defaultDetector = new PhiDetector(dictionary, TenantPolicy.defaults().phi(), scanBuffers);
-    config.tenants().forEach((id, tp) -> detectors.put(id, new PhiDetector(dictionary, tp.phi(), scanBuffers)));
+    this.defaultDetector = new PhiDetector(dictionary, TenantPolicy.defaults().phi(), scanBuffers, g.extraction());
+    config.tenants().forEach((id, tp) -> detectors.put(id, new PhiDetector(dictionary, tp.phi(), scanBuffers, g.extraction())));
   }
 
   @Override

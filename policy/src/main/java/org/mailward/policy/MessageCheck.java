@@ -113,10 +113,12 @@ final class MessageCheck implements MessageInspection {
       edits.add(new HeaderEdit.Remove(PURPOSE_HEADER));
     }
     report.counts().forEach((detectorName, count) -> evidence.add(new RuleHit("phi." + detectorName, count)));
-    // Why each PHI verdict was reached: the rules of the findings that made the score (offsets stay in the report).
-    java.util.Map<String, Integer> because = new java.util.TreeMap<>();
-    report.evidence().forEach(e -> because.merge("phi.because." + e.finding().rule(), 1, Integer::sum));
-    because.forEach((rule, n) -> evidence.add(new RuleHit(rule, n)));
+    // Why each PHI verdict was reached: the rules of the findings that made the score, with where they lie
+    // (the audit records the counts; the dry-run reports the locations).
+    java.util.Map<String, List<RuleHit.Location>> because = new java.util.TreeMap<>();
+    report.evidence().forEach(e -> because.computeIfAbsent("phi.because." + e.finding().rule(), k -> new ArrayList<>())
+        .add(new RuleHit.Location(e.where(), e.finding().start(), e.finding().end())));
+    because.forEach((rule, at) -> evidence.add(new RuleHit(rule, at.size(), at)));
 
     SecurityLevel level = transaction.session().tenant().defaultLevel();
     if (policy.phi().enabled()) {

@@ -35,6 +35,7 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
    * @param lookupTimeout a consent lookup slower than this is answered 451 4.3.0 (fail closed)
    * @param inspectionMaxBytes body bytes kept for the PHI scan; beyond it the scan is marked truncated
    * @param retiredTokenSecrets earlier token secrets, verify-only, held for {@code tokenLifetime} after a rotation
+   * @param extraction how much of a message's attachments the PHI scan reads
    */
   public record Global(
       byte[] tokenSecret,
@@ -43,7 +44,8 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
       Duration consentCacheTtl,
       Duration lookupTimeout,
       int inspectionMaxBytes,
-      List<byte[]> retiredTokenSecrets) {
+      List<byte[]> retiredTokenSecrets,
+      ExtractionLimits extraction) {
     public Global {
       if (tokenSecret.length < 32) {
         throw new IllegalArgumentException("policy.tokenSecret needs at least 32 bytes");
@@ -55,10 +57,17 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
       }
     }
 
-    /** Without retired token secrets (no rotation yet). */
+    /** Without retired token secrets (no rotation yet), default extraction limits. */
     public Global(byte[] tokenSecret, Duration tokenLifetime, long consentCacheSize, Duration consentCacheTtl,
         Duration lookupTimeout, int inspectionMaxBytes) {
       this(tokenSecret, tokenLifetime, consentCacheSize, consentCacheTtl, lookupTimeout, inspectionMaxBytes, List.of());
+    }
+
+    /** Default extraction limits. */
+    public Global(byte[] tokenSecret, Duration tokenLifetime, long consentCacheSize, Duration consentCacheTtl,
+        Duration lookupTimeout, int inspectionMaxBytes, List<byte[]> retiredTokenSecrets) {
+      this(tokenSecret, tokenLifetime, consentCacheSize, consentCacheTtl, lookupTimeout, inspectionMaxBytes, retiredTokenSecrets,
+          ExtractionLimits.defaults());
     }
 
     @Override
@@ -73,6 +82,33 @@ public record PolicyConfig(Global global, Map<TenantId, TenantPolicy> tenants) {
     @Override
     public byte[] tokenSecret() {
       return tokenSecret.clone();
+    }
+  }
+
+  /**
+   * Bounds on reading a message's parts for the PHI scan, so a large or hostile attachment cannot
+   * stall the policy executor: beyond them a part is an unreadable attachment ({@code too-large},
+   * {@code budget}), which raises the level only when the tenant sets {@code opaqueAttachmentLevel}.
+   *
+   * @param maxPartBytes encoded bytes read of one part (an attachment, or a text part); the rest is skipped, not buffered
+   * @param timeBudget time for extracting the text of one message's attachments (PDF, Office, RTF)
+   */
+  public record ExtractionLimits(int maxPartBytes, Duration timeBudget) {
+    /** The largest part buffer allowed: the scan keeps one part's bytes in an array. */
+    public static final int MAX_PART_BYTES_LIMIT = 256 << 20;
+
+    public ExtractionLimits {
+      if (maxPartBytes < 1024 || maxPartBytes > MAX_PART_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxPartBytes must be between 1 KiB and 256 MiB");
+      }
+      if (timeBudget.isNegative() || timeBudget.isZero()) {
+        throw new IllegalArgumentException("timeBudget must be positive");
+      }
+    }
+
+    /** 8 MiB per part, 5 s per message. */
+    public static ExtractionLimits defaults() {
+      return new ExtractionLimits(8 << 20, Duration.ofSeconds(5));
     }
   }
 

@@ -212,10 +212,19 @@ final class ModuleConfigs {
   }
 
   PolicyConfig policy(SecretRing.Secrets tokenSecrets) {
+    MailwardConfig.PhiScan scan = config.policy().phiScan();
+    check("policy.phiScan.timeBudget", () -> {
+      if (scan.timeBudget().compareTo(config.inbound().policyTimeout()) >= 0) {
+        throw new IllegalArgumentException("must be shorter than inbound.policyTimeout (" + config.inbound().policyTimeout()
+            + "), or every message with a slow attachment would be answered 451 4.3.0");
+      }
+      return scan;
+    });
     PolicyConfig.Global global = check("policy", () -> {
       PolicyConfig.Global d = PolicyConfig.Global.defaults(tokenSecrets.active());
       return new PolicyConfig.Global(tokenSecrets.active(), d.tokenLifetime(), d.consentCacheSize(), d.consentCacheTtl(),
-          config.policy().lookupTimeout(), d.inspectionMaxBytes(), tokenSecrets.retired());
+          config.policy().lookupTimeout(), (int) scan.bodyBytes().bytes(), tokenSecrets.retired(),
+          new PolicyConfig.ExtractionLimits((int) scan.maxAttachmentBytes().bytes(), scan.timeBudget()));
     });
     Map<TenantId, PolicyConfig.TenantPolicy> tenants = new HashMap<>();
     for (int i = 0; i < config.tenants().size(); i++) {

@@ -104,6 +104,16 @@ class ConfigCheckTest {
   }
 
   @Test
+  void aPhiScanTimeBudgetNotShorterThanThePolicyTimeout_isNamedWithItsFile() throws Exception {
+    Files.writeString(config, valid + "\npolicy:\n  phiScan:\n    timeBudget: 10s\n");
+    assertThatThrownBy(this::check).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(config.toString()).hasMessageContaining("inbound.policyTimeout")
+        .extracting(e -> ((ConfigException) e).key()).isEqualTo("policy.phiScan.timeBudget");
+    Files.writeString(config, valid + "\npolicy:\n  phiScan:\n    timeBudget: 3s\n    maxAttachmentBytes: 2MB\n");
+    assertThat(check()).isEqualTo(new ConfigCheck.Summary(1, 1, 1));
+  }
+
+  @Test
   void aMetricsGroupThatIsNoSafeLabel_isNamed() throws Exception {
     Files.writeString(config, valid + "\nmetrics:\n  destinationGroups:\n    \"Big Mail\": [gmail.com]\n");
     Files.writeString(config, Files.readString(config).replace("metrics:\n  enabled: false\n", ""));

@@ -53,9 +53,15 @@ final class PolicyCommands {
       if (m.path("phiFindings").isEmpty()) {
         ctl.out.println("PHI findings: none");
       } else {
-        Table p = new Table("PHI CATEGORY", "COUNT");
-        m.path("phiFindings").forEach(f -> p.row(f.path("category").asText(), f.path("count").asInt()));
+        Table p = new Table("PHI FINDING", "RULE", "PART", "OFFSETS");
+        m.path("phiFindings").forEach(f -> p.row(f.path("category").asText(), f.path("rule").asText(), f.path("part").asText(),
+            f.path("start").asInt() + "-" + f.path("end").asInt()));
         p.print(ctl.out);
+      }
+      if (!m.path("phiCounts").isEmpty()) {
+        Table c = new Table("PHI DETECTOR", "COUNT");
+        m.path("phiCounts").forEach(f -> c.row(f.path("detector").asText(), f.path("count").asInt()));
+        c.print(ctl.out);
       }
       Table rules = new Table("RULE", "COUNT");
       m.path("rules").forEach(f -> rules.row(f.path("rule").asText(), f.path("count").asInt()));

@@ -40,8 +40,11 @@ import org.mailward.api.Transaction;
  * an RFC 5322 message as the ESP would send it; {@code tenant}, {@code from} and {@code rcpt}
  * (repeatable) are query parameters. It runs the same {@link PolicyEngine} the inbound server
  * calls — RCPT verdict per recipient, then the end-of-data verdict for the accepted ones — and
- * returns them with the rules fired and the PHI findings by detector (counts; the port carries no
- * offsets), without spooling or delivering anything. The message streams through in 64 KB chunks.
+ * returns them with the rules fired, the PHI detectors' counts ({@code phiCounts}) and the PHI
+ * findings that made each verdict with where they lie ({@code phiFindings}: category, rule, part and
+ * character offsets into that part's decoded text, as {@link RuleHit.Location} carries them),
+ * without spooling or delivering anything. Never the matched text: the operator holds the message
+ * and reads it at the offsets. The message streams through in 64 KB chunks.
  */
 public final class DryRunRoutes {
   static final Set<Role> ROLES = Set.of(Role.ADMIN, Role.COMPLIANCE, Role.OPERATOR);
@@ -146,13 +149,29 @@ public final class DryRunRoutes {
 
   private static void evidence(ObjectNode m, List<RuleHit> hits) {
     ArrayNode rules = m.putArray("rules");
-    ArrayNode phi = m.putArray("phiFindings");
+    ArrayNode counts = m.putArray("phiCounts");
+    ArrayNode findings = m.putArray("phiFindings");
     for (RuleHit h : hits) {
       rules.addObject().put("rule", h.rule()).put("count", h.count());
-      if (h.rule().startsWith("phi.")) {
-        phi.addObject().put("category", h.rule().substring(4)).put("count", h.count());
+      if (h.rule().startsWith(BECAUSE)) {
+        String rule = h.rule().substring(BECAUSE.length());
+        for (RuleHit.Location at : h.locations()) {
+          findings.addObject().put("category", category(rule)).put("rule", rule).put("part", at.where())
+              .put("start", at.start()).put("end", at.end());
+        }
+      } else if (h.rule().startsWith("phi.")) {
+        counts.addObject().put("detector", h.rule().substring(4)).put("count", h.count());
       }
     }
+  }
+
+  /** Rules that say why a PHI verdict was reached ({@code phi.because.name.lists}); their hits carry the locations. */
+  static final String BECAUSE = "phi.because.";
+
+  /** The kind of evidence a detector rule names: {@code name}, {@code id}, {@code date}, {@code contact} or {@code health}. */
+  static String category(String rule) {
+    int dot = rule.indexOf('.');
+    return dot < 0 ? rule : rule.substring(0, dot);
   }
 
   private static EmailAddress address(String field, String s) {

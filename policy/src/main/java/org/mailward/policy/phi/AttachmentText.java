@@ -213,10 +213,37 @@ final class AttachmentText {
     return new Text(doc.getText(0, Math.min(doc.getLength(), budget.maxChars())));
   }
 
-  /** iCalendar text: folded lines joined (RFC 5545 3.1) and escapes undone, so "DESCRIPTION:Patient: Jane\, …" reads as written. */
+  /**
+   * iCalendar text: folded lines joined (RFC 5545 3.1), the machine-only properties (UID, DTSTAMP,
+   * PRODID, RRULE, time-zone rules… — identifiers and timestamps no person reads, which look like
+   * labelled numbers) dropped, and escapes undone, so "DESCRIPTION:Patient: Jane\, …" reads as
+   * written. SUMMARY, DESCRIPTION, LOCATION, ATTENDEE/ORGANIZER (with their CN), COMMENT, CONTACT,
+   * X- properties and anything unknown are kept.
+   */
   static String calendar(String ics) {
     String unfolded = ics.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "").replace("\n\t", "");
-    return unfolded.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
+    StringBuilder kept = new StringBuilder(unfolded.length());
+    for (String line : unfolded.split("\r?\n", -1)) {
+      if (!MACHINE_PROPERTIES.contains(propertyName(line))) {
+        kept.append(line).append('\n');
+      }
+    }
+    return kept.toString().replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+        .replace("\\\\", "\\");
+  }
+
+  private static final java.util.Set<String> MACHINE_PROPERTIES = java.util.Set.of("BEGIN", "END", "VERSION", "PRODID",
+      "METHOD", "CALSCALE", "UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "RRULE", "EXRULE", "EXDATE", "RDATE",
+      "RECURRENCE-ID", "TZID", "TZOFFSETFROM", "TZOFFSETTO", "TZNAME", "TZURL", "TRANSP", "STATUS", "PRIORITY", "CLASS",
+      "ACTION", "TRIGGER", "REPEAT", "DURATION", "GEO", "URL", "ATTACH", "DTSTART", "DTEND", "DUE", "FREEBUSY");
+
+  /** The property name of a content line ({@code DTSTART;TZID=…:…} → {@code DTSTART}), upper case. */
+  private static String propertyName(String line) {
+    int end = 0;
+    while (end < line.length() && end < 40 && line.charAt(end) != ':' && line.charAt(end) != ';') {
+      end++;
+    }
+    return end == line.length() || end == 40 ? "" : line.substring(0, end).toUpperCase(java.util.Locale.ROOT);
   }
 
   private static boolean starts(byte[] b, int len, String magic) {

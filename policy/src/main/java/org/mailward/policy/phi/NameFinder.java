@@ -13,11 +13,15 @@ import org.mailward.policy.phi.PhiFinding.Category;
  * the sender's own words (the From display name and domain), and it is not a clinician's (after
  * "Dr.", before ", MD") or a signature's (after "Sincerely,"). A name is <em>strong</em> (weight
  * 40) when context says it is a person's — a salutation or label before it, a possessive or a
- * vocative comma after it, the lists know the given name, or the surname with an unknown first
+ * vocative comma after it, a street address right after it ("ship to Jane Roe, 12 Elm Street": an
+ * addressee), the lists know the given name, or the surname with an unknown first
  * word — and <em>weak</em> (25) otherwise: a weak name scores with an identifier, or with health context in
  * the same sentence ({@link PhiScore}). A name after a salutation ("Hi Jane,") is the recipient's:
  * personalisation, which says something about their health only with health words addressed to
  * them ("your A1C"), an identifier or a date of care; a name after a label ("Patient:") is a record's.
+ * A given name that is also an ordinary word ("Wren", "Hope", "Faith") starts a name only when a
+ * word that is not ordinary follows it and something says it is a person: a salutation or label
+ * before it, a surname on the list or a street address after it ("Dear Wren Castellanos,").
  *
  * <p>Cost: one pass over the characters; a word is looked up (one lower-case string) only when it
  * is capitalised and followed by another capitalised word, or follows a name cue.
@@ -45,6 +49,7 @@ final class NameFinder {
    */
   void find(CharSequence t, IntPredicate greetingCue, IntPredicate labelCue, IntPredicate clinicianCue, Set<String> excluded,
       TextFindings out) {
+    IntPredicate addressAt = out::addressStartsAt;
     int n = t.length();
     int i = 0;
     while (i < n) {
@@ -90,7 +95,8 @@ final class NameFinder {
           runEnd = Math.max(runEnd, wordEnd);
           break;
         }
-        if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w) && !afterParticle) {
+        if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w) && !afterParticle
+            && !(words == 0 && ordinaryGivenName(t, wordEnd, cued, excluded, addressAt))) {
           break; // an ordinary word ends the run, except a surname after "van der", "de la"…
         }
         first = first == null ? w : first;
@@ -113,11 +119,45 @@ final class NameFinder {
       boolean strongLists = words >= 2
           ? (lists.given(first) && !lists.ordinary(last)) || (lists.surname(last) && !lists.given(first) && !lists.ordinary(first))
           : lists.given(first);
-      boolean strong = cued || strongLists || possessiveOrVocative(t, i, runEnd);
-      String rule = greeted ? SALUTATION : cued ? "name.label" : strongLists ? "name.lists" : strong ? "name.context" : "name.capitalised";
+      boolean addressee = followedByAddress(t, runEnd, addressAt);
+      boolean strong = cued || strongLists || addressee || possessiveOrVocative(t, i, runEnd);
+      String rule = greeted ? SALUTATION : cued ? "name.label" : strongLists ? "name.lists" : addressee ? "name.addressee"
+          : strong ? "name.context" : "name.capitalised";
       out.add(new PhiFinding(Category.NAME, rule, i, runEnd, strong ? STRONG : WEAK));
       i = runEnd;
     }
+  }
+
+  /**
+   * An ordinary word ending at {@code end} that is a given name here: the next word is capitalised,
+   * not ordinary and not an organisation's, and a cue before, a known surname, or an address after says person.
+   */
+  private boolean ordinaryGivenName(CharSequence t, int end, boolean cued, Set<String> excluded, IntPredicate addressAt) {
+    int nx = nextWord(t, end);
+    if (nx < 0) {
+      return false;
+    }
+    int e2 = wordEnd(t, nx);
+    String w2 = lower(t, nx, e2);
+    if (lists.notAName(w2) || excluded.contains(w2) || lists.ordinary(w2)) {
+      return false;
+    }
+    return cued || lists.surname(w2) || followedByAddress(t, e2, addressAt);
+  }
+
+  /** {@code , 12 Elm Street} right after {@code end}: a street address the scanner found starts there. */
+  private static boolean followedByAddress(CharSequence t, int end, IntPredicate addressAt) {
+    int n = t.length();
+    int j = end;
+    if (j < n && t.charAt(j) == ',') {
+      j++;
+    }
+    int spaces = 0;
+    while (j < n && t.charAt(j) == ' ' && spaces < 2) {
+      j++;
+      spaces++;
+    }
+    return j > end && j < n && Character.isDigit(t.charAt(j)) && addressAt.test(j);
   }
 
   /** End of a capitalised word at {@code i} ({@code Jane}, {@code O'Brien}, {@code Smith-Jones}, {@code McKay}), or -1. */

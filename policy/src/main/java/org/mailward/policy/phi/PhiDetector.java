@@ -3,7 +3,6 @@ package org.mailward.policy.phi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +24,7 @@ import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.util.MimeUtil;
+import org.mailward.policy.PolicyConfig.ExtractionLimits;
 import org.mailward.policy.PolicyConfig.PhiPolicy;
 
 /**
@@ -36,17 +36,16 @@ import org.mailward.policy.PolicyConfig.PhiPolicy;
  * ScanBuffers}: raw part bytes, decoded text, stripped HTML), which it gives back when it returns.
  */
 public final class PhiDetector {
-  /** Raw (transfer-encoded) bytes read of one part; a larger attachment is unreadable ({@code too-large}). */
-  static final int MAX_PART_BYTES = 8 << 20;
   /** Characters of text taken from one attachment; beyond, it is unreadable ({@code budget}). */
   static final int ATTACHMENT_MAX_CHARS = 2 << 20;
-  /** Time for the attachments of one message, by default. */
-  static final Duration ATTACHMENT_TIME_BUDGET = Duration.ofSeconds(5);
 
   private final TextScanner scanner;
   private final PhiPolicy policy;
   private final ScanBuffers buffers;
-  private final long attachmentTimeBudgetNanos = ATTACHMENT_TIME_BUDGET.toNanos();
+  /** Raw (transfer-encoded) bytes read of one part; a larger attachment is unreadable ({@code too-large}). */
+  private final int maxPartBytes;
+  /** Time for the attachments of one message. */
+  private final long attachmentTimeBudgetNanos;
   private final MimeConfig mimeConfig = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1)
       .setMaxContentLen(-1).setStrictParsing(false).build();
 
@@ -57,9 +56,16 @@ public final class PhiDetector {
 
   /** A detector sharing {@code buffers} with the engine's other detectors (one set per thread, not per tenant). */
   public PhiDetector(HealthDictionary dictionary, PhiPolicy policy, ScanBuffers buffers) {
+    this(dictionary, policy, buffers, ExtractionLimits.defaults());
+  }
+
+  /** As above, reading at most {@code limits} of each message's parts. */
+  public PhiDetector(HealthDictionary dictionary, PhiPolicy policy, ScanBuffers buffers, ExtractionLimits limits) {
     this.scanner = new TextScanner(dictionary, policy.patterns());
     this.policy = policy;
     this.buffers = buffers;
+    this.maxPartBytes = limits.maxPartBytes();
+    this.attachmentTimeBudgetNanos = limits.timeBudget().toNanos();
   }
 
   /** Scans a message (header and body as received). {@code truncated} marks a partial body. */
@@ -280,22 +286,24 @@ public final class PhiDetector {
     /**
      * Reads a part's raw (still transfer-encoded) bytes into {@link #raw}, reused for every part
      * of the message and kept in the thread's scratch for later ones (sized from the message,
-     * grown only if that was not known); beyond {@value #MAX_PART_BYTES} bytes the rest is skipped
+     * grown only if that was not known); beyond {@link #maxPartBytes} bytes the rest is skipped
      * and the part marked too large.
      */
     private void read(InputStream in) throws IOException {
       int n = 0;
       partTooLarge = false;
       while (true) {
-        if (n == raw.length) {
-          if (n >= MAX_PART_BYTES) {
+        int limit = Math.min(raw.length, maxPartBytes); // the reused array may be larger than the cap
+        if (n == limit) {
+          if (n >= maxPartBytes) {
             partTooLarge = in.transferTo(OutputStream.nullOutputStream()) > 0;
             break;
           }
-          raw = Arrays.copyOf(raw, Math.min(MAX_PART_BYTES, n * 2));
+          raw = Arrays.copyOf(raw, Math.min(maxPartBytes, n * 2));
           scratch.raw(raw);
+          limit = raw.length;
         }
-        int r = in.read(raw, n, raw.length - n);
+        int r = in.read(raw, n, limit - n);
         if (r < 0) {
           break;
         }

@@ -244,7 +244,8 @@ final class TermAutomaton {
     }
   }
 
-  private static void copy(CharSequence text, int from, int len, char[] into) {
+  /** Copies {@code text[from, from + len)} into {@code into} in bulk where the text type allows it. */
+  static void copy(CharSequence text, int from, int len, char[] into) {
     if (text instanceof String s) {
       s.getChars(from, from + len, into, 0);
     } else if (text instanceof CharArrayText c) {

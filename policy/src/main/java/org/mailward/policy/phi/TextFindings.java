@@ -41,8 +41,10 @@ public final class TextFindings {
   private byte[] termKind = new byte[8];
   private int termCount;
   static final int CARE_KIND = 4;
+  /** A word known by its clinical ending ({@link HealthStems}): this plus the health category's ordinal. */
+  static final int STEM_KIND = 5;
   private static final String[] TERM_RULES = {"health.condition", "health.procedure", "health.medication", "health.lab",
-      "health.care"};
+      "health.care", "health.condition.stem", "health.procedure.stem", "health.medication.stem"};
 
   TextFindings(List<String> names) {
     this.names = names;
@@ -76,6 +78,41 @@ public final class TextFindings {
     termEnd[termCount] = end;
     termKind[termCount++] = (byte) kind;
   }
+
+  /** A word with a clinical ending ({@link HealthStems}); {@code category} is a health category's ordinal. */
+  void stem(int category, int start, int end) {
+    if (healthCount == health.length) {
+      health = Arrays.copyOf(health, healthCount * 2);
+    }
+    health[healthCount++] = start;
+    term(STEM_KIND + category, start, end);
+  }
+
+  /**
+   * A dictionary term already covers {@code [start, end)}. Callers ask in increasing order of
+   * position: the dictionary's terms arrive in order of their end ({@link TermAutomaton} keeps
+   * it), so a cursor skips those that end before {@code end} and only the few ending within a
+   * term's length after it are looked at.
+   */
+  boolean termCovers(int start, int end) {
+    if (dictionaryTerms < 0) {
+      dictionaryTerms = termCount; // stems are appended after the dictionary's terms, out of their order
+    }
+    while (coverCursor < dictionaryTerms && termEnd[coverCursor] < end) {
+      coverCursor++;
+    }
+    for (int i = coverCursor; i < dictionaryTerms && termEnd[i] <= end + MAX_TERM_REACH; i++) {
+      if (termStart[i] <= start) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Characters a dictionary term may extend past a word inside it ("hepatitis" in "hepatitis b vaccine series"). */
+  private static final int MAX_TERM_REACH = 64;
+  private int coverCursor;
+  private int dictionaryTerms = -1;
 
   int termCount() {
     return termCount;
@@ -120,6 +157,17 @@ public final class TextFindings {
             TextScanner.HEALTH));
       }
     }
+  }
+
+  /** A street address ({@code contact.address}) begins at {@code position}. */
+  boolean addressStartsAt(int position) {
+    for (int i = 0; i < findings.size(); i++) {
+      PhiFinding f = findings.get(i);
+      if (f.start() == position && f.category() == PhiFinding.Category.CONTACT && f.rule().equals("contact.address")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void add(PhiFinding f) {
@@ -167,12 +215,10 @@ public final class TextFindings {
   void forEachRuleCount(BiConsumer<String, Integer> action) {
     forEachCount(action);
     Map<String, Integer> rules = new TreeMap<>();
-    int care = 0;
     for (int i = 0; i < termCount; i++) {
-      care += termKind[i] == CARE_KIND ? 1 : 0;
-    }
-    if (care > 0) {
-      rules.put("health.care", care);
+      if (termKind[i] >= CARE_KIND) { // care words and stems; the dictionary's health kinds are counted in hits
+        rules.merge(TERM_RULES[termKind[i]], 1, Integer::sum);
+      }
     }
     for (PhiFinding f : findings) {
       if (!names.contains(f.rule())) { // the fixed detectors' findings are counted in hits already

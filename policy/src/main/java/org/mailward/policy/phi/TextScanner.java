@@ -90,6 +90,7 @@ public final class TextScanner {
       }
     });
     scanTokens(text, cues, findings);
+    HealthStems.scan(text, chunk, findings);
     int lastDate = -1;
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
       lastDate = date(text, end, lastDate, findings, true);
@@ -371,8 +372,14 @@ public final class TextScanner {
   }
 
   /** {@code 1984-09-17}: a date, which a label such as "ID" before it does not make a record number. */
+  /** {@code 2026-05-12}, or an ISO 8601 basic date-time {@code 20260512T230000Z} (calendars, logs): a date, not an identifier. */
   private static boolean dateShaped(CharSequence t, int start, int end) {
-    return end - start == 10 && t.charAt(start + 4) == '-' && t.charAt(start + 7) == '-';
+    int len = end - start;
+    if (len == 10) {
+      return t.charAt(start + 4) == '-' && t.charAt(start + 7) == '-';
+    }
+    return (len == 15 || (len == 16 && t.charAt(end - 1) == 'Z')) && t.charAt(start + 8) == 'T' && digits(t, start, start + 8)
+        && digits(t, start + 9, start + 15);
   }
 
   private static boolean icdStart(CharSequence t, int at) {

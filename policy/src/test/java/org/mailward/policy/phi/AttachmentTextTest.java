@@ -63,6 +63,17 @@ class AttachmentTextTest {
   }
 
   @Test
+  void aCalendarsMachineProperties_areDropped_soItsStampsAndIdsAreNotLabelledNumbers() {
+    String ics = "BEGIN:VCALENDAR\r\nPRODID:-//Harbor Rx//EN\r\nBEGIN:VEVENT\r\nUID:talk-0009@harbor-rx.example\r\n"
+        + "DTSTAMP:20260301T120000Z\r\nSUMMARY:Talk: living well with arthritis\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    String text = AttachmentText.calendar(ics);
+    assertThat(text).contains("SUMMARY:Talk: living well with arthritis").doesNotContain("20260301T120000Z")
+        .doesNotContain("talk-0009").doesNotContain("PRODID");
+    assertThat(scan(Attachments.message("Invite", "Join us.", "text/calendar", "talk.ics", ics.getBytes(StandardCharsets.UTF_8)))
+        .bodyPhi()).isFalse();
+  }
+
+  @Test
   void csvIcsAndRtf_areRead_whateverTheirDeclaredType() {
     byte[] csv = "patient,dob,condition\nPatient: Ottoline Brackenridge,DOB 04/12/1951,asthma\n".getBytes(StandardCharsets.UTF_8);
     assertThat(scan(Attachments.message("List", "Attached.", "application/octet-stream", "patients.csv", csv)).bodyPhi()).isTrue();
@@ -129,6 +140,19 @@ class AttachmentTextTest {
     PhiReport r = scan(Attachments.message("Docs", "Attached.", "application/octet-stream", "bomb.docx", bomb));
     assertThat(r.opaqueAttachments()).isEqualTo(1);
     assertThat(r.counts()).containsEntry("attachment.unreadable.damaged", 1);
+  }
+
+  @Test
+  void theConfiguredPartCap_decidesWhatIsTooLarge() {
+    byte[] csv = ("patient,dob,condition\n" + "Patient: Ottoline Brackenridge,DOB 04/12/1951,asthma\n".repeat(800))
+        .getBytes(StandardCharsets.UTF_8); // about 42 KB
+    byte[] message = Attachments.message("List", "Attached.", "application/octet-stream", "patients.csv", csv);
+    PhiDetector small = new PhiDetector(HealthDictionary.bundled(), PhiPolicy.defaults(), new ScanBuffers(),
+        new org.mailward.policy.PolicyConfig.ExtractionLimits(16 << 10, java.time.Duration.ofSeconds(5)));
+    PhiReport capped = small.scan(new ByteArrayInputStream(message), false);
+    assertThat(capped.counts()).containsEntry("attachment.unreadable.too-large", 1);
+    assertThat(capped.bodyPhi()).isFalse();
+    assertThat(scan(message).bodyPhi()).isTrue();
   }
 
   @Test

@@ -124,6 +124,39 @@ class PhiContextTest {
   }
 
   @Test
+  void aNameRightBeforeAStreetAddress_isAnAddressee_thatPairsWithHealthFartherAway() {
+    String text = "Your replacement kit goes to Ezekiel Szymanski, 8644 Kingfisher Avenue, Bend, OR 97701 this week. "
+        + "The nurse will review the plan for your osteoporosis when it arrives.";
+    PhiReport r = body(text);
+    assertThat(r.bodyPhi()).isTrue();
+    assertThat(r.evidence()).extracting(e -> e.finding().rule()).contains("name.addressee");
+    assertThat(bodyPhi("Visit Northgate Pharmacy, 1200 Main Street, Bend, OR 97701 this week. Our pharmacists can review "
+        + "the plan for your osteoporosis when you come in.")).isFalse();
+    assertThat(bodyPhi("Your replacement kit goes to Ezekiel Szymanski this week. Our gardens are lovely in spring and the "
+        + "library is open late. The nurse will review the plan for your osteoporosis when it arrives.")).isFalse();
+  }
+
+  @Test
+  void aGivenNameThatIsAlsoAnOrdinaryWord_isANameAfterASalutation_butAFormOfAddressIsNot() {
+    assertThat(bodyPhi("Dear Wren Castellanos, your knee replacement is booked.")).isTrue();
+    assertThat(bodyPhi("Dear Valued Patient, your knee replacement is booked.")).isFalse();
+    assertThat(bodyPhi("Dear Wren, your knee replacement is booked.")).isFalse(); // one ordinary word: not a name
+  }
+
+  @Test
+  void drugStemsAndClinicalEndings_areHealthContext_butOrdinaryWordsWithThoseEndingsAreNot() {
+    PhiReport drug = body("Ysolde Brackenridge started pitavastatin and telmisartan last week.");
+    assertThat(drug.bodyPhi()).isTrue();
+    assertThat(drug.counts()).containsEntry("health.medication.stem", 2);
+    assertThat(body("Ysolde Brackenridge was treated for tendinitis.").counts()).containsKey("health.condition.stem");
+    assertThat(bodyPhi("Ysolde Brackenridge was treated for tendinitis.")).isTrue();
+    assertThat(bodyPhi("Ysolde Brackenridge sends her sympathy and a diploma from academia.")).isFalse();
+    assertThat(body("Ysolde Brackenridge has hepatitis, tendinitis and hepatitis c.").counts()) // the dictionary's own words count once
+        .containsEntry("health.condition.stem", 1);
+    assertThat(body("Pitavastatin and tendinitis: what the research says.").bodyPhi()).isFalse(); // context alone
+  }
+
+  @Test
   void quotedPrintableWithEncodedBytesAndSoftBreaks_isDecoded() {
     String qp = "Dear Ja=\r\nne Exa=6Dple, your chemo=\r\ntherapy starts =4Donday.";
     assertThat(scan(message("News", "text/plain; charset=utf-8", "quoted-printable", qp.getBytes(StandardCharsets.US_ASCII)))
@@ -136,6 +169,18 @@ class PhiContextTest {
     assertThat(scan(message("News", "text/plain", "base64", Base64.getMimeEncoder().encode(utf16))).bodyPhi()).isTrue();
     byte[] latin1 = "Dear José Müller, your insulin dose changed.".getBytes(StandardCharsets.ISO_8859_1);
     assertThat(scan(message("News", "text/plain; charset=iso-8859-1", "8bit", latin1)).bodyPhi()).isTrue();
+  }
+
+  @Test
+  void utf16WithoutAByteOrderMark_isRecognisedByItsNulBytes_whateverThePartDeclares() {
+    String text = "Dear Jane Example, your insulin dose changed.";
+    byte[] le = text.getBytes(StandardCharsets.UTF_16LE);
+    byte[] be = text.getBytes(StandardCharsets.UTF_16BE);
+    assertThat(scan(message("News", "text/plain; charset=us-ascii", "base64", Base64.getMimeEncoder().encode(le))).bodyPhi()).isTrue();
+    assertThat(scan(message("News", "text/plain; charset=utf-16", "base64", Base64.getMimeEncoder().encode(le))).bodyPhi()).isTrue();
+    assertThat(scan(message("News", "text/plain", "base64", Base64.getMimeEncoder().encode(be))).bodyPhi()).isTrue();
+    assertThat(Charsets.utf16ByNuls(text.getBytes(StandardCharsets.UTF_8), text.length())).isNull();
+    assertThat(Charsets.utf16ByNuls(le, le.length)).isEqualTo(StandardCharsets.UTF_16LE);
   }
 
   @Test

@@ -128,7 +128,23 @@ public record MailwardConfig(
    * dkimPassphraseEnv: the variable holding their passphrase (empty: a generated file beside them).
    */
   public record Policy(String tokenSecretFile, String redactorKeyFile, String unsubscribeBaseUrl, Duration lookupTimeout,
-      String dkimKeysDir, String dkimPassphraseEnv) {}
+      String dkimKeysDir, String dkimPassphraseEnv, PhiScan phiScan) {}
+
+  /**
+   * Bounds of the PHI scan at end of data: body bytes kept for it, encoded bytes read of one part
+   * (attachment or text part), time for one message's attachment extraction.
+   */
+  public record PhiScan(DataSize bodyBytes, DataSize maxAttachmentBytes, Duration timeBudget) {
+    /** Both sizes are held in memory by the scan: 1 KB to 256 MB. */
+    static final long MAX_BYTES = 256L << 20;
+
+    public PhiScan {
+      InvalidValue.check(bodyBytes.bytes() >= 1024 && bodyBytes.bytes() <= MAX_BYTES, "bodyBytes", "must be between 1KB and 256MB");
+      InvalidValue.check(maxAttachmentBytes.bytes() >= 1024 && maxAttachmentBytes.bytes() <= MAX_BYTES, "maxAttachmentBytes",
+          "must be between 1KB and 256MB");
+      InvalidValue.check(!timeBudget.isNegative() && !timeBudget.isZero(), "timeBudget", "must be positive");
+    }
+  }
 
   /** destinationGroups: group name to the domains (and their subdomains) it labels; others are "other". */
   public record Metrics(boolean enabled, String address, int port, Map<String, List<String>> destinationGroups) {

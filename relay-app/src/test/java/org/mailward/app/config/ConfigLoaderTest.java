@@ -105,6 +105,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void phiScanBudgets_haveDefaults_andAnOutOfRangeOneIsNamedWithItsFile() throws IOException {
+    MailwardConfig.PhiScan d = loader.defaults(Map.of()).policy().phiScan();
+    assertThat(d.bodyBytes().bytes()).isEqualTo(4L << 20);
+    assertThat(d.maxAttachmentBytes().bytes()).isEqualTo(8L << 20);
+    assertThat(d.timeBudget()).isEqualTo(Duration.ofSeconds(5));
+    Path f = write("policy:\n  phiScan:\n    maxAttachmentBytes: 100\n");
+    assertThatThrownBy(() -> loader.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("policy.phiScan.maxAttachmentBytes")
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("between 1KB and 256MB");
+    Path g = write("policy:\n  phiScan:\n    timeBudget: 0s\n");
+    assertThatThrownBy(() -> loader.load(g, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("policy.phiScan.timeBudget")
+        .hasMessageContaining("must be positive");
+    assertThat(loader.load(write("policy:\n  phiScan:\n    bodyBytes: 1MB\n"), Map.of()).policy().phiScan().bodyBytes().bytes())
+        .isEqualTo(1L << 20);
+  }
+
+  @Test
   void environment_overridesOneKey_andErrorsNameTheVariable() throws IOException {
     Path f = write("spool:\n  minFreeSpace: 1GB\n");
     MailwardConfig c = loader.load(f, Map.of("MAILWARD_SPOOL__MIN_FREE_SPACE", "2GB", "MAILWARD_DELIVERY__ENABLED", "false",
