@@ -30,6 +30,19 @@ public interface MessageWriter {
    */
   CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled);
 
+  /**
+   * {@link #commit}, with {@code record} (the acceptance's audit record) durable too when the
+   * stage completes, so that no accepted message is ever without its record. The default commits,
+   * then appends the record through {@code journal} and waits for it (a second sync; a lost record
+   * is counted by the journal and the stage still completes, because the message is spooled). A
+   * spool that keeps the audit journal {@code journal} writes to overrides this and writes both in
+   * one group: the record then cannot be lost without the message being refused.
+   */
+  default CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled, AuditEvent record,
+      AuditJournal journal) {
+    return commit(envelope, presettled).thenCompose(v -> journal.appendDurably(record)).thenApply(durable -> null);
+  }
+
   /** Discards the message; nothing of it survives a restart. Idempotent. */
   void abort();
 }

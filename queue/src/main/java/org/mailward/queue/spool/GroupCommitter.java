@@ -77,8 +77,9 @@ final class GroupCommitter implements AutoCloseable {
       implements Task {}
 
   /** {@code env} in clear for the status rows (recipient count, domains); {@code sealedEnv} is what is stored. */
+  /** @param record the acceptance's audit record, written in the same group (null: none) */
   private record Commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv, List<Spool.Settlement> presettled,
-      CompletableFuture<Void> done) implements Task {}
+      AuditEvent record, CompletableFuture<Void> done) implements Task {}
 
   private record Abort(PendingMessage msg) implements Task {}
 
@@ -168,10 +169,10 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   CompletableFuture<Void> commit(PendingMessage msg, long size, Envelope env, byte[] sealedEnv,
-      List<Spool.Settlement> presettled) {
+      List<Spool.Settlement> presettled, AuditEvent record) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     pendingCommits.incrementAndGet();
-    offer(new Commit(msg, size, env, sealedEnv, List.copyOf(presettled), done));
+    offer(new Commit(msg, size, env, sealedEnv, List.copyOf(presettled), record, done));
     return done;
   }
 
@@ -273,8 +274,9 @@ final class GroupCommitter implements AutoCloseable {
   /** Fails the open group's commits, settlements and controls, and counts its audit events as lost. */
   private void abandonGroup(Throwable cause) {
     try {
-      if (!audits.isEmpty()) {
-        audit.recording().group(audits.size());
+      int events = audits.size() + (int) commits.stream().filter(c -> c.record() != null).count();
+      if (events > 0) {
+        audit.recording().group(events);
         audit.recording().lost(AuditHealth.Reason.WRITE_FAILED, cause);
       }
       List<Commit> failed = List.copyOf(commits);
@@ -421,15 +423,23 @@ final class GroupCommitter implements AutoCloseable {
     WriteBatch wb = new WriteBatch();
     Closed closed = null;
     Throwable buildFailure = null;
-    audit.recording().group(audits.size());
-    try {
-      for (Commit c : commits) {
-        if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
-          failedCommits.add(c);
-        } else {
-          ledger.commit(wb, c.msg(), c.size(), c.env(), c.sealedEnv(), c.presettled());
-          written.add(c);
+    List<Commit> toWrite = new ArrayList<>();
+    List<AuditEvent> records = new ArrayList<>(); // of the commits to write: ahead of the group's other events
+    for (Commit c : commits) {
+      if (c.msg().failed || c.msg().frameCount == 0 || failure != null || full) {
+        failedCommits.add(c);
+      } else {
+        toWrite.add(c);
+        if (c.record() != null) {
+          records.add(c.record());
         }
+      }
+    }
+    audit.recording().group(records.size() + audits.size());
+    try {
+      for (Commit c : toWrite) {
+        ledger.commit(wb, c.msg(), c.size(), c.env(), c.sealedEnv(), c.presettled());
+        written.add(c);
       }
       for (Settle s : groupSettles) {
         for (Spool.Settlement one : s.settlements()) {
@@ -441,6 +451,9 @@ final class GroupCommitter implements AutoCloseable {
         changed[i] = ledger.control(wb, groupControls.get(i).action());
       }
       ledger.finishGroup(wb);
+      for (AuditEvent e : records) {
+        audit.append(e, wb);
+      }
       for (AuditEvent e : audits) {
         audit.append(e, wb);
       }

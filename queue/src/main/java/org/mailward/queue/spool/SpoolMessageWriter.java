@@ -73,6 +73,22 @@ final class SpoolMessageWriter implements MessageWriter {
 
   @Override
   public CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled) {
+    return commit(envelope, presettled, null);
+  }
+
+  /**
+   * The record goes into the same group commit as the message, so both are durable when the stage
+   * completes, or neither is and the message is refused. The record is written to this spool's own
+   * audit journal, which is the one {@code journal} stands for (relay-app wraps it in the guard).
+   */
+  @Override
+  public CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled,
+      org.mailward.api.AuditEvent record, org.mailward.api.AuditJournal journal) {
+    return commit(envelope, presettled, java.util.Objects.requireNonNull(record, "record"));
+  }
+
+  private CompletionStage<Void> commit(Envelope envelope, List<Spool.Settlement> presettled,
+      org.mailward.api.AuditEvent record) {
     if (closed) {
       throw new IllegalStateException("message " + msg.id + " is already committed or aborted");
     }
@@ -91,7 +107,7 @@ final class SpoolMessageWriter implements MessageWriter {
     sealAndSend(true);
     closed = true;
     releaseBuffer();
-    return committer.commit(msg, size, envelope, cipher.sealRecord(EnvelopeCodec.encode(envelope)), presettled);
+    return committer.commit(msg, size, envelope, cipher.sealRecord(EnvelopeCodec.encode(envelope)), presettled, record);
   }
 
   @Override

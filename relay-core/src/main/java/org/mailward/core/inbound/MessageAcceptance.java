@@ -92,7 +92,10 @@ final class MessageAcceptance {
       for (MessageVerdict.Dropped d : verdict.dropped()) {
         presettled.add(new Spool.Settlement(envelope.ref(d.index()), new RecipientOutcome.Dropped(d.rule())));
       }
-      committed = message.writer.commit(envelope, presettled);
+      // The acceptance's record is made durable with the message (one group sync when the spool
+      // keeps the journal): a crash after the 250 never leaves the message without its record.
+      committed = message.writer.commit(envelope, presettled, acceptedRecord(tx, envelope, accepted.size(), presettled.size(),
+          message.bodyBytes(), verdict), audit);
     } catch (SpoolException e) {
       failures.record("spool commit", Optional.of(tx.messageId()), e);
       message.writer.abort();
@@ -111,25 +114,26 @@ final class MessageAcceptance {
         failures.record("spool commit", Optional.of(tx.messageId()), cause);
         message.writer.abort();
         metrics.messagesTempFailed.increment();
-        return CompletableFuture.completedFuture(cause instanceof SpoolException se ? se.reply() : TEMP);
+        return cause instanceof SpoolException se ? se.reply() : TEMP;
       }
       metrics.messagesAccepted.increment();
       metrics.bytesAccepted.add(size);
-      Map<String, String> facts = new TreeMap<>();
-      facts.put("recipients", Integer.toString(accepted.size()));
-      facts.put("dropped", Integer.toString(presettled.size()));
-      facts.put("size", Long.toString(size));
-      facts.put("tls", tx.session().tlsProtocol().orElse("none"));
-      facts.put("level", envelope.requiredLevel().label());
-      facts.put("purpose", verdict.purpose().label());
-      facts.put("evidence", verdict.evidence().stream().map(h -> h.rule() + ":" + h.count()).collect(Collectors.joining(",")));
-      // The 250 waits for the record, so a crash after it never leaves the message without its
-      // acceptance on record; a lost record (counted, and the guard stops acceptance) still gets
-      // the 250, because the message itself is spooled and a retry would duplicate it.
-      SmtpReply queued = SmtpReply.of(250, "2.0.0", "Ok: queued as " + tx.messageId());
-      return audit.appendDurably(new AuditEvent(clock.instant(), "message.accepted", Optional.of(tx.messageId()),
-          Optional.of(tx.session().tenant().id()), facts)).thenApply(durable -> queued);
-    }).thenCompose(reply -> reply);
+      return SmtpReply.of(250, "2.0.0", "Ok: queued as " + tx.messageId());
+    });
+  }
+
+  private AuditEvent acceptedRecord(Transaction tx, Envelope envelope, int recipients, int dropped, long size,
+      MessageVerdict.Accept verdict) {
+    Map<String, String> facts = new TreeMap<>();
+    facts.put("recipients", Integer.toString(recipients));
+    facts.put("dropped", Integer.toString(dropped));
+    facts.put("size", Long.toString(size));
+    facts.put("tls", tx.session().tlsProtocol().orElse("none"));
+    facts.put("level", envelope.requiredLevel().label());
+    facts.put("purpose", verdict.purpose().label());
+    facts.put("evidence", verdict.evidence().stream().map(h -> h.rule() + ":" + h.count()).collect(Collectors.joining(",")));
+    return new AuditEvent(clock.instant(), "message.accepted", Optional.of(tx.messageId()),
+        Optional.of(tx.session().tenant().id()), facts);
   }
 
   /** Through the guard: never throws; a failure is counted, logged once and turns acceptance off. */
