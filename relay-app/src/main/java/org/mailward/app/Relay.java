@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.mailward.admin.controlplane.ChangeCodec;
 import org.mailward.admin.controlplane.RecordSeal;
+import org.mailward.admin.controlplane.KeyValueControlPlaneLog;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
@@ -39,6 +40,7 @@ import org.mailward.delivery.dsn.Injector;
 import org.mailward.delivery.dsn.RelayedNotices;
 import org.mailward.delivery.schedule.RetryPolicy;
 import org.mailward.policy.ConsentPolicyEngine;
+import org.mailward.policy.consent.ConsentStore;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.policy.dkim.DkimKeyFiles;
@@ -144,9 +146,11 @@ public final class Relay implements AutoCloseable {
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
+      long evidenceResealed = policy.sealEvidenceAtRest(); // before anything serves: evidence an earlier release kept in clear
       ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy,
           new ChangeCodec(new RecordSeal(masterKeyring, new java.security.SecureRandom()), redactor), clock);
       keyHolders.add(ring -> controlPlane.sealedLog().rewrapSealedKeys()).complete();
+      purgeMigrated(storage, evidenceResealed, controlPlane.sealedLog().resealedAtOpen());
       TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
@@ -322,6 +326,25 @@ public final class Relay implements AutoCloseable {
       SecretRing.Secrets tokens = SecretRing.loadOrCreate(modules.tokenSecretFile(),
           PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
       return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
+    }
+  }
+
+  /**
+   * After the start's migrations re-wrote records in place (consent evidence sealed, format-1
+   * control-plane entries sealed), the overwritten plaintext leaves RocksDB's WAL and SST files.
+   */
+  static void purgeMigrated(SpoolStorage storage, long evidenceResealed, long logResealed) {
+    List<String> namespaces = new ArrayList<>();
+    if (evidenceResealed > 0) {
+      namespaces.addAll(List.of(ConsentStore.AUTHORIZATIONS, ConsentStore.CHANGES));
+    }
+    if (logResealed > 0) {
+      namespaces.add(KeyValueControlPlaneLog.NAMESPACE);
+    }
+    if (!namespaces.isEmpty()) {
+      storage.purgeOverwritten(namespaces);
+      log.info("{} consent records and {} control-plane records re-written sealed; their old values are compacted away",
+          evidenceResealed, logResealed);
     }
   }
 

@@ -44,6 +44,7 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final AtomicLong applyFailures = new AtomicLong();
   private long latest;
+  private final int resealedAtOpen;
 
   public KeyValueControlPlaneLog(KeyValueStore store, Clock clock, ChangeCodec codec) {
     this.store = store;
@@ -60,6 +61,15 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     });
     this.latest = last[0];
     reseal(inClear);
+    this.resealedAtOpen = inClear.size();
+  }
+
+  /**
+   * How many format-1 entries the open re-wrote sealed: when positive, the caller compacts the
+   * namespace so the overwritten plaintext leaves the store's files (relay-app does).
+   */
+  public int resealedAtOpen() {
+    return resealedAtOpen;
   }
 
   /** Re-writes format-1 entries (a person named in clear) sealed, in one durable batch. */
