@@ -202,8 +202,9 @@ class ControlPlaneAtRestIT {
       AdminHttp api = new AdminHttp(relay.listeners().get("admin"));
       String compliance = new AdminTokens(dir.resolve("data/keys/admin-tokens"), Clock.systemUTC())
           .create(Role.COMPLIANCE, Optional.empty()).token();
-      assertThat(api.call("GET", "/api/v1/tenants/clinic/consent/" + consented, compliance, null).json()
-          .at("/authorization/state").asText()).isEqualTo("valid");
+      JsonNode looked = api.call("GET", "/api/v1/tenants/clinic/consent/" + consented, compliance, null).json();
+      assertThat(looked.at("/authorization/state").asText()).isEqualTo("valid");
+      assertThat(looked.at("/authorization/evidence").asText()).as("the sealed evidence, opened").isEqualTo(evidence);
       assertThat(api.call("GET", "/api/v1/tenants/clinic/suppressions/" + suppressed, compliance, null).json()
           .at("/suppressions/marketing/reason").asText()).isEqualTo("manual");
       assertNoSecretIn(dir.resolve("data"), secrets, "with the relay running, after the start's migrations");
