@@ -133,7 +133,7 @@ final class RedactorRotation {
       DurableDirectories.sync(keyFile.toAbsolutePath().getParent());
       rekey.finish();
       // evidence sealed under the retired key (kept on disk for the audit tokens) leaves the files
-      storage.purgeOverwritten(java.util.List.of(ConsentStore.AUTHORIZATIONS, ConsentStore.CHANGES));
+      Relay.purgeMigrated(storage, java.util.List.of(ConsentStore.AUTHORIZATIONS, ConsentStore.CHANGES));
       out.printf("redactor key %s is active (was %s, kept as %s for the audit journal's older tokens).%n", newId, oldId,
           retired.getFileName());
       return Outcome.ROTATED;

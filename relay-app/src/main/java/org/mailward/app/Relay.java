@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.mailward.admin.controlplane.ChangeCodec;
 import org.mailward.admin.controlplane.RecordSeal;
-import org.mailward.admin.controlplane.KeyValueControlPlaneLog;
 import org.mailward.api.AuthLockouts;
 import org.mailward.api.PolicyEngine;
 import org.mailward.api.Redactor;
@@ -40,7 +39,6 @@ import org.mailward.delivery.dsn.Injector;
 import org.mailward.delivery.dsn.RelayedNotices;
 import org.mailward.delivery.schedule.RetryPolicy;
 import org.mailward.policy.ConsentPolicyEngine;
-import org.mailward.policy.consent.ConsentStore;
 import org.mailward.policy.PolicyConfig;
 import org.mailward.policy.dkim.DkimFinisher;
 import org.mailward.policy.dkim.DkimKeyFiles;
@@ -146,11 +144,11 @@ public final class Relay implements AutoCloseable {
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
-      long evidenceResealed = policy.sealEvidenceAtRest(); // before anything serves: evidence an earlier release kept in clear
+      policy.sealEvidenceAtRest(); // before anything serves: evidence an earlier release kept in clear
       ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy,
           new ChangeCodec(new RecordSeal(masterKeyring, new java.security.SecureRandom()), redactor), clock);
       keyHolders.add(ring -> controlPlane.sealedLog().rewrapSealedKeys()).complete();
-      purgeMigrated(storage, evidenceResealed, controlPlane.sealedLog().resealedAtOpen());
+      purgeMigrated(storage, List.of());
       TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
@@ -330,22 +328,30 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * After the start's migrations re-wrote records in place (consent evidence sealed, format-1
-   * control-plane entries sealed), the overwritten plaintext leaves RocksDB's WAL and SST files.
+   * After migrations re-wrote records in place (consent evidence sealed, format-1 control-plane
+   * entries sealed, a redactor rotation), the overwritten values leave RocksDB's WAL and SST files:
+   * the namespaces marked in {@link org.mailward.api.KeyValueStore#PURGE_PENDING} (by this start or
+   * by one that crashed before its purge) plus {@code also} are purged, then the marks are deleted.
    */
-  static void purgeMigrated(SpoolStorage storage, long evidenceResealed, long logResealed) {
-    List<String> namespaces = new ArrayList<>();
-    if (evidenceResealed > 0) {
-      namespaces.addAll(List.of(ConsentStore.AUTHORIZATIONS, ConsentStore.CHANGES));
+  static void purgeMigrated(SpoolStorage storage, java.util.Collection<String> also) {
+    var kv = storage.keyValueStore();
+    java.util.Set<String> namespaces = new java.util.TreeSet<>(also);
+    List<byte[]> marks = new ArrayList<>();
+    kv.scan(org.mailward.api.KeyValueStore.PURGE_PENDING, new byte[0], null, (k, v) -> {
+      marks.add(k);
+      namespaces.add(new String(k, java.nio.charset.StandardCharsets.UTF_8));
+      return true;
+    });
+    if (namespaces.isEmpty()) {
+      return;
     }
-    if (logResealed > 0) {
-      namespaces.add(KeyValueControlPlaneLog.NAMESPACE);
+    storage.purgeOverwritten(namespaces);
+    var done = org.mailward.api.KeyValueStore.Batch.builder();
+    marks.forEach(k -> done.delete(org.mailward.api.KeyValueStore.PURGE_PENDING, k));
+    if (done.size() > 0) {
+      kv.write(done.build());
     }
-    if (!namespaces.isEmpty()) {
-      storage.purgeOverwritten(namespaces);
-      log.info("{} consent records and {} control-plane records re-written sealed; their old values are compacted away",
-          evidenceResealed, logResealed);
-    }
+    log.info("records re-written sealed in {}: their old values are compacted away", namespaces);
   }
 
   static ExecutorService named(String name, int threads) {

@@ -215,6 +215,10 @@ class ControlPlaneAtRestIT {
       var registry = new org.mailward.policy.consent.ConsentRegistry(new org.mailward.policy.consent.ConsentStore(
           new org.mailward.queue.rocks.RocksKeyValueStore(db), redactor, Clock.systemUTC()));
       assertThat(registry.find(clinic, address).orElseThrow().evidence()).isEqualTo(evidence);
+      List<String> marks = new ArrayList<>();
+      new org.mailward.queue.rocks.RocksKeyValueStore(db).scan(org.mailward.api.KeyValueStore.PURGE_PENDING, new byte[0],
+          null, (k, v) -> marks.add(new String(k, StandardCharsets.UTF_8)));
+      assertThat(marks).as("purge marks left after the purge").isEmpty();
     }
   }
 

@@ -1,6 +1,7 @@
 package org.mailward.admin.controlplane;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,10 +65,7 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     this.resealedAtOpen = inClear.size();
   }
 
-  /**
-   * How many format-1 entries the open re-wrote sealed: when positive, the caller compacts the
-   * namespace so the overwritten plaintext leaves the store's files (relay-app does).
-   */
+  /** How many format-1 entries the open re-wrote sealed (their namespace is marked for a purge). */
   public int resealedAtOpen() {
     return resealedAtOpen;
   }
@@ -81,7 +79,8 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     for (byte[][] kv : entries) {
       b.put(NAMESPACE, kv[0], codec.encode(codec.decode(kv[1])));
     }
-    store.write(b.build());
+    // the owner of the store's files purges the overwritten plaintext (KeyValueStore.PURGE_PENDING)
+    store.write(b.put(KeyValueStore.PURGE_PENDING, NAMESPACE.getBytes(StandardCharsets.UTF_8), new byte[0]).build());
     LOG.info("{} control-plane records written before sealing are now sealed", entries.size());
   }
 

@@ -147,7 +147,8 @@ public final class ConsentStore {
    * sealed, in its record and in the change events that carry it; returns how many records changed.
    * Crash-safe and repeatable: each batch is atomic and durable, and a rerun skips what is sealed.
    * Run it before the store serves (relay-app does, at start): it does not lock against writers.
-   * The old values stay in the store's files until they are compacted (relay-app does that next).
+   * The old values stay in the store's files until they are purged: each batch marks its namespace
+   * in {@link KeyValueStore#PURGE_PENDING}, which relay-app purges next.
    */
   public long sealEvidence() {
     return reseal(kv, seal, seal);
@@ -177,8 +178,8 @@ public final class ConsentStore {
           return seen[0] < RESEAL_BATCH;
         });
         if (batch.size() > 0) {
-          kv.write(batch.build());
           changed += batch.size();
+          kv.write(batch.put(KeyValueStore.PURGE_PENDING, ns.getBytes(StandardCharsets.UTF_8), new byte[0]).build());
         }
         cursor = seen[0] < RESEAL_BATCH ? null : successor(last[0]);
       }

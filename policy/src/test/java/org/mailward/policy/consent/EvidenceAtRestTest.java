@@ -34,7 +34,8 @@ import org.mailward.queue.rocks.RocksKeyValueStore;
  * Consent evidence at rest (issue 15), on a real RocksDB store: a grant's evidence is in no stored
  * value, in neither its record nor its change event, yet the registry reads it back; records written
  * in clear by an earlier release (format 1, built here byte by byte as that release did) are
- * re-sealed by {@link ConsentStore#sealEvidence}, once; a redactor-key rotation re-seals them under
+ * re-sealed by {@link ConsentStore#sealEvidence}, once, and their namespaces marked for a purge of
+ * the old values; a redactor-key rotation re-seals them under
  * the new key, those no address moved included. The key is the documented HKDF-Expand of the
  * redactor key (checked against Bouncy Castle's HKDF).
  */
@@ -78,6 +79,8 @@ class EvidenceAtRestTest {
 
       assertThat(store.sealEvidence()).isEqualTo(2);
       assertThat(valuesHolding(kv, "Jane Doe")).isEmpty();
+      assertThat(kv.get(KeyValueStore.PURGE_PENDING, ConsentStore.AUTHORIZATIONS.getBytes(StandardCharsets.UTF_8)))
+          .as("the overwritten plaintext is marked for the purge, in the re-write's own batch").isPresent();
       assertThat(new ConsentRegistry(store).find(CLINIC, BOB).orElseThrow().evidence()).isEqualTo(JANE);
       RecordCodec.Change change = RecordCodec.change(kv.get(ConsentStore.CHANGES, new byte[16]).orElseThrow(), 32);
       assertThat(RecordCodec.decodeAuthorization(change.record(), ConsentStore.key(CLINIC, hash), new EvidenceSeal(redactor))
