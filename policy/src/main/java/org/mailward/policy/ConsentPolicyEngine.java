@@ -130,6 +130,14 @@ public final class ConsentPolicyEngine implements PolicyEngine {
     return store.recipientHash(tenant, address);
   }
 
+  /**
+   * Re-seals consent evidence an earlier release stored in clear ({@link ConsentStore#sealEvidence});
+   * returns how many records changed. Call at start, before the engine serves.
+   */
+  public long sealEvidenceAtRest() {
+    return store.sealEvidence();
+  }
+
   public ConsentRegistry registry() {
     return registry;
   }

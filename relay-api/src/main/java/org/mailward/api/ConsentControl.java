@@ -64,9 +64,12 @@ public interface ConsentControl {
     }
   }
 
-  /** @param state valid, not_yet_valid, expired or revoked */
+  /**
+   * @param state valid, not_yet_valid, expired or revoked
+   * @param evidence the reference the grant gave (sealed at rest, opened for this view)
+   */
   record AuthorizationView(Set<Purpose> purposes, Instant grantedAt, Optional<Instant> expiresAt,
-      Optional<Instant> revokedAt, String state, long version) {
+      Optional<Instant> revokedAt, String state, long version, String evidence) {
     public AuthorizationView {
       purposes = Set.copyOf(purposes);
     }

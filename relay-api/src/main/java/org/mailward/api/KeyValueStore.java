@@ -10,6 +10,14 @@ import java.util.Optional;
  * memory-mapped or cached data; implementations document their cost.
  */
 public interface KeyValueStore {
+  /**
+   * Marks of namespaces whose overwritten values must leave the store's files (a migration that
+   * re-wrote plaintext records sealed puts {@code namespace name (UTF-8) -> empty} in the same batch
+   * as its re-writes). Whoever owns the store's files purges those namespaces and then deletes the
+   * marks (relay-app, at start), so a crash between the re-write and the purge only delays it.
+   */
+  String PURGE_PENDING = "kv.purge-pending";
+
   Optional<byte[]> get(String namespace, byte[] key);
 
   /** Applies every operation of the batch atomically, durable on return. */

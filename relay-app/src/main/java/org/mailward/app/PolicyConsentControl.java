@@ -56,7 +56,7 @@ final class PolicyConsentControl implements ConsentControl {
 
   private static AuthorizationView view(Authorization x, Instant now) {
     return new AuthorizationView(x.purposes(), x.grantedAt(), x.expiresAt(), x.revokedAt(),
-        x.state(now).name().toLowerCase(Locale.ROOT), x.version());
+        x.state(now).name().toLowerCase(Locale.ROOT), x.version(), x.evidence());
   }
 
   private static Map<Purpose, SuppressionView> views(Suppression s) {

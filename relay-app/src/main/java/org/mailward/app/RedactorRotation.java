@@ -24,6 +24,7 @@ import org.mailward.api.ChangeRecord;
 import org.mailward.api.EmailAddress;
 import org.mailward.api.Redactor;
 import org.mailward.api.TenantId;
+import org.mailward.policy.consent.ConsentStore;
 import org.mailward.policy.consent.RedactorRekeying;
 import org.mailward.queue.DurableDirectories;
 import org.mailward.queue.crypto.DataKeyRewrapper;
@@ -114,6 +115,7 @@ final class RedactorRotation {
             + "(e.g. the ESP's list) or accept it with --allow-unmapped. The relay will not start until this finishes.");
         return Outcome.UNMAPPED_LEFT;
       }
+      rekey.resealEvidence(); // what stays under an old hash (and the change history) opens with the new key only
       String oldId = ChangeCodec.tokenKeyOf(oldKey);
       String newId = ChangeCodec.tokenKeyOf(newKey);
       Path retired = keyFile.resolveSibling(keyFile.getFileName() + ".retired-" + oldId);
@@ -130,6 +132,8 @@ final class RedactorRotation {
       Files.move(next, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       DurableDirectories.sync(keyFile.toAbsolutePath().getParent());
       rekey.finish();
+      // evidence sealed under the retired key (kept on disk for the audit tokens) leaves the files
+      Relay.purgeMigrated(storage, java.util.List.of(ConsentStore.AUTHORIZATIONS, ConsentStore.CHANGES));
       out.printf("redactor key %s is active (was %s, kept as %s for the audit journal's older tokens).%n", newId, oldId,
           retired.getFileName());
       return Outcome.ROTATED;

@@ -144,9 +144,11 @@ public final class Relay implements AutoCloseable {
     try {
       var policyConfig = modules.policy(tokenSecret);
       var policy = new ConsentPolicyEngine(policyConfig, storage.keyValueStore(), redactor, clock, policyPool);
+      policy.sealEvidenceAtRest(); // before anything serves: evidence an earlier release kept in clear
       ControlPlane controlPlane = ControlPlane.open(storage.keyValueStore(), configured.all(), policy,
           new ChangeCodec(new RecordSeal(masterKeyring, new java.security.SecureRandom()), redactor), clock);
       keyHolders.add(ring -> controlPlane.sealedLog().rewrapSealedKeys()).complete();
+      purgeMigrated(storage, List.of());
       TenantDirectory tenants = controlPlane.tenants();
       PolicyEngine inboundPolicy = registry.<PolicyEngine>map(r -> new MeteredPolicy(policy, r)).orElse(policy);
       var smtp = new SmtpServer(modules.inbound(tls[0], tls[1]), tenants, inboundPolicy, storage.spool(), storage.audit(),
@@ -323,6 +325,33 @@ public final class Relay implements AutoCloseable {
           PolicyConfig.Global.defaults(new byte[32]).tokenLifetime(), Clock.systemUTC());
       return new Secrets(tokens, new Redactor(FirstStart.secret(modules.redactorKeyFile(), 32)));
     }
+  }
+
+  /**
+   * After migrations re-wrote records in place (consent evidence sealed, format-1 control-plane
+   * entries sealed, a redactor rotation), the overwritten values leave RocksDB's WAL and SST files:
+   * the namespaces marked in {@link org.mailward.api.KeyValueStore#PURGE_PENDING} (by this start or
+   * by one that crashed before its purge) plus {@code also} are purged, then the marks are deleted.
+   */
+  static void purgeMigrated(SpoolStorage storage, java.util.Collection<String> also) {
+    var kv = storage.keyValueStore();
+    java.util.Set<String> namespaces = new java.util.TreeSet<>(also);
+    List<byte[]> marks = new ArrayList<>();
+    kv.scan(org.mailward.api.KeyValueStore.PURGE_PENDING, new byte[0], null, (k, v) -> {
+      marks.add(k);
+      namespaces.add(new String(k, java.nio.charset.StandardCharsets.UTF_8));
+      return true;
+    });
+    if (namespaces.isEmpty()) {
+      return;
+    }
+    storage.purgeOverwritten(namespaces);
+    var done = org.mailward.api.KeyValueStore.Batch.builder();
+    marks.forEach(k -> done.delete(org.mailward.api.KeyValueStore.PURGE_PENDING, k));
+    if (done.size() > 0) {
+      kv.write(done.build());
+    }
+    log.info("records re-written sealed in {}: their old values are compacted away", namespaces);
   }
 
   static ExecutorService named(String name, int threads) {

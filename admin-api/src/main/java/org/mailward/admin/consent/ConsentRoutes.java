@@ -93,7 +93,8 @@ public final class ConsentRoutes {
   }
 
   private static void authorization(ObjectNode j, ConsentControl.AuthorizationView a) {
-    j.put("state", a.state()).put("grantedAt", a.grantedAt().toString()).put("version", a.version());
+    j.put("state", a.state()).put("grantedAt", a.grantedAt().toString()).put("version", a.version())
+        .put("evidence", a.evidence());
     a.expiresAt().ifPresent(x -> j.put("expiresAt", x.toString()));
     a.revokedAt().ifPresent(x -> j.put("revokedAt", x.toString()));
     ArrayNode ps = j.putArray("purposes");

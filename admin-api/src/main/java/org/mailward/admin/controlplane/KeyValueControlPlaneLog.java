@@ -1,6 +1,7 @@
 package org.mailward.admin.controlplane;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +45,7 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final AtomicLong applyFailures = new AtomicLong();
   private long latest;
+  private final int resealedAtOpen;
 
   public KeyValueControlPlaneLog(KeyValueStore store, Clock clock, ChangeCodec codec) {
     this.store = store;
@@ -60,6 +62,12 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     });
     this.latest = last[0];
     reseal(inClear);
+    this.resealedAtOpen = inClear.size();
+  }
+
+  /** How many format-1 entries the open re-wrote sealed (their namespace is marked for a purge). */
+  public int resealedAtOpen() {
+    return resealedAtOpen;
   }
 
   /** Re-writes format-1 entries (a person named in clear) sealed, in one durable batch. */
@@ -71,7 +79,8 @@ public final class KeyValueControlPlaneLog implements ControlPlaneLog {
     for (byte[][] kv : entries) {
       b.put(NAMESPACE, kv[0], codec.encode(codec.decode(kv[1])));
     }
-    store.write(b.build());
+    // the owner of the store's files purges the overwritten plaintext (KeyValueStore.PURGE_PENDING)
+    store.write(b.put(KeyValueStore.PURGE_PENDING, NAMESPACE.getBytes(StandardCharsets.UTF_8), new byte[0]).build());
     LOG.info("{} control-plane records written before sealing are now sealed", entries.size());
   }
 

@@ -63,7 +63,7 @@ public final class ConsentRegistry {
 
   /** Every authorization of {@code tenant} with its recipient's keyed hash, until the visitor returns false (exports). */
   public void forEach(TenantId tenant, java.util.function.BiPredicate<byte[], Authorization> visitor) {
-    store.scan(ConsentStore.AUTHORIZATIONS, tenant, (hash, v) -> visitor.test(hash, RecordCodec.decodeAuthorization(v)));
+    store.scan(ConsentStore.AUTHORIZATIONS, tenant, (hash, v) -> visitor.test(hash, store.decodeAuthorization(tenant, hash, v)));
   }
 
   public Optional<Authorization> find(TenantId tenant, EmailAddress address) {

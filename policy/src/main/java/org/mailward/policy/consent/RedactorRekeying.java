@@ -27,7 +27,10 @@ import org.mailward.api.TenantId;
  * the old ones deleted, a marker that the new hash is re-keyed ({@value #TARGETS}) and an alias
  * from the old hash to the new one ({@value #ALIASES}, for unsubscribe links minted before that
  * carry the old hash: {@link ConsentStore#current}). Run again after a crash, a moved record is
- * found under its new hash only and is skipped. Must run with the relay stopped (nothing else may
+ * found under its new hash only and is skipped. The evidence of a moved authorization is re-sealed
+ * under the new key's {@link EvidenceSeal} (its AAD is the record's new store key), and
+ * {@link #resealEvidence} re-seals what stays (unmapped records, change events) before the switch.
+ * Must run with the relay stopped (nothing else may
  * write the store meanwhile). Does not: touch the audit journal (its tokens stay under the key that
  * made them) or choose the key (relay-app keeps the key files).
  */
@@ -45,11 +48,15 @@ public final class RedactorRekeying {
   private final KeyValueStore kv;
   private final Redactor oldKey;
   private final Redactor newKey;
+  private final EvidenceSeal oldSeal;
+  private final EvidenceSeal newSeal;
 
   public RedactorRekeying(KeyValueStore kv, Redactor oldKey, Redactor newKey) {
     this.kv = kv;
     this.oldKey = oldKey;
     this.newKey = newKey;
+    this.oldSeal = new EvidenceSeal(oldKey);
+    this.newSeal = new EvidenceSeal(newKey);
   }
 
   /** Every tenant that has a record in the registry. */
@@ -79,7 +86,9 @@ public final class RedactorRekeying {
       for (String ns : RECORDS) {
         var record = kv.get(ns, oldKeyBytes);
         if (record.isPresent()) {
-          batch.put(ns, newKeyBytes, record.get()).delete(ns, oldKeyBytes);
+          byte[] rewritten = ns.equals(ConsentStore.AUTHORIZATIONS) ? RecordCodec.encode(
+              RecordCodec.decodeAuthorization(record.get(), oldKeyBytes, oldSeal, newSeal), newSeal, newKeyBytes) : record.get();
+          batch.put(ns, newKeyBytes, rewritten).delete(ns, oldKeyBytes);
           any = true;
         }
       }
@@ -108,6 +117,16 @@ public final class RedactorRekeying {
       repointed++;
     }
     return new Report(moved, already, repointed);
+  }
+
+  /**
+   * Re-seals, under the new key, the evidence of every authorization and change event still sealed
+   * under the old one (or in clear): the records no address moved, and the change history. Call after
+   * the last {@link #rekey} and before the new key becomes the node's key; repeatable. Returns how many
+   * records changed.
+   */
+  public long resealEvidence() {
+    return ConsentStore.reseal(kv, newSeal, oldSeal, newSeal);
   }
 
   /** Per tenant, the records still under a hash of the old key (no address was supplied for them). */

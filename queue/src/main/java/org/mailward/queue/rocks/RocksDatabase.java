@@ -108,6 +108,11 @@ public final class RocksDatabase implements AutoCloseable {
     return db;
   }
 
+  /** Every column family's handle, the default one included. */
+  public List<ColumnFamilyHandle> handles() {
+    return List.copyOf(handles);
+  }
+
   public ColumnFamilyHandle handle(Family family) {
     return byFamily.get(family);
   }

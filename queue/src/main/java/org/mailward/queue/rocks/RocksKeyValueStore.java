@@ -4,6 +4,8 @@
 // Cost: get is a memtable/block-cache lookup (microseconds; a disk read on a
 // cache miss). write fsyncs the WAL once per batch (~1 ms here): batch your
 // operations. scan is an ordered iterator, bounded to the namespace.
+// purgeOverwritten (not on the port: only relay-app's migrations call it) makes
+// values overwritten or deleted in a namespace leave the files: seconds of I/O.
 package org.mailward.queue.rocks;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.mailward.api.KeyValueStore;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.CompactRangeOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -82,6 +86,33 @@ public final class RocksKeyValueStore implements KeyValueStore, AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Makes what was overwritten or deleted in {@code namespaces} leave RocksDB's files: flushes every
+   * column family (memtables to SST files, so the WAL files that held the old values become obsolete
+   * and RocksDB deletes them), then compacts each namespace's key range down to the bottommost level
+   * (CompactRangeOptions kForce), so the SST files that held old versions are rewritten without them
+   * and deleted. No snapshot is held by Mailward, so nothing keeps an old version alive. For migrations
+   * that rewrite records in place (run them first); blocking, seconds of I/O on a large store. Does not
+   * wipe the freed disk blocks (that is the filesystem's business) nor the block cache in memory.
+   */
+  public void purgeOverwritten(java.util.Collection<String> namespaces) {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+        CompactRangeOptions compact = new CompactRangeOptions()
+            .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+      for (ColumnFamilyHandle h : database.handles()) {
+        database.db().flush(flush, h);
+      }
+      for (String ns : namespaces) {
+        byte[] prefix = prefix(ns);
+        byte[] end = KeyBytes.successor(prefix);
+        database.db().compactRange(family, prefix, end, compact);
+      }
+      database.db().flushWal(true);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("compaction of " + namespaces + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -59,6 +59,14 @@ public final class SpoolStorage implements AutoCloseable {
     return keyValueStore;
   }
 
+  /**
+   * After a migration rewrote records of {@code namespaces} in place: the old values leave the
+   * RocksDB files (WAL and SST; {@link RocksKeyValueStore#purgeOverwritten}).
+   */
+  public void purgeOverwritten(java.util.Collection<String> namespaces) {
+    keyValueStore.purgeOverwritten(namespaces);
+  }
+
   /** The operator's view and actions (QueueControl), durable through the same group commit. */
   public QueueControl queueControl() {
     return queueControl;
