@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mailward.policy.PolicyConfig.TenantPattern;
@@ -90,7 +91,6 @@ public final class TextScanner {
       }
     });
     scanTokens(text, cues, findings);
-    HealthStems.scan(text, chunk, findings);
     int lastDate = -1;
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
       lastDate = date(text, end, lastDate, findings, true);
@@ -99,8 +99,7 @@ public final class TextScanner {
     for (int end : cues.ends(TermCategory.CUE_DATE)) {
       lastDate = date(text, end, lastDate, findings, false);
     }
-    names.find(text, pos -> cues.justBefore(TermCategory.CUE_GREETING, text, pos), pos -> cues.justBefore(TermCategory.CUE_NAME, text, pos),
-        pos -> cues.justBefore(TermCategory.CUE_CLINICIAN, text, pos), excluded, findings);
+    letters(text, chunk, cues, excluded, findings);
     findings.addressedTerms(text, SHORT_TEXT);
     for (int k = 0; k < patterns.size(); k++) {
       int detector = TextFindings.FIXED.size() + k;
@@ -111,6 +110,55 @@ public final class TextScanner {
       });
     }
     return findings;
+  }
+
+  /**
+   * The one pass over the letters that {@link HealthStems} and {@link NameFinder} share: runs of
+   * six or more ASCII letters go to the stem trie, each capital that starts a word (and is not
+   * inside a name just read) to the name finder. Walks a {@code char[]}: the text's own array
+   * when it has one ({@link CharArrayText}, every decoded body), else the caller's chunk when the
+   * text fits (a Subject), else a copy. Stems and names record into separate lists, so their
+   * interleaving changes neither.
+   */
+  private void letters(CharSequence text, char[] chunk, Cues cues, Set<String> excluded, TextFindings findings) {
+    int n = text.length();
+    char[] a;
+    if (text instanceof CharArrayText c) {
+      a = c.array();
+    } else {
+      a = n <= chunk.length ? chunk : new char[n];
+      TermAutomaton.copy(text, 0, n, a);
+    }
+    IntPredicate greeting = pos -> cues.justBefore(TermCategory.CUE_GREETING, text, pos);
+    IntPredicate label = pos -> cues.justBefore(TermCategory.CUE_NAME, text, pos);
+    IntPredicate clinician = pos -> cues.justBefore(TermCategory.CUE_CLINICIAN, text, pos);
+    int runStart = -1; // start of the ASCII letter run in progress, or -1
+    int nameFrom = 0; // the name finder has read up to here
+    for (int j = 0; j < n; j++) {
+      char c = a[j];
+      int lc = c | 0x20;
+      if (lc >= 'a' && lc <= 'z') {
+        if (runStart < 0) {
+          runStart = j;
+          if (c <= 'Z' && j >= nameFrom && (j == 0 || !Character.isLetterOrDigit(a[j - 1]))) {
+            nameFrom = names.nameAt(text, j, greeting, label, clinician, excluded, findings);
+          }
+        }
+        continue;
+      }
+      if (runStart >= 0) {
+        if (j - runStart >= HealthStems.MIN_WORD && !Character.isLetterOrDigit(c)) {
+          HealthStems.word(a, runStart, j, findings);
+        }
+        runStart = -1;
+      }
+      if (c >= 0xC0 && j >= nameFrom && NameFinder.isUpper(c) && (j == 0 || !Character.isLetterOrDigit(a[j - 1]))) {
+        nameFrom = names.nameAt(text, j, greeting, label, clinician, excluded, findings); // Ángel, Élodie
+      }
+    }
+    if (runStart >= 0 && n - runStart >= HealthStems.MIN_WORD) {
+      HealthStems.word(a, runStart, n, findings);
+    }
   }
 
   /**
