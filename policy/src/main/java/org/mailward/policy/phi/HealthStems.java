@@ -12,13 +12,13 @@ package org.mailward.policy.phi;
  * Words the dictionary has already matched are left to it. Like a dictionary term, a stem is
  * context only: it makes a nearby name or identifier PHI, never a text on its own.
  *
- * <p>Cost: one pass over the text copied in chunks into the dictionary pass's scratch array; a word
- * is read backwards through a trie of the endings only when it has six or more letters, usually for one
- * or two letters. Nothing is allocated unless a stem is recorded.
+ * <p>Cost: no pass of its own: {@link TextScanner}'s letter pass, shared with {@link NameFinder},
+ * hands it each word of six or more ASCII letters, which is read backwards through a trie of the
+ * endings, usually for one or two letters. Nothing is allocated unless a stem is recorded.
  */
 final class HealthStems {
   /** Shortest word looked at. */
-  private static final int MIN_WORD = 6;
+  static final int MIN_WORD = 6;
   private static final String[] MEDICATION = {"statin", "pril", "olol", "alol", "sartan", "dipine", "mab", "tinib", "gliptin",
       "gliflozin", "glutide", "parin", "xaban", "prazole", "tidine", "floxacin", "cillin", "mycin", "micin", "cycline", "azole",
       "vir", "oxetine", "triptan", "azepam", "zolam", "profen", "olone", "isone", "asone", "caine", "lukast", "afil", "setron",
@@ -83,79 +83,48 @@ final class HealthStems {
   private HealthStems() {}
 
   /**
-   * Records each stem word in {@code t} that no dictionary term covers as a health term of its kind.
-   * Walks the text through the caller's {@code chunk} (the dictionary pass's scratch array), as
-   * the automaton does: a loop over an array, not a call per character.
+   * Records the word {@code a[start, end)} of ASCII letters as a health term of its kind when it
+   * has a stem ending, no dictionary term covers it and it is not an ordinary word. The caller
+   * ({@link TextScanner}'s letter pass, shared with {@link NameFinder}) calls it in text order for
+   * each run of {@link #MIN_WORD} or more ASCII letters that no letter or digit follows.
    */
-  static void scan(CharSequence t, char[] chunk, TextFindings findings) {
-    int n = t.length();
-    int runStart = -1; // absolute start of the ASCII letter run in progress, or -1
-    int lastBase = 0;
-    for (int base = 0; base < n; base += chunk.length) {
-      lastBase = base;
-      int len = Math.min(chunk.length, n - base);
-      TermAutomaton.copy(t, base, len, chunk);
-      for (int j = 0; j < len; j++) {
-        int lc = chunk[j] | 0x20;
-        if (lc >= 'a' && lc <= 'z') {
-          if (runStart < 0) {
-            runStart = base + j;
-          }
-        } else if (runStart >= 0) {
-          if (base + j - runStart >= MIN_WORD && !Character.isLetterOrDigit(chunk[j])) {
-            word(t, chunk, base, runStart, base + j, findings);
-          }
-          runStart = -1;
-        }
-      }
-    }
-    if (runStart >= 0 && n - runStart >= MIN_WORD) {
-      word(t, chunk, lastBase, runStart, n, findings);
-    }
-  }
-
-  /** A word {@code [start, end)} of six or more ASCII letters; {@code chunk} holds the text from {@code base}. */
-  private static void word(CharSequence t, char[] chunk, int base, int start, int end, TextFindings findings) {
-    if (start > 0 && Character.isLetterOrDigit(at(t, chunk, base, start - 1))) {
+  static void word(char[] a, int start, int end, TextFindings findings) {
+    if (start > 0 && Character.isLetterOrDigit(a[start - 1])) {
       return; // the tail of a longer token ("Ángel", "x2hepatitis"): not a word we can judge
     }
     int node = 0;
     for (int i = end - 1; i > start + 1; i--) { // an ending leaves at least two letters of stem
-      node = NEXT[node * 26 + ((at(t, chunk, base, i) | 0x20) - 'a')];
+      node = NEXT[node * 26 + ((a[i] | 0x20) - 'a')];
       if (node == 0) {
         return;
       }
       if (KIND[node] >= 0) {
-        record(t, chunk, base, start, end, KIND[node], findings);
+        record(a, start, end, KIND[node], findings);
         return;
       }
     }
   }
 
-  private static char at(CharSequence t, char[] chunk, int base, int i) {
-    return i >= base ? chunk[i - base] : t.charAt(i);
-  }
-
-  private static void record(CharSequence t, char[] chunk, int base, int start, int end, int kind, TextFindings findings) {
-    if (findings.termCovers(start, end) || ordinary(t, chunk, base, start, end)) {
+  private static void record(char[] a, int start, int end, int kind, TextFindings findings) {
+    if (findings.termCovers(start, end) || ordinary(a, start, end)) {
       return;
     }
     findings.stem(kind, start, end);
   }
 
-  private static boolean ordinary(CharSequence t, char[] chunk, int base, int start, int end) {
+  private static boolean ordinary(char[] a, int start, int end) {
     for (String w : ORDINARY) {
-      if (w.length() == end - start && endsWith(t, chunk, base, end, w)) {
+      if (w.length() == end - start && endsWith(a, end, w)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean endsWith(CharSequence t, char[] chunk, int base, int end, String ending) {
+  private static boolean endsWith(char[] a, int end, String ending) {
     int from = end - ending.length();
     for (int k = 0; k < ending.length(); k++) {
-      if ((at(t, chunk, base, from + k) | 0x20) != ending.charAt(k)) {
+      if ((a[from + k] | 0x20) != ending.charAt(k)) {
         return false;
       }
     }

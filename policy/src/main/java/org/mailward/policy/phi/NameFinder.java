@@ -23,8 +23,9 @@ import org.mailward.policy.phi.PhiFinding.Category;
  * word that is not ordinary follows it and something says it is a person: a salutation or label
  * before it, a surname on the list or a street address after it ("Dear Wren Castellanos,").
  *
- * <p>Cost: one pass over the characters; a word is looked up (one lower-case string) only when it
- * is capitalised and followed by another capitalised word, or follows a name cue.
+ * <p>Cost: no pass of its own: {@link TextScanner}'s letter pass (shared with {@link HealthStems})
+ * calls {@link #nameAt} at each capital that starts a word; a word is looked up (one lower-case
+ * string) only when it is capitalised and followed by another capitalised word, or follows a name cue.
  */
 final class NameFinder {
   static final String SALUTATION = "name.salutation";
@@ -43,96 +44,86 @@ final class NameFinder {
   }
 
   /**
-   * Adds a finding per name in {@code t}. The cue predicates answer whether a salutation, a label
+   * Looks for a name starting at {@code i}, a capital letter that no letter or digit precedes, and
+   * adds its finding; returns the position the caller's walk may next call this at (the end of what
+   * was read, or {@code i + 1}). The caller ({@link TextScanner}'s letter pass, shared with
+   * {@link HealthStems}) finds the capitals. The cue predicates answer whether a salutation, a label
    * or a clinician's title ends just before a position; {@code excluded} holds the sender's
    * lower-case words.
    */
-  void find(CharSequence t, IntPredicate greetingCue, IntPredicate labelCue, IntPredicate clinicianCue, Set<String> excluded,
-      TextFindings out) {
-    IntPredicate addressAt = out::addressStartsAt;
-    int n = t.length();
-    int i = 0;
-    while (i < n) {
-      char c = t.charAt(i);
-      if (!isUpper(c) || (i > 0 && Character.isLetterOrDigit(t.charAt(i - 1)))) {
-        i++;
-        continue;
-      }
-      int end1 = wordEnd(t, i);
-      if (end1 < 0) {
-        i++;
-        continue;
-      }
-      boolean greeted = greetingCue.test(i);
-      boolean cued = greeted || labelCue.test(i);
-      int next = nextWord(t, end1);
-      if (next < 0 && !cued) {
-        i = end1;
-        continue;
-      }
-      int runEnd = i;
-      int words = 0;
-      boolean organisation = false;
-      boolean afterParticle = false;
-      String first = null;
-      String last = null;
-      int at = i;
-      int wordEnd = end1;
-      while (true) {
-        String w = lower(t, at, wordEnd);
-        if (isParticle(w)) { // "Van" of "Ingrid Van der Berg"
-          runEnd = wordEnd;
-          int nx = nextWord(t, wordEnd);
-          if (nx < 0) {
-            break;
-          }
-          at = nx;
-          wordEnd = wordEnd(t, nx);
-          continue;
-        }
-        if (lists.notAName(w) || excluded.contains(w)) {
-          organisation = true; // "Meadowlark Pharmacy", "Harborview Dermatology": the whole run is not a person
-          runEnd = Math.max(runEnd, wordEnd);
-          break;
-        }
-        if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w) && !afterParticle
-            && !(words == 0 && ordinaryGivenName(t, wordEnd, cued, excluded, addressAt))) {
-          break; // an ordinary word ends the run, except a surname after "van der", "de la"…
-        }
-        first = first == null ? w : first;
-        last = w;
-        words++;
+  int nameAt(CharSequence t, int i, IntPredicate greetingCue, IntPredicate labelCue, IntPredicate clinicianCue,
+      Set<String> excluded, TextFindings out) {
+    int end1 = wordEnd(t, i);
+    if (end1 < 0) {
+      return i + 1;
+    }
+    boolean greeted = greetingCue.test(i);
+    boolean cued = greeted || labelCue.test(i);
+    int next = nextWord(t, end1);
+    if (next < 0 && !cued) {
+      return end1;
+    }
+    int runEnd = i;
+    int words = 0;
+    boolean organisation = false;
+    boolean afterParticle = false;
+    String first = null;
+    String last = null;
+    int at = i;
+    int wordEnd = end1;
+    while (true) {
+      String w = lower(t, at, wordEnd);
+      if (isParticle(w)) { // "Van" of "Ingrid Van der Berg"
         runEnd = wordEnd;
-        int nx = words == 3 ? -1 : nextWord(t, wordEnd);
+        int nx = nextWord(t, wordEnd);
         if (nx < 0) {
           break;
         }
-        afterParticle = nx - wordEnd > 1 && Character.isLowerCase(t.charAt(wordEnd + 1));
         at = nx;
         wordEnd = wordEnd(t, nx);
-      }
-      boolean single = words == 1 && cued && (lists.given(first) || !lists.ordinary(first));
-      if (organisation || words == 0 || (words == 1 && !single) || clinicianCue.test(i) || signature(t, i) || credential(t, runEnd)) {
-        i = Math.max(end1, runEnd);
         continue;
       }
-      boolean strongLists = words >= 2
-          ? (lists.given(first) && !lists.ordinary(last)) || (lists.surname(last) && !lists.given(first) && !lists.ordinary(first))
-          : lists.given(first);
-      boolean addressee = followedByAddress(t, runEnd, addressAt);
-      boolean strong = cued || strongLists || addressee || possessiveOrVocative(t, i, runEnd);
-      String rule = greeted ? SALUTATION : cued ? "name.label" : strongLists ? "name.lists" : addressee ? "name.addressee"
-          : strong ? "name.context" : "name.capitalised";
-      out.add(new PhiFinding(Category.NAME, rule, i, runEnd, strong ? STRONG : WEAK));
-      i = runEnd;
+      if (lists.notAName(w) || excluded.contains(w)) {
+        organisation = true; // "Meadowlark Pharmacy", "Harborview Dermatology": the whole run is not a person
+        runEnd = Math.max(runEnd, wordEnd);
+        break;
+      }
+      if (!lists.given(w) && !lists.surname(w) && lists.ordinary(w) && !afterParticle
+          && !(words == 0 && ordinaryGivenName(t, wordEnd, cued, excluded, out))) {
+        break; // an ordinary word ends the run, except a surname after "van der", "de la"…
+      }
+      first = first == null ? w : first;
+      last = w;
+      words++;
+      runEnd = wordEnd;
+      int nx = words == 3 ? -1 : nextWord(t, wordEnd);
+      if (nx < 0) {
+        break;
+      }
+      afterParticle = nx - wordEnd > 1 && Character.isLowerCase(t.charAt(wordEnd + 1));
+      at = nx;
+      wordEnd = wordEnd(t, nx);
     }
+    boolean single = words == 1 && cued && (lists.given(first) || !lists.ordinary(first));
+    if (organisation || words == 0 || (words == 1 && !single) || clinicianCue.test(i) || signature(t, i) || credential(t, runEnd)) {
+      return Math.max(end1, runEnd);
+    }
+    boolean strongLists = words >= 2
+        ? (lists.given(first) && !lists.ordinary(last)) || (lists.surname(last) && !lists.given(first) && !lists.ordinary(first))
+        : lists.given(first);
+    boolean addressee = followedByAddress(t, runEnd, out);
+    boolean strong = cued || strongLists || addressee || possessiveOrVocative(t, i, runEnd);
+    String rule = greeted ? SALUTATION : cued ? "name.label" : strongLists ? "name.lists" : addressee ? "name.addressee"
+        : strong ? "name.context" : "name.capitalised";
+    out.add(new PhiFinding(Category.NAME, rule, i, runEnd, strong ? STRONG : WEAK));
+    return runEnd;
   }
 
   /**
    * An ordinary word ending at {@code end} that is a given name here: the next word is capitalised,
    * not ordinary and not an organisation's, and a cue before, a known surname, or an address after says person.
    */
-  private boolean ordinaryGivenName(CharSequence t, int end, boolean cued, Set<String> excluded, IntPredicate addressAt) {
+  private boolean ordinaryGivenName(CharSequence t, int end, boolean cued, Set<String> excluded, TextFindings out) {
     int nx = nextWord(t, end);
     if (nx < 0) {
       return false;
@@ -142,11 +133,11 @@ final class NameFinder {
     if (lists.notAName(w2) || excluded.contains(w2) || lists.ordinary(w2)) {
       return false;
     }
-    return cued || lists.surname(w2) || followedByAddress(t, e2, addressAt);
+    return cued || lists.surname(w2) || followedByAddress(t, e2, out);
   }
 
   /** {@code , 12 Elm Street} right after {@code end}: a street address the scanner found starts there. */
-  private static boolean followedByAddress(CharSequence t, int end, IntPredicate addressAt) {
+  private static boolean followedByAddress(CharSequence t, int end, TextFindings out) {
     int n = t.length();
     int j = end;
     if (j < n && t.charAt(j) == ',') {
@@ -157,7 +148,7 @@ final class NameFinder {
       j++;
       spaces++;
     }
-    return j > end && j < n && Character.isDigit(t.charAt(j)) && addressAt.test(j);
+    return j > end && j < n && Character.isDigit(t.charAt(j)) && out.addressStartsAt(j);
   }
 
   /** End of a capitalised word at {@code i} ({@code Jane}, {@code O'Brien}, {@code Smith-Jones}, {@code McKay}), or -1. */
@@ -210,6 +201,7 @@ final class NameFinder {
 
   private static final String[] PARTICLES = {"van", "der", "den", "de", "la", "le", "del", "della", "da", "di", "dos",
       "du", "von", "bin", "al", "el", "ten", "ter"};
+  private static final int MAX_PARTICLE = 5; // "della"
 
   private static boolean isParticle(String lower) {
     for (String p : PARTICLES) {
@@ -222,12 +214,19 @@ final class NameFinder {
 
   /** After a lower-case surname particle at {@code j} and one space, the next position; else -1. */
   private static int particleEnd(CharSequence t, int j) {
-    if (j >= t.length() || t.charAt(j) < 'a' || t.charAt(j) > 'v') {
+    int n = t.length();
+    if (j >= n || t.charAt(j) < 'a' || t.charAt(j) > 'v') {
       return -1; // every particle starts with a lower-case letter a..v: most text is rejected here
     }
+    int e = j + 1;
+    while (e < n && e - j <= MAX_PARTICLE && t.charAt(e) >= 'a' && t.charAt(e) <= 'z') {
+      e++;
+    }
+    if (e >= n || t.charAt(e) != ' ' || e - j > MAX_PARTICLE) {
+      return -1; // a particle is a short lower-case word followed by a space: only those of its length are compared
+    }
     for (String p : PARTICLES) {
-      int e = j + p.length();
-      if (e < t.length() && t.charAt(e) == ' ' && regionIs(t, j, p)) {
+      if (p.length() == e - j && regionIs(t, j, p)) {
         return e + 1;
       }
     }
@@ -244,7 +243,7 @@ final class NameFinder {
   }
 
   /** A capital letter: ASCII, or an accented Latin capital (Ángel, Élodie, Øyvind). */
-  private static boolean isUpper(char c) {
+  static boolean isUpper(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && Character.isUpperCase(c));
   }
 

@@ -43,8 +43,15 @@ public final class NormalText {
   public static NormalText of(CharSequence in) {
     int n = in.length();
     int i = 0;
-    while (i < n && (in.charAt(i) < 0x80 || unchanged(in.charAt(i)))) {
-      i++;
+    if (in instanceof CharArrayText c) { // a decoded body: the check walks its array, not charAt
+      char[] a = c.array();
+      while (i < n && (a[i] < 0x80 || unchanged(a[i]))) {
+        i++;
+      }
+    } else {
+      while (i < n && (in.charAt(i) < 0x80 || unchanged(in.charAt(i)))) {
+        i++;
+      }
     }
     if (i == n) {
       return new NormalText(in, null);

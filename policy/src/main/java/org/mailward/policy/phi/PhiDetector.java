@@ -105,7 +105,7 @@ public final class PhiDetector {
   public TextFindings scanText(CharSequence text) {
     ScanScratch scratch = buffers.acquire();
     try {
-      return scanner.scan(text, scratch.chunk());
+      return scanner.scan(text, scratch);
     } finally {
       buffers.release(scratch);
     }
@@ -123,7 +123,7 @@ public final class PhiDetector {
    */
   private boolean scanPart(CharSequence decoded, String where, int window, boolean subject, Handler h) {
     NormalText normal = NormalText.of(decoded);
-    TextFindings f = scanner.scan(normal.text(), h.scratch.chunk(), h.excluded);
+    TextFindings f = scanner.scan(normal.text(), h.scratch, h.excluded);
     h.add(where.equals("subject") ? "subject." : where.startsWith("attachment-name") ? "attachment-name." : "", f);
     PhiScore score = f.score(window);
     List<PhiFinding> alone = subject ? subjectAlone(f) : List.of();

@@ -9,7 +9,7 @@ import java.nio.charset.CodingErrorAction;
 
 /**
  * The arrays one PHI scan works in: a part's raw bytes, its decoded text, its HTML-stripped text,
- * and the automaton's 8 K chunk, plus a charset decoder. Held per thread by {@link ScanBuffers}
+ * a copy for the letter pass, and the automaton's 8 K chunk, plus a charset decoder. Held per thread by {@link ScanBuffers}
  * and used by one scan at a time, so an ordinary message allocates none of them. An array larger
  * than {@link #KEEP_BYTES} (a huge part) serves its scan and is then dropped, not kept.
  * Not thread-safe.
@@ -24,6 +24,7 @@ final class ScanScratch {
   private byte[] raw = NO_BYTES;
   private char[] text = NO_CHARS;
   private char[] html = NO_CHARS;
+  private char[] letters = NO_CHARS;
   private Charset decoderCharset;
   private CharsetDecoder decoder;
   boolean busy;
@@ -49,6 +50,14 @@ final class ScanScratch {
       html = new char[min];
     }
     return html;
+  }
+
+  /** An array of at least {@code min} chars for a copy of a text the letter pass walks ({@link TextScanner}). */
+  char[] letters(int min) {
+    if (letters.length < min) {
+      letters = new char[min];
+    }
+    return letters;
   }
 
   /**
@@ -111,6 +120,9 @@ final class ScanScratch {
     }
     if (html.length > KEEP_BYTES / 2) {
       html = NO_CHARS;
+    }
+    if (letters.length > KEEP_BYTES / 2) {
+      letters = NO_CHARS;
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mailward.policy.PolicyConfig.TenantPattern;
@@ -59,19 +60,20 @@ public final class TextScanner {
   }
 
   public TextFindings scan(CharSequence text) {
-    return scan(text, new char[Math.min(text.length(), TermAutomaton.CHUNK)]);
+    return scan(text, new ScanScratch());
   }
 
-  /** As {@link #scan(CharSequence)}, with the dictionary pass walking through the caller's reused {@code chunk}. */
-  TextFindings scan(CharSequence text, char[] chunk) {
-    return scan(text, chunk, Set.of());
+  /** As {@link #scan(CharSequence)}, with the passes walking through the caller's reused {@code scratch} arrays. */
+  TextFindings scan(CharSequence text, ScanScratch scratch) {
+    return scan(text, scratch, Set.of());
   }
 
   /**
    * Scans {@code text}; {@code excluded} holds the sender's own lower-case words (From display name
    * and domain), which are never a patient's name.
    */
-  TextFindings scan(CharSequence text, char[] chunk, Set<String> excluded) {
+  TextFindings scan(CharSequence text, ScanScratch scratch, Set<String> excluded) {
+    char[] chunk = scratch.chunk();
     TextFindings findings = new TextFindings(detectorNames);
     Cues cues = new Cues();
     dictionary.scan(text, chunk, (category, start, end) -> {
@@ -90,7 +92,6 @@ public final class TextScanner {
       }
     });
     scanTokens(text, cues, findings);
-    HealthStems.scan(text, chunk, findings);
     int lastDate = -1;
     for (int end : cues.ends(TermCategory.CUE_DOB)) {
       lastDate = date(text, end, lastDate, findings, true);
@@ -99,8 +100,7 @@ public final class TextScanner {
     for (int end : cues.ends(TermCategory.CUE_DATE)) {
       lastDate = date(text, end, lastDate, findings, false);
     }
-    names.find(text, pos -> cues.justBefore(TermCategory.CUE_GREETING, text, pos), pos -> cues.justBefore(TermCategory.CUE_NAME, text, pos),
-        pos -> cues.justBefore(TermCategory.CUE_CLINICIAN, text, pos), excluded, findings);
+    letters(text, scratch, cues, excluded, findings);
     findings.addressedTerms(text, SHORT_TEXT);
     for (int k = 0; k < patterns.size(); k++) {
       int detector = TextFindings.FIXED.size() + k;
@@ -111,6 +111,61 @@ public final class TextScanner {
       });
     }
     return findings;
+  }
+
+  /**
+   * The one pass over the letters that {@link HealthStems} and {@link NameFinder} share: runs of
+   * six or more ASCII letters go to the stem trie, each capital that starts a word (and is not
+   * inside a name just read) to the name finder. Walks a {@code char[]}: the text's own array
+   * when it has one ({@link CharArrayText}, every decoded body), else a copy in the scratch's chunk
+   * when the text fits (a Subject), else in its letters array. Stems and names record into separate lists, so their
+   * interleaving changes neither.
+   */
+  private void letters(CharSequence text, ScanScratch scratch, Cues cues, Set<String> excluded, TextFindings findings) {
+    int n = text.length();
+    char[] a;
+    if (text instanceof CharArrayText c) {
+      a = c.array();
+    } else {
+      a = n <= scratch.chunk().length ? scratch.chunk() : scratch.letters(n);
+      TermAutomaton.copy(text, 0, n, a);
+    }
+    IntPredicate greeting = pos -> cues.justBefore(TermCategory.CUE_GREETING, text, pos);
+    IntPredicate label = pos -> cues.justBefore(TermCategory.CUE_NAME, text, pos);
+    IntPredicate clinician = pos -> cues.justBefore(TermCategory.CUE_CLINICIAN, text, pos);
+    int nameFrom = 0; // the name finder has read up to here
+    int j = 0;
+    while (j < n) {
+      char c = a[j];
+      if (asciiLetter(c)) {
+        int start = j;
+        if (c <= 'Z' && j >= nameFrom && (j == 0 || !letterOrDigit(a[j - 1]))) {
+          nameFrom = names.nameAt(text, j, greeting, label, clinician, excluded, findings);
+        }
+        j++;
+        while (j < n && asciiLetter(a[j])) { // the tight loop most characters take
+          j++;
+        }
+        if (j - start >= HealthStems.MIN_WORD && (j == n || !letterOrDigit(a[j]))) {
+          HealthStems.word(a, start, j, findings);
+        }
+        continue; // a[j], not a letter, is looked at next as any other character
+      }
+      if (c >= 0xC0 && j >= nameFrom && NameFinder.isUpper(c) && (j == 0 || !letterOrDigit(a[j - 1]))) {
+        nameFrom = names.nameAt(text, j, greeting, label, clinician, excluded, findings); // Ángel, Élodie
+      }
+      j++;
+    }
+  }
+
+  private static boolean asciiLetter(char c) {
+    int lc = c | 0x20;
+    return lc >= 'a' && lc <= 'z';
+  }
+
+  /** {@link Character#isLetterOrDigit(char)}, answered without a table look-up for ASCII. */
+  private static boolean letterOrDigit(char c) {
+    return c < 0x80 ? (c >= '0' && c <= '9') || asciiLetter(c) : Character.isLetterOrDigit(c);
   }
 
   /**
