@@ -85,7 +85,15 @@ public final class PhiDetector {
     } catch (IOException e) {
       expected = 0;
     }
+    // A truncated body ends inside its last part: a part still open when the kept bytes run out is
+    // cut, and a cut PDF or Office file is not worth parsing (PDFBox searched a cut 20 MB PDF for
+    // its objects for seconds in the P6 load bench). Such a part is unreadable (too-large) at once.
+    EndSeen end = truncated ? new EndSeen(message) : null;
+    if (end != null) {
+      message = end;
+    }
     Handler handler = new Handler(expected, scratch);
+    handler.end = end;
     // Lenient field parsing: the strict (JavaCC) Content-Type parser allocated ~40 KB per header.
     MimeStreamParser parser = new MimeStreamParser(mimeConfig, DecodeMonitor.SILENT,
         new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
@@ -162,6 +170,29 @@ public final class PhiDetector {
     return ids;
   }
 
+  /** Notes when the kept body has been read to its end. */
+  private static final class EndSeen extends java.io.FilterInputStream {
+    boolean seen;
+
+    EndSeen(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      seen |= b < 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      seen |= n < 0;
+      return n;
+    }
+  }
+
   private final class Handler extends AbstractContentHandler {
     private int headers;
     private boolean inTopHeader;
@@ -180,6 +211,7 @@ public final class PhiDetector {
     private byte[] raw;
     private int rawLength;
     private boolean partTooLarge;
+    private EndSeen end; // set when the body was truncated
 
     /**
      * {@code expectedBytes}: the message's size if known, so that one raw array fits every part
@@ -271,7 +303,8 @@ public final class PhiDetector {
         bodyPhi |= scanPart(chars, "part " + part, policy.windowChars(), false, this);
         return;
       }
-      AttachmentText.Result result = partTooLarge ? new AttachmentText.Unreadable(AttachmentText.Reason.TOO_LARGE)
+      boolean cut = end != null && end.seen;
+      AttachmentText.Result result = partTooLarge || cut ? new AttachmentText.Unreadable(AttachmentText.Reason.TOO_LARGE)
           : AttachmentText.extract(AttachmentText.kind(type, fileName, decoded.bytes(), decoded.length()), decoded.bytes(),
               decoded.length(), budget);
       if (result instanceof AttachmentText.Text t) {

@@ -143,6 +143,21 @@ class AttachmentTextTest {
   }
 
   @Test
+  void anAttachmentCutOffByTheBodyScanBudget_isReportedTooLarge_notHandedToTheReader() {
+    byte[] pdf = Attachments.pdf(REFERRAL);
+    byte[] message = Attachments.message("Your documents", "See the attachment.", "application/pdf", "referral.pdf", pdf);
+    // what the scan keeps of a body larger than its budget: the message cut inside the attachment
+    int cutAt = new String(message, StandardCharsets.ISO_8859_1).indexOf("JVBER") + 200; // base64 of "%PDF"
+    byte[] kept = java.util.Arrays.copyOf(message, cutAt);
+    PhiReport cut = detector.scan(new ByteArrayInputStream(kept), true);
+    assertThat(cut.counts()).containsEntry("attachment.unreadable.too-large", 1).doesNotContainKey("attachment.read");
+    assertThat(cut.opaqueAttachments()).isEqualTo(1);
+    assertThat(cut.truncated()).isTrue();
+    // the whole message, not truncated: the same attachment is read
+    assertThat(scan(message).counts()).containsEntry("attachment.read", 1);
+  }
+
+  @Test
   void theConfiguredPartCap_decidesWhatIsTooLarge() {
     byte[] csv = ("patient,dob,condition\n" + "Patient: Ottoline Brackenridge,DOB 04/12/1951,asthma\n".repeat(800))
         .getBytes(StandardCharsets.UTF_8); // about 42 KB
