@@ -10,7 +10,8 @@
 #   --build                    rebuild benchmarks.jar and relay-app first (otherwise only when missing)
 #   --head                     measure the committed Mailward: build relay-app from `git archive HEAD` in a
 #                              temp directory (nobody's working tree or ~/.m2 install is used for Mailward)
-#   --profiles P1,P3           any of P1..P5 (P4 needs working delivery)
+#   --profiles P1,P3           any of P1..P6 (P4 needs working delivery; P6 = P1 + a PDF attachment)
+#   --attachment 2MB --companion 2   P6: PDF size; sessions of a concurrent 4 KB (P3-shaped) injector, 0 = none
 #   --systems raw,postfix,mailward
 #   --seconds 30s --warmup 40s --drain 60s      bounded legs (the warm-up lets C2 compile the hot paths)
 #   --connections 16 --messages-per-connection 100

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param duration how long to keep starting messages; zero = no limit
  * @param idleConnections extra sessions that connect, STARTTLS, AUTH and then sit idle until the end (P5)
  * @param replyTimeout a session waiting longer than this for a reply is closed and counted as an error
+ * @param attachmentSize bytes of the PDF attached to every message (P6); 0 = none
  * @param rate messages per second over all sessions (open loop, paced); 0 = each session sends its next
  *     message as soon as the previous one is answered (closed loop, finds the peak)
  */
@@ -26,6 +27,7 @@ record InjectorConfig(
     long count,
     Duration duration,
     int messageSize,
+    int attachmentSize,
     int recipientsPerMessage,
     String sender,
     String recipientDomain,
@@ -37,7 +39,7 @@ record InjectorConfig(
     double rate) {
 
   static final Set<String> OPTIONS = Set.of("host", "port", "user", "password", "connections", "messages-per-connection",
-      "count", "duration", "size", "recipients", "from", "rcpt-domain", "rcpt-space", "idle-connections", "ehlo",
+      "count", "duration", "size", "attachment", "recipients", "from", "rcpt-domain", "rcpt-space", "idle-connections", "ehlo",
       "reply-timeout", "rate");
   static final Set<String> FLAGS = Set.of("starttls", "no-pipelining");
 
@@ -65,6 +67,7 @@ record InjectorConfig(
         a.longValue("count", 0),
         a.duration("duration", Duration.ZERO),
         a.size("size", 4 * 1024),
+        a.size("attachment", 0),
         a.integer("recipients", 1),
         a.string("from", "news@clinic.example"),
         a.string("rcpt-domain", "patients.example"),

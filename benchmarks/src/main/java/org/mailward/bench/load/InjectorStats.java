@@ -63,6 +63,7 @@ final class InjectorStats {
     m.put("tlsProvider", LoadTls.provider().name());
     m.put("connections", config.connections());
     m.put("messageSize", config.messageSize());
+    m.put("attachmentSize", config.attachmentSize());
     m.put("recipientsPerMessage", config.recipientsPerMessage());
     m.put("started", started.sum());
     m.put("accepted", accepted.sum());

@@ -33,6 +33,7 @@ record LegResult(String system, Profile profile, String mode, JsonNode injector,
 
   /** The message shape a raw or Postfix leg can share between profiles. */
   static String shape(Profile p) {
-    return p.messageSize() + "/" + p.recipients() + "/" + p.connections() + "/" + p.idleConnections() + "/" + p.backlog();
+    return p.messageSize() + "/" + p.recipients() + "/" + p.connections() + "/" + p.idleConnections() + "/" + p.backlog() + "/"
+        + p.attachmentBytes();
   }
 }

@@ -10,8 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -31,7 +34,7 @@ import java.util.function.LongSupplier;
 public final class LoadBench {
   private static final Set<String> OPTIONS = Set.of("seconds", "warmup", "drain", "connections", "messages-per-connection",
       "profiles", "systems", "out", "mailward-classpath", "mailward-flags-file", "mailward-heap", "delivery", "p4-recipients",
-      "half-rate", "consent", "mailward-version");
+      "half-rate", "consent", "mailward-version", "attachment", "companion");
   private static final Set<String> FLAGS = Set.of("jfr");
 
   private final Args args;
@@ -83,7 +86,8 @@ public final class LoadBench {
 
   private List<LegResult> runAll() throws Exception {
     int connections = args.integer("connections", 16);
-    List<Profile> profiles = Profile.parse(args.string("profiles", "P1,P3"), connections);
+    List<Profile> profiles = Profile.parse(args.string("profiles", "P1,P3"), connections,
+        args.size("attachment", 2 * 1024 * 1024));
     List<String> systems = List.of(args.string("systems", "raw,postfix,mailward").split(","));
     List<LegResult> results = new ArrayList<>();
     Map<String, LegResult> byShape = new HashMap<>();
@@ -220,8 +224,10 @@ public final class LoadBench {
     double cpu0 = tree.cpuSeconds();
     sampler.start();
     long start = System.nanoTime();
+    CompletableFuture<JsonNode> companion = companion(name, p, port, auth);
     JsonNode inj = inject(name, p, port, auth, seconds, p.idleConnections());
-    long expected = base + inj.path("accepted").asLong();
+    JsonNode small = companion == null ? null : companion.get(seconds.toSeconds() + 180, TimeUnit.SECONDS);
+    long expected = base + inj.path("accepted").asLong() + (small == null ? 0 : small.path("accepted").asLong());
     if (delivering) {
       awaitCount(sink, expected, drain);
     }
@@ -237,6 +243,14 @@ public final class LoadBench {
       note = (note.isEmpty() ? "" : note + "; ") + inj.path("idleReady").asLong() + " idle TLS sessions held open (opened in "
           + inj.path("idleOpenSeconds").asDouble() + " s) while " + p.connections() + " sessions sent";
     }
+    if (small != null) {
+      note = (note.isEmpty() ? "" : note + "; ") + String.format(Locale.ROOT,
+          "concurrent %d-session 4 KB companion: %.0f msg/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d accepted / %d 4xx / "
+              + "%d 5xx / %d errors (counted in delivered and CPU)", small.path("connections").asInt(),
+          small.path("acceptedPerSecond").asDouble(), small.path("p50Ms").asDouble(), small.path("p99Ms").asDouble(),
+          small.path("maxMs").asDouble(), small.path("accepted").asLong(), small.path("tempFailed").asLong(),
+          small.path("permFailed").asLong(), small.path("errors").asLong());
+    }
     long[] series = sink.perSecondSince(start, base, secs);
     double load1 = ProcessTree.loadAverage();
     JsonNode half = null;
@@ -251,6 +265,25 @@ public final class LoadBench {
     }
     return new LegResult(system, p, mode, inj, deliveredRate, delivered, cpu1 - cpu0, cpuOf, heap, peakRss.get(), load0,
         load1, series, note, half);
+  }
+
+  /**
+   * For a profile with attachments (P6): a P3-shaped injector ({@code --companion} sessions, default 2, 0 = none)
+   * sending 4 KB messages to the same relay for the same time, to show whether large messages stall small ones.
+   */
+  private CompletableFuture<JsonNode> companion(String name, Profile p, int port, boolean auth) {
+    int sessions = args.integer("companion", 2);
+    if (p.attachmentBytes() == 0 || sessions <= 0) {
+      return null;
+    }
+    Profile small = Profile.named("P3", sessions, 0);
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return inject(name + "-companion", small, port, auth, seconds, 0);
+      } catch (Exception e) {
+        throw new IllegalStateException("companion injector failed: " + e.getMessage(), e);
+      }
+    });
   }
 
   /** P4: fill the queue while the sink refuses, then release it and measure the drain. */
@@ -316,7 +349,7 @@ public final class LoadBench {
     List<String> a = new ArrayList<>(List.of("--port", Integer.toString(port), "--starttls",
         "--connections", Integer.toString(p.connections()),
         "--messages-per-connection", Integer.toString(args.integer("messages-per-connection", 100)),
-        "--size", Integer.toString(p.messageSize()), "--recipients", Integer.toString(p.recipients()),
+        "--size", Integer.toString(p.messageSize()), "--attachment", Integer.toString(p.attachmentBytes()), "--recipients", Integer.toString(p.recipients()),
         "--from", "news@clinic.example", "--rcpt-domain", MailwardRelay.RECIPIENT_DOMAIN,
         "--rcpt-space", Integer.toString(MailwardRelay.RECIPIENT_SPACE),
         "--idle-connections", Integer.toString(idle)));

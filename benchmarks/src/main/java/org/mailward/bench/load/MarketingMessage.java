@@ -2,6 +2,7 @@ package org.mailward.bench.load;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 
@@ -11,6 +12,8 @@ import java.util.Random;
  * plain-text part and a table-layout HTML part with inline CSS, tracked links
  * and image references, padded with product blocks. Deliberately free of PHI
  * (no names, dates, phone numbers or record numbers), so a PHI scan passes it.
+ * With an attachment (P6) the same parts sit in multipart/mixed before a
+ * base64 PDF brochure ({@link BrochurePdf}).
  *
  * <p>The body is built once and shared by every message; only the few
  * per-message header lines vary. Bytes are CRLF, lines at most 78 characters,
@@ -19,6 +22,7 @@ import java.util.Random;
  */
 final class MarketingMessage {
   private static final String BOUNDARY = "=_mw_load_7f3a9c";
+  private static final String MIXED = "=_mw_load_mixed_41b2";
   private static final String[] WORDS = ("wellness season family care team visit schedule online portal "
       + "healthy recipes walking program community event free screening workshop nutrition tips sleep "
       + "hydration stretch balance mindful morning evening weekend offer members exclusive update learn "
@@ -34,10 +38,23 @@ final class MarketingMessage {
 
   /** A message whose headers plus body come to about {@code totalBytes}. */
   static MarketingMessage ofSize(int totalBytes, String senderDomain) {
+    return build(totalBytes, senderDomain, null);
+  }
+
+  /**
+   * As {@link #ofSize}, wrapped in multipart/mixed with {@code pdf} as a base64 {@code application/pdf}
+   * attachment after the text and HTML parts (load profile P6); {@code totalBytes} sizes the text and HTML only.
+   */
+  static MarketingMessage withAttachment(int totalBytes, String senderDomain, byte[] pdf) {
+    return build(totalBytes, senderDomain, pdf);
+  }
+
+  private static MarketingMessage build(int totalBytes, String senderDomain, byte[] pdf) {
     Random r = new Random(42);
     List<String> lines = new ArrayList<>();
     lines.add("MIME-Version: 1.0");
-    lines.add("Content-Type: multipart/alternative; boundary=\"" + BOUNDARY + "\"");
+    lines.add(pdf == null ? "Content-Type: multipart/alternative; boundary=\"" + BOUNDARY + "\""
+        : "Content-Type: multipart/mixed; boundary=\"" + MIXED + "\"");
     lines.add("X-Campaign-Id: spring-wellness-0424");
     lines.add("List-Unsubscribe: <https://esp.example/u/Zm9vYmFyYmF6cXV4>");
     lines.add("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
@@ -49,6 +66,11 @@ final class MarketingMessage {
     lines.add("");
     lines.add("This is a multi-part message in MIME format.");
     lines.add("");
+    if (pdf != null) {
+      lines.add("--" + MIXED);
+      lines.add("Content-Type: multipart/alternative; boundary=\"" + BOUNDARY + "\"");
+      lines.add("");
+    }
     lines.add("--" + BOUNDARY);
     lines.add("Content-Type: text/plain; charset=utf-8");
     lines.add("Content-Transfer-Encoding: 8bit");
@@ -92,6 +114,19 @@ final class MarketingMessage {
       lines.add(l);
     }
     lines.add("--" + BOUNDARY + "--");
+    if (pdf != null) {
+      lines.add("");
+      lines.add("--" + MIXED);
+      lines.add("Content-Type: application/pdf; name=\"spring-wellness-guide.pdf\"");
+      lines.add("Content-Disposition: attachment; filename=\"spring-wellness-guide.pdf\"");
+      lines.add("Content-Transfer-Encoding: base64");
+      lines.add("");
+      String b64 = Base64.getEncoder().encodeToString(pdf);
+      for (int i = 0; i < b64.length(); i += 76) {
+        lines.add(b64.substring(i, Math.min(b64.length(), i + 76)));
+      }
+      lines.add("--" + MIXED + "--");
+    }
     StringBuilder sb = new StringBuilder();
     for (String l : lines) {
       if (l.startsWith(".")) {

@@ -11,11 +11,18 @@ import java.util.Locale;
  *
  * @param purpose the tenant's default purpose in the Mailward config; {@code marketing} means every
  *     recipient needs an authorization, which the bench imports before the relay starts
+ * @param attachmentBytes size of the PDF brochure attached to every message (P6), 0 for none
  */
 record Profile(String name, String description, int messageSize, int recipients, int connections, int idleConnections,
-    String purpose, boolean dkim, boolean backlog) {
+    String purpose, boolean dkim, boolean backlog, int attachmentBytes) {
 
-  static Profile named(String name, int connections) {
+  Profile(String name, String description, int messageSize, int recipients, int connections, int idleConnections,
+      String purpose, boolean dkim, boolean backlog) {
+    this(name, description, messageSize, recipients, connections, idleConnections, purpose, dkim, backlog, 0);
+  }
+
+  /** @param attachmentBytes the PDF size for P6 (the bench's {@code --attachment}); ignored by P1..P5 */
+  static Profile named(String name, int connections, int attachmentBytes) {
     return switch (name.toUpperCase(Locale.ROOT)) {
       case "P1" -> new Profile("P1", "60 KB HIPAA marketing: TLS in/out, encrypted spool, PHI scan, ESP DKIM pass-through",
           60 * 1024, 1, connections, 0, "marketing", false, false);
@@ -26,21 +33,28 @@ record Profile(String name, String description, int messageSize, int recipients,
           4 * 1024, 100, connections, 0, "transactional", false, true);
       case "P5" -> new Profile("P5", "5,000 concurrent inbound sessions, most idle (4 KB)",
           4 * 1024, 1, Math.min(connections, 50), 5000 - Math.min(connections, 50), "transactional", false, false);
-      default -> throw new IllegalArgumentException("unknown profile " + name + " (P1..P5)");
+      case "P6" -> new Profile("P6", "attachments: P1 + a PDF brochure (text pages and images) the PHI scan extracts",
+          60 * 1024, 1, connections, 0, "marketing", false, false, attachmentBytes);
+      default -> throw new IllegalArgumentException("unknown profile " + name + " (P1..P6)");
     };
   }
 
-  static List<Profile> parse(String csv, int connections) {
+  static List<Profile> parse(String csv, int connections, int attachmentBytes) {
     return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-        .map(s -> named(s, connections)).toList();
+        .map(s -> named(s, connections, attachmentBytes)).toList();
   }
 
   /** The same profile with another tenant purpose (e.g. {@code transactional} when consent cannot be imported). */
   Profile withPurpose(String p) {
-    return new Profile(name, description, messageSize, recipients, connections, idleConnections, p, dkim, backlog);
+    return new Profile(name, description, messageSize, recipients, connections, idleConnections, p, dkim, backlog,
+        attachmentBytes);
   }
 
   String sizeLabel() {
-    return messageSize >= 1024 ? messageSize / 1024 + " KB" : messageSize + " B";
+    String text = messageSize >= 1024 ? messageSize / 1024 + " KB" : messageSize + " B";
+    if (attachmentBytes == 0) {
+      return text;
+    }
+    return text + " + " + (attachmentBytes >= 1 << 20 ? attachmentBytes / (1 << 20) + " MB" : attachmentBytes / 1024 + " KB") + " PDF";
   }
 }

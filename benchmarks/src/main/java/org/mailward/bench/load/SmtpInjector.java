@@ -62,7 +62,9 @@ public final class SmtpInjector {
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.connections()));
     EventLoopGroup group = transport.group("injector", threads);
     ChannelGroup all = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    MarketingMessage message = MarketingMessage.ofSize(config.messageSize(), domainOf(config.sender()));
+    MarketingMessage message = config.attachmentSize() > 0
+        ? MarketingMessage.withAttachment(config.messageSize(), domainOf(config.sender()), BrochurePdf.ofSize(config.attachmentSize()))
+        : MarketingMessage.ofSize(config.messageSize(), domainOf(config.sender()));
     ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(message.body().length).writeBytes(message.body()));
     try {
       // Idle sessions first (P5): they must be open before the measured load starts.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LoadToolsIT {
 
   private static InjectorConfig config(int port, long count, int connections, int perConnection, int recipients, boolean pipelining) {
-    return new InjectorConfig("127.0.0.1", port, true, "", "", connections, perConnection, count, Duration.ZERO, 8 * 1024,
+    return new InjectorConfig("127.0.0.1", port, true, "", "", connections, perConnection, count, Duration.ZERO, 8 * 1024, 0,
         recipients, "news@clinic.example", "patients.example", 1000, 0, "injector.test", Duration.ofSeconds(30), pipelining, 0);
   }
 
@@ -54,7 +54,7 @@ class LoadToolsIT {
   void pacedRun_stillDeliversEveryMessage_andReportsItsTargetRate() throws Exception {
     try (SmtpSink sink = SmtpSink.start(SinkConfig.loopback(true))) {
       InjectorConfig b = config(sink.port(), 60, 2, 30, 1, true);
-      InjectorConfig paced = new InjectorConfig(b.host(), b.port(), true, "", "", 2, 30, 60, Duration.ZERO, 4096, 1, b.sender(),
+      InjectorConfig paced = new InjectorConfig(b.host(), b.port(), true, "", "", 2, 30, 60, Duration.ZERO, 4096, 0, 1, b.sender(),
           b.recipientDomain(), 1000, 0, b.ehloName(), b.replyTimeout(), true, 200);
       Map<String, Object> r = new SmtpInjector(paced).run();
 
@@ -87,7 +87,7 @@ class LoadToolsIT {
   void idleSessions_areHeldOpenWhileOthersSend() throws Exception {
     try (SmtpSink sink = SmtpSink.start(SinkConfig.loopback(true))) {
       InjectorConfig base = config(sink.port(), 40, 2, 20, 1, true);
-      InjectorConfig withIdle = new InjectorConfig(base.host(), base.port(), true, "", "", 2, 20, 40, Duration.ZERO, 4096, 1,
+      InjectorConfig withIdle = new InjectorConfig(base.host(), base.port(), true, "", "", 2, 20, 40, Duration.ZERO, 4096, 0, 1,
           base.sender(), base.recipientDomain(), 1000, 30, base.ehloName(), base.replyTimeout(), true, 0);
       Map<String, Object> r = new SmtpInjector(withIdle).run();
 
